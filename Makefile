@@ -1,0 +1,54 @@
+# Set-up and everyday commands. `make run` and `make test` each build the
+# environment they need from nothing.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Debian packages the test suite reads output with (PDF text, Word rendering, fonts
+# for LibreOffice) and the libraries Qt needs to run offscreen.
+SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui fonts-noto-core fonts-hosny-amiri \
+	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
+
+.PHONY: run test lint bench bundle system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+# Installs what the tests need from Debian when it is missing (needs root, as in CI).
+system-deps:
+	@if ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null \
+		|| ! fc-list 2>/dev/null | grep -q Amiri; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+		else \
+			echo "missing Debian packages; run as root: apt-get install $(SYSTEM_PACKAGES)"; \
+			exit 1; \
+		fi; \
+	fi
+
+test: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check briefing tests
+	$(VENV)/bin/mypy
+
+bench: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(PY) -m briefing.bench
+
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
+		packaging/briefing.spec
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,216 @@
+"""Command line: list the library and templates, export briefs (exit 2 on bad input)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
+
+from briefing.errors import BriefingError
+
+EXIT_OK = 0
+EXIT_VERIFY_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BriefingError(message)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the ``briefing`` command."""
+    parser = _Parser(
+        prog="briefing",
+        description="Assemble Arabic, English and bilingual briefs and export PDF and Word.",
+    )
+    from briefing import __version__
+
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, text in (
+        ("sections", "list the library's sections"),
+        ("figures", "list the library's figures"),
+        ("templates", "list shipped and user templates"),
+    ):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    export = commands.add_parser(
+        "export", help="export a brief to PDF and/or Word", description="Export a brief."
+    )
+    export.add_argument("brief_file", nargs="?", metavar="BRIEF_FILE", help="a .brief project file")
+    export.add_argument("--lang", default=None, help="comma list of ar, en, bi (default: ar)")
+    export.add_argument("--format", default="pdf,docx", help="comma list of pdf, docx")
+    export.add_argument("--out", required=True, help="output folder")
+    export.add_argument("--sections", default=None, help="comma list of section ids, in order")
+    export.add_argument(
+        "--set", action="append", default=[], metavar="FIGURE_ID=VALUE", help="change a figure"
+    )
+    export.add_argument(
+        "--add-section", action="append", default=[], metavar="FILE.toml",
+        help="add your own section from a TOML file",
+    )
+    export.add_argument("--template", default=None, help="template id or template folder")
+    export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
+    export.add_argument(
+        "--verify", action="store_true",
+        help="read every exported PDF back and check that each paragraph reads in order",
+    )
+    export.add_argument("--quiet", action="store_true", help="print nothing on success")
+    return parser
+
+
+def _print_table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+def cmd_sections(args: argparse.Namespace) -> int:
+    from briefing.library import load_library
+
+    library = load_library()
+    items = [{"id": s.id, "title": s.title.to_dict()} for s in library.sections]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+    else:
+        _print_table([[i["id"], i["title"]["en"], i["title"]["ar"]] for i in items],
+                     ["id", "title (en)", "title (ar)"])
+    return EXIT_OK
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from briefing.library import load_library
+
+    library = load_library()
+    items = [
+        {
+            "id": f.id,
+            "value": float(f.value) if f.value != f.value.to_integral_value() else int(f.value),
+            "unit": f.unit,
+            "qualifier": f.qualifier,
+            "label": f.label.to_dict(),
+            "source": f.source.en or f.source.ar,
+            "source_ar": f.source.ar,
+            "as_of": f.as_of.isoformat() if f.as_of else None,
+            "min": None if f.minimum is None else float(f.minimum),
+            "max": None if f.maximum is None else float(f.maximum),
+        }
+        for f in library.figures.values()
+    ]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+    else:
+        _print_table(
+            [[i["id"], f"{i['qualifier'].replace('_', ' ')} {i['value']}".strip(), i["unit"],
+              i["label"]["en"], i["as_of"] or ""] for i in items],
+            ["id", "value", "unit", "label", "as of"],
+        )
+    return EXIT_OK
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from briefing.templates import list_templates
+
+    items = list_templates()
+    if args.json:
+        print(json.dumps([{k: t[k] for k in ("id", "name", "path", "origin")} for t in items],
+                         ensure_ascii=False, indent=2))
+    else:
+        _print_table([[t["id"], t["origin"], t["name"], t["path"]] for t in items],
+                     ["id", "origin", "name", "path"])
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from briefing import edits
+    from briefing.export import export
+    from briefing.library import load_library, load_section_file
+    from briefing.model import check_digits, check_formats, check_languages
+    from briefing.store import load_brief
+
+    library = load_library()
+    if args.brief_file:
+        brief = load_brief(Path(args.brief_file))
+    else:
+        from datetime import date
+
+        brief = edits.default_brief(library)
+        brief = edits.set_meta(brief, date=date.today())
+    languages = check_languages(_split(args.lang)) if args.lang is not None else brief.languages
+    formats = check_formats(_split(args.format))
+    for file in args.add_section:
+        section = load_section_file(Path(file), library)
+        brief = edits.add_custom_section(brief, library, section)
+    if args.sections is not None:
+        wanted = _split(args.sections)
+        for section_id in wanted:
+            if brief.custom(section_id) is None and library.section(section_id) is None:
+                known = ", ".join(library.section_ids())
+                raise BriefingError(f"--sections: unknown section {section_id!r} (known: {known})")
+        brief = edits.set_sections(brief, tuple(wanted))
+    for assignment in args.set:
+        figure_id, sep, value = assignment.partition("=")
+        if not sep or not figure_id.strip():
+            raise BriefingError(f"--set {assignment!r}: use FIGURE_ID=VALUE")
+        brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
+    if args.digits is not None:
+        brief = replace(brief, digits=check_digits(args.digits))
+    result = export(
+        brief,
+        Path(args.out),
+        languages=languages,
+        formats=formats,
+        template=args.template,
+        verify=args.verify,
+        library=library,
+    )
+    if not args.quiet:
+        for path in result.paths:
+            print(path)
+    if result.problems:
+        for problem in result.problems:
+            print(f"verify: {problem}", file=sys.stderr)
+        return EXIT_VERIFY_FAILED
+    if args.verify and not args.quiet:
+        print("verify: every paragraph reads back in order", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "sections": cmd_sections,
+    "figures": cmd_figures,
+    "templates": cmd_templates,
+    "export": cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return EXIT_BAD_INPUT
+        return COMMANDS[args.command](args)
+    except BriefingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""Load the content library (units, figures, charts, sections) and users' section files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import BriefingError
+from briefing.model import (
+    CHART_KINDS,
+    PLACEHOLDER,
+    ChartItem,
+    ChartSpec,
+    Figure,
+    LocalText,
+    Section,
+    Unit,
+    check_id,
+    validate_figure,
+)
+from briefing.resources import resource
+from briefing.tomlio import Table, read_toml
+
+SECTION_KEYS = {"id", "title", "body", "key_point", "talking_points", "charts"}
+FIGURE_KEYS = {
+    "value", "unit", "qualifier", "kind", "min", "max", "as_of", "source", "label", "note",
+}
+CHART_KEYS = {"kind", "title", "unit", "items", "caption", "maximum", "remainder"}
+ITEM_KEYS = {"figure", "label", "scale", "per", "times", "role"}
+
+
+@dataclass(frozen=True)
+class Library:
+    """The shipped content: sections in library order, figures, units and charts by id."""
+
+    sections: tuple[Section, ...]
+    figures: dict[str, Figure] = field(hash=False)
+    units: dict[str, Unit] = field(hash=False)
+    charts: dict[str, ChartSpec] = field(hash=False)
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the library section with this id, if any."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        return None
+
+    def section_ids(self) -> tuple[str, ...]:
+        """Return every library section id in library order."""
+        return tuple(section.id for section in self.sections)
+
+
+def parse_units(data: dict[str, Any], where: str) -> dict[str, Unit]:
+    """Return the units defined in a units TOML document."""
+    units: dict[str, Unit] = {}
+    for unit_id, body in data.items():
+        table = Table(body if isinstance(body, dict) else {}, f"{where}: [{unit_id}]")
+        if not isinstance(body, dict):
+            raise BriefingError(f"{where}: [{unit_id}] must be a table")
+        check_id("unit", unit_id)
+        table.reject_unknown({"dimension", "factor", "ar", "en"})
+        forms = {}
+        for lang in ("ar", "en"):
+            sub = table.table(lang, required=True)
+            for key, value in sub.data.items():
+                if not isinstance(value, str):
+                    raise BriefingError(f"{where}: [{unit_id}.{lang}] key '{key}' must be a string")
+            forms[lang] = tuple(sorted(sub.data.items()))
+        units[unit_id] = Unit(
+            id=unit_id,
+            dimension=table.str("dimension"),
+            factor=table.decimal("factor", Decimal(1)),
+            ar=forms["ar"],
+            en=forms["en"],
+        )
+    return units
+
+
+def parse_figure(figure_id: str, body: Any, where: str, units: dict[str, Unit]) -> Figure:
+    """Return one figure from its TOML table, validated."""
+    if not isinstance(body, dict):
+        raise BriefingError(f"{where}: [{figure_id}] must be a table")
+    table = Table(body, f"{where}: [{figure_id}]")
+    table.reject_unknown(FIGURE_KEYS)
+    figure = Figure(
+        id=figure_id,
+        value=table.decimal("value", required=True),
+        unit=table.str("unit"),
+        label=table.local("label", required=True),
+        source=table.local("source"),
+        as_of=table.date("as_of"),
+        qualifier=table.str("qualifier", ""),
+        kind=table.str("kind", "quantity"),
+        minimum=table.decimal("min"),
+        maximum=table.decimal("max"),
+        note=table.local("note"),
+    )
+    try:
+        validate_figure(figure, units)
+    except BriefingError as exc:
+        raise BriefingError(f"{where}: {exc}") from None
+    return figure
+
+
+def parse_chart(chart_id: str, body: Any, where: str) -> ChartSpec:
+    """Return one chart spec from its TOML table."""
+    if not isinstance(body, dict):
+        raise BriefingError(f"{where}: [{chart_id}] must be a table")
+    check_id("chart", chart_id)
+    table = Table(body, f"{where}: [{chart_id}]")
+    table.reject_unknown(CHART_KEYS)
+    kind = table.str("kind")
+    if kind not in CHART_KINDS:
+        raise BriefingError(
+            f"{where}: [{chart_id}] kind {kind!r} is not known (use {', '.join(CHART_KINDS)})"
+        )
+    raw_items = table.raw("items", [])
+    if not isinstance(raw_items, list) or not raw_items:
+        raise BriefingError(f"{where}: [{chart_id}] key 'items' must be a non-empty list")
+    items = []
+    for number, raw in enumerate(raw_items, start=1):
+        if not isinstance(raw, dict):
+            raise BriefingError(f"{where}: [{chart_id}] item {number} must be a table")
+        item = Table(raw, f"{where}: [{chart_id}] item {number}")
+        item.reject_unknown(ITEM_KEYS)
+        per = item.str("per", "") or None
+        items.append(
+            ChartItem(
+                figure=item.str("figure"),
+                label=item.local("label"),
+                scale=item.decimal("scale", Decimal(1)),
+                per=per,
+                times=item.str("times", "") or None,
+                role=item.str("role", ""),
+            )
+        )
+    maximum = table.str("maximum", "") or None
+    return ChartSpec(
+        id=chart_id,
+        kind=kind,
+        title=table.local("title", required=True),
+        unit=table.str("unit"),
+        items=tuple(items),
+        caption=table.local("caption"),
+        maximum=maximum,
+        remainder=table.local("remainder"),
+    )
+
+
+def parse_section(data: dict[str, Any], where: str, custom: bool) -> Section:
+    """Return a section from a parsed section TOML document."""
+    table = Table(data, where)
+    table.reject_unknown(SECTION_KEYS)
+    section_id = table.str("id")
+    try:
+        check_id("section", section_id)
+    except BriefingError as exc:
+        raise BriefingError(f"{where}: {exc}") from None
+    title = table.local("title", required=True)
+    body = table.local("body", required=True)
+    raw_points = table.raw("talking_points", [])
+    if not isinstance(raw_points, list):
+        raise BriefingError(f"{where}: key 'talking_points' must be a list of tables")
+    points = []
+    for number, raw in enumerate(raw_points, start=1):
+        if isinstance(raw, str):
+            points.append(LocalText(ar=raw, en=raw))
+            continue
+        if not isinstance(raw, dict):
+            raise BriefingError(f"{where}: talking point {number} must be a table with ar and en")
+        point = Table(raw, f"{where}: talking point {number}")
+        point.reject_unknown({"ar", "en"})
+        points.append(LocalText(ar=point.str("ar", ""), en=point.str("en", "")))
+    return Section(
+        id=section_id,
+        title=title,
+        body=body,
+        key_point=table.local("key_point"),
+        talking_points=tuple(points),
+        charts=table.str_list("charts"),
+        custom=custom,
+    )
+
+
+def check_references(
+    section: Section, figures: dict[str, Figure], charts: dict[str, ChartSpec], where: str
+) -> None:
+    """Raise naming the first figure placeholder or chart id a section cites but lacks."""
+    for text in _all_texts(section):
+        for match in PLACEHOLDER.finditer(text):
+            if match.group(2) not in figures:
+                raise BriefingError(
+                    f"{where}: section {section.id} cites unknown figure {match.group(2)!r} "
+                    f"in {match.group(0)}"
+                )
+    for chart_id in section.charts:
+        if chart_id not in charts:
+            raise BriefingError(f"{where}: section {section.id} names unknown chart {chart_id!r}")
+
+
+def _all_texts(section: Section) -> list[str]:
+    texts = [section.title.ar, section.title.en, section.body.ar, section.body.en]
+    texts += [section.key_point.ar, section.key_point.en]
+    for point in section.talking_points:
+        texts += [point.ar, point.en]
+    return texts
+
+
+@cache
+def load_library() -> Library:
+    """Return the shipped content library, read once per process."""
+    content = resource("content")
+    units = parse_units(read_toml(content / "units.toml", "units.toml"), "units.toml")
+    figures = {
+        figure_id: parse_figure(figure_id, body, "figures.toml", units)
+        for figure_id, body in read_toml(content / "figures.toml", "figures.toml").items()
+    }
+    charts_file = content / "charts.toml"
+    charts = (
+        {
+            chart_id: parse_chart(chart_id, body, "charts.toml")
+            for chart_id, body in read_toml(charts_file, "charts.toml").items()
+        }
+        if charts_file.is_file()
+        else {}
+    )
+    for chart in charts.values():
+        check_chart(chart, figures, units, "charts.toml")
+    sections = []
+    section_files = sorted(
+        (item for item in (content / "sections").iterdir() if item.name.endswith(".toml")),
+        key=lambda item: item.name,
+    )
+    for item in section_files:
+        where = f"sections/{item.name}"
+        section = parse_section(read_toml(item, where), where, custom=False)
+        check_references(section, figures, charts, where)
+        sections.append(section)
+    ids = [section.id for section in sections]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise BriefingError(f"content library: section id {sorted(duplicates)[0]!r} is used twice")
+    return Library(sections=tuple(sections), figures=figures, units=units, charts=charts)
+
+
+def check_chart(
+    chart: ChartSpec, figures: dict[str, Figure], units: dict[str, Unit], where: str
+) -> None:
+    """Raise naming the first unknown figure or unit a chart refers to."""
+    if chart.unit not in units:
+        raise BriefingError(f"{where}: chart {chart.id} has unknown unit {chart.unit!r}")
+    wanted = [item.figure for item in chart.items]
+    wanted += [ref for item in chart.items for ref in (item.per, item.times) if ref]
+    if chart.maximum:
+        wanted.append(chart.maximum)
+    for figure_id in wanted:
+        if figure_id not in figures:
+            raise BriefingError(f"{where}: chart {chart.id} refers to unknown figure {figure_id!r}")
+    for item in chart.items:
+        figure_unit = units[figures[item.figure].unit]
+        if figure_unit.dimension != units[chart.unit].dimension and not (item.per or item.times):
+            raise BriefingError(
+                f"{where}: chart {chart.id} plots {item.figure} ({figure_unit.dimension}) "
+                f"on a {units[chart.unit].dimension} scale"
+            )
+
+
+def load_section_file(path: Path, library: Library) -> Section:
+    """Return a user's section from a TOML file, checked against the library."""
+    where = str(path)
+    section = parse_section(read_toml(path, where), where, custom=True)
+    if library.section(section.id) is not None:
+        raise BriefingError(
+            f"{where}: section id {section.id!r} is already used by the library; choose another"
+        )
+    check_references(section, library.figures, library.charts, where)
+    return section

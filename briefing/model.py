@@ -1,0 +1,316 @@
+"""Frozen data of a brief: figures, sections, charts, metadata; validation without I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from briefing.errors import BriefingError
+
+Lang = Literal["ar", "en"]
+OutputLang = Literal["ar", "en", "bi"]
+DigitStyle = Literal["latin", "arabic"]
+
+LANGS: tuple[Lang, ...] = ("ar", "en")
+OUTPUT_LANGS: tuple[OutputLang, ...] = ("ar", "en", "bi")
+FORMATS: tuple[str, ...] = ("pdf", "docx")
+DIGIT_STYLES: tuple[DigitStyle, ...] = ("latin", "arabic")
+QUALIFIERS: tuple[str, ...] = ("", "more_than", "at_least", "about", "up_to")
+FIGURE_KINDS: tuple[str, ...] = ("quantity", "share", "money", "year", "duration")
+CHART_KINDS: tuple[str, ...] = ("bar", "barh", "progress", "donut")
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+PLACEHOLDER = re.compile(r"\{(fig|val):([A-Za-z0-9_]+)\}")
+
+
+def check_id(kind: str, value: str) -> str:
+    """Return ``value`` if it is a valid id, else raise naming the ``kind`` of id."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise BriefingError(
+            f"{kind} id {value!r} is not valid: use lower-case letters, digits and '_', "
+            "starting with a letter"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in Arabic and English; either may be empty."""
+
+    ar: str = ""
+    en: str = ""
+
+    def get(self, lang: Lang, fallback: bool = True) -> str:
+        """Return the text in ``lang``, or in the other language when it is empty."""
+        text = self.ar if lang == "ar" else self.en
+        if not text and fallback:
+            text = self.en if lang == "ar" else self.ar
+        return text
+
+    def is_empty(self) -> bool:
+        """Return True when neither language has text."""
+        return not (self.ar.strip() or self.en.strip())
+
+    def to_dict(self) -> dict[str, str]:
+        """Return ``{"ar": …, "en": …}``."""
+        return {"ar": self.ar, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of measure with its word forms per language.
+
+    ``ar`` holds CLDR plural categories (zero, one, two, few, many, other) and
+    ``short``; ``en`` holds one, other and short. Forms are stored as sorted tuples of
+    pairs so that a unit stays immutable.
+    """
+
+    id: str
+    dimension: str
+    factor: Decimal
+    ar: tuple[tuple[str, str], ...]
+    en: tuple[tuple[str, str], ...]
+
+    def form(self, lang: Lang, category: str) -> str:
+        """Return the word form for a plural ``category`` (falls back to ``other``)."""
+        forms = dict(self.ar if lang == "ar" else self.en)
+        if category in forms:
+            return forms[category]
+        return forms.get("other", "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A typed, sourced number cited by the prose, the key-figures table and the charts."""
+
+    id: str
+    value: Decimal
+    unit: str
+    label: LocalText
+    source: LocalText
+    as_of: date | None = None
+    qualifier: str = ""
+    kind: str = "quantity"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    note: LocalText = field(default_factory=LocalText)
+
+    def with_value(self, value: Decimal) -> Figure:
+        """Return a copy holding ``value`` after checking it against the bounds."""
+        check_figure_value(self, value)
+        return replace(self, value=value)
+
+
+def parse_decimal(text: object, what: str) -> Decimal:
+    """Return ``text`` as a finite Decimal, or raise naming ``what``.
+
+    Accepts Western and Arabic-Indic digits and the Arabic decimal separator, so
+    that a value typed in an Arabic interface is understood.
+    """
+    if isinstance(text, bool):
+        raise BriefingError(f"{what}: {text!r} is not a number")
+    if isinstance(text, (int, Decimal)):
+        value = Decimal(text)
+    elif isinstance(text, float):
+        value = Decimal(repr(text))
+    elif isinstance(text, str):
+        cleaned = text.strip().translate(_DIGIT_FOLD).replace("\u066c", "").replace("_", "")
+        try:
+            value = Decimal(cleaned)
+        except Exception:
+            raise BriefingError(f"{what}: {text!r} is not a number") from None
+    else:
+        raise BriefingError(f"{what}: {text!r} is not a number")
+    if not value.is_finite():
+        raise BriefingError(f"{what}: {text!r} is not a finite number")
+    return value
+
+
+_DIGIT_FOLD = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫",
+    "01234567890123456789.",
+)
+
+
+def check_figure_value(figure: Figure, value: Decimal) -> None:
+    """Raise if ``value`` breaks the figure's bounds or kind."""
+    if figure.minimum is not None and value < figure.minimum:
+        raise BriefingError(
+            f"figure {figure.id}: value {value} is below its minimum {figure.minimum}"
+        )
+    if figure.maximum is not None and value > figure.maximum:
+        raise BriefingError(
+            f"figure {figure.id}: value {value} is above its maximum {figure.maximum}"
+        )
+    if figure.kind == "share" and not (0 <= value <= 100):
+        raise BriefingError(f"figure {figure.id}: a share must be 0 to 100, got {value}")
+    if figure.kind == "year" and value != value.to_integral_value():
+        raise BriefingError(f"figure {figure.id}: a year must be a whole number, got {value}")
+
+
+def validate_figure(figure: Figure, units: dict[str, Unit]) -> None:
+    """Raise the first problem found in a figure's definition."""
+    check_id("figure", figure.id)
+    if figure.unit not in units:
+        raise BriefingError(f"figure {figure.id}: unknown unit {figure.unit!r}")
+    if figure.qualifier not in QUALIFIERS:
+        raise BriefingError(
+            f"figure {figure.id}: unknown qualifier {figure.qualifier!r} "
+            f"(use one of {', '.join(repr(q) for q in QUALIFIERS)})"
+        )
+    if figure.kind not in FIGURE_KINDS:
+        raise BriefingError(f"figure {figure.id}: unknown kind {figure.kind!r}")
+    if figure.label.is_empty():
+        raise BriefingError(f"figure {figure.id}: the label is empty")
+    if (
+        figure.minimum is not None
+        and figure.maximum is not None
+        and figure.minimum > figure.maximum
+    ):
+        raise BriefingError(f"figure {figure.id}: minimum is above maximum")
+    check_figure_value(figure, figure.value)
+
+
+@dataclass(frozen=True)
+class ChartItem:
+    """One bar, slice or mark of a chart: a figure, optionally scaled.
+
+    The plotted value is ``figure.value * scale * times.value / per.value`` (``times``
+    and ``per`` are optional figure ids), converted to the chart's unit; so 250 kt in
+    7 months annualised is ``scale=12, per="btk_period_months"``.
+    """
+
+    figure: str
+    label: LocalText = field(default_factory=LocalText)
+    scale: Decimal = Decimal(1)
+    per: str | None = None
+    times: str | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart bound to figure ids; rendering turns it into a picture per language."""
+
+    id: str
+    kind: str
+    title: LocalText
+    unit: str
+    items: tuple[ChartItem, ...]
+    caption: LocalText = field(default_factory=LocalText)
+    maximum: str | None = None  # figure id giving the scale's end (e.g. a capacity)
+    remainder: LocalText = field(default_factory=LocalText)  # label of the rest of a whole
+
+
+@dataclass(frozen=True)
+class Section:
+    """A content section: title and body in both languages, and what it cites."""
+
+    id: str
+    title: LocalText
+    body: LocalText
+    key_point: LocalText = field(default_factory=LocalText)
+    talking_points: tuple[LocalText, ...] = ()
+    charts: tuple[str, ...] = ()
+    custom: bool = False
+
+    def paragraphs(self, lang: Lang) -> list[str]:
+        """Return the body's paragraphs in ``lang`` (blank lines separate them)."""
+        return split_paragraphs(self.body.get(lang))
+
+    def cited_figures(self) -> list[str]:
+        """Return the figure ids the section's texts cite, in order of first use."""
+        seen: dict[str, None] = {}
+        texts = [self.body.ar, self.body.en, self.key_point.ar, self.key_point.en]
+        for point in self.talking_points:
+            texts += [point.ar, point.en]
+        for text in texts:
+            for match in PLACEHOLDER.finditer(text):
+                seen.setdefault(match.group(2), None)
+        return list(seen)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Return the paragraphs of ``text``: blank-line separated, inner newlines joined."""
+    paragraphs = []
+    for chunk in re.split(r"\n[ \t\u00a0]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        joined = " ".join(line.strip() for line in chunk.split("\n") if line.strip())
+        if joined:
+            paragraphs.append(joined)
+    return paragraphs
+
+
+@dataclass(frozen=True)
+class BriefMeta:
+    """What the cover block says: title, recipient, drafter, date, reference, marking."""
+
+    title: LocalText = field(default_factory=LocalText)
+    subtitle: LocalText = field(default_factory=LocalText)
+    recipient: LocalText = field(default_factory=LocalText)
+    drafter: LocalText = field(default_factory=LocalText)
+    date: date | None = None
+    reference: str = ""
+    marking: LocalText | None = None  # None: the template's marking
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a user decides: sections and order, figure edits, languages, template."""
+
+    meta: BriefMeta = field(default_factory=BriefMeta)
+    sections: tuple[str, ...] = ()
+    custom_sections: tuple[Section, ...] = ()
+    figure_overrides: tuple[Figure, ...] = ()
+    languages: tuple[OutputLang, ...] = ("ar",)
+    template: str = "ministry"
+    digits: DigitStyle = "latin"
+
+    def override(self, figure_id: str) -> Figure | None:
+        """Return the user's version of a figure, if any."""
+        for figure in self.figure_overrides:
+            if figure.id == figure_id:
+                return figure
+        return None
+
+    def custom(self, section_id: str) -> Section | None:
+        """Return the user's own section with this id, if any."""
+        for section in self.custom_sections:
+            if section.id == section_id:
+                return section
+        return None
+
+
+def check_languages(values: list[str] | tuple[str, ...]) -> tuple[OutputLang, ...]:
+    """Return the output languages, or raise naming the unknown one."""
+    result: list[OutputLang] = []
+    for value in values:
+        if value not in OUTPUT_LANGS:
+            raise BriefingError(f"unknown language {value!r} (use ar, en or bi)")
+        if value not in result:
+            result.append(value)  # type: ignore[arg-type]
+    if not result:
+        raise BriefingError("no language given (use ar, en or bi)")
+    return tuple(result)
+
+
+def check_formats(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Return the output formats, or raise naming the unknown one."""
+    result: list[str] = []
+    for value in values:
+        if value not in FORMATS:
+            raise BriefingError(f"unknown format {value!r} (use pdf or docx)")
+        if value not in result:
+            result.append(value)
+    if not result:
+        raise BriefingError("no format given (use pdf or docx)")
+    return tuple(result)
+
+
+def check_digits(value: str) -> DigitStyle:
+    """Return the digit style, or raise naming the bad value."""
+    if value not in DIGIT_STYLES:
+        raise BriefingError(f"unknown digit style {value!r} (use latin or arabic)")
+    return value  # type: ignore[return-value]

@@ -1,0 +1,130 @@
+"""Figures to text per language: digits, separators, plural-agreeing units (CLDR via Babel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal
+
+from briefing.model import DigitStyle, Figure, Lang, Unit
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+# Qualifiers belong to the figure; Arabic puts "at least" after the quantity.
+QUALIFIER_PATTERNS: dict[str, dict[str, str]] = {
+    "": {"en": "{}", "ar": "{}"},
+    "more_than": {"en": "more than {}", "ar": "أكثر من {}"},
+    "at_least": {"en": "at least {}", "ar": "{} على الأقل"},
+    "about": {"en": "about {}", "ar": "نحو {}"},
+    "up_to": {"en": "up to {}", "ar": "ما يصل إلى {}"},
+}
+
+QUALIFIER_NAMES: dict[str, dict[str, str]] = {
+    "": {"en": "exact", "ar": "دقيق"},
+    "more_than": {"en": "more than", "ar": "أكثر من"},
+    "at_least": {"en": "at least", "ar": "على الأقل"},
+    "about": {"en": "about", "ar": "نحو"},
+    "up_to": {"en": "up to", "ar": "حتى"},
+}
+
+
+def localize_digits(text: str, lang: Lang, digits: DigitStyle) -> str:
+    """Return ``text`` with Western digits turned Arabic-Indic when the brief asks for them."""
+    if lang == "ar" and digits == "arabic":
+        return text.translate(ARABIC_INDIC)
+    return text
+
+
+def format_number(value: Decimal, lang: Lang, digits: DigitStyle, grouping: bool = True) -> str:
+    """Return ``value`` with the separators and digits of the language and digit style.
+
+    English uses CLDR ``en``; Arabic with Western digits uses CLDR ``ar`` (1,234.5);
+    Arabic with Arabic-Indic digits uses the Arabic separators (١٬٢٣٤٫٥).
+    """
+    normalized = value.normalize() if value == value.to_integral_value() else value
+    if normalized == normalized.to_integral_value():
+        normalized = normalized.quantize(Decimal(1))
+    if lang == "ar" and digits == "arabic":
+        text = format_decimal(
+            normalized,
+            locale="ar",
+            decimal_quantization=False,
+            group_separator=grouping,
+            numbering_system="arab",
+        )
+        return text.translate(ARABIC_INDIC)
+    return format_decimal(
+        normalized,
+        locale="ar" if lang == "ar" else "en",
+        decimal_quantization=False,
+        group_separator=grouping,
+    )
+
+
+def arabic_plural_category(value: Decimal) -> str:
+    """Return the CLDR Arabic plural category that governs the counted noun.
+
+    Arabic agreement follows the integer part of the number as it is read aloud
+    ("4.4 billion" is read "four point four" and takes the plural of 3–10).
+    """
+    n = int(abs(value)) % 100
+    whole = int(abs(value))
+    if whole == 0:
+        return "zero"
+    if whole == 1:
+        return "one"
+    if whole == 2:
+        return "two"
+    if 3 <= n <= 10:
+        return "few"
+    if 11 <= n <= 99:
+        return "many"
+    return "other"
+
+
+def english_plural_category(value: Decimal) -> str:
+    """Return ``one`` for exactly 1, else ``other``."""
+    return "one" if value == 1 else "other"
+
+
+def unit_words(unit: Unit, value: Decimal, lang: Lang) -> str:
+    """Return the unit's words agreeing with ``value`` in ``lang``."""
+    category = arabic_plural_category(value) if lang == "ar" else english_plural_category(value)
+    return unit.form(lang, category)
+
+
+def unit_short(unit: Unit, lang: Lang) -> str:
+    """Return the unit's short label for tables and chart axes."""
+    return unit.form(lang, "short") or unit.form(lang, "other")
+
+
+def figure_number(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
+    """Return the figure's bare number (years without grouping)."""
+    return format_number(figure.value, lang, digits, grouping=figure.kind != "year")
+
+
+def figure_phrase(figure: Figure, unit: Unit, lang: Lang, digits: DigitStyle) -> str:
+    """Return the figure as prose: qualifier, number and agreeing unit ("more than 50 percent")."""
+    number = figure_number(figure, lang, digits)
+    words = unit_words(unit, figure.value, lang)
+    if unit.dimension == "share" and lang == "en" and words in ("%", ""):
+        quantity = f"{number}%"
+    else:
+        quantity = f"{number} {words}".strip()
+    return QUALIFIER_PATTERNS[figure.qualifier][lang].format(quantity)
+
+
+def figure_value_cell(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
+    """Return the value as a table cell: qualifier and number, without the unit."""
+    number = figure_number(figure, lang, digits)
+    return QUALIFIER_PATTERNS[figure.qualifier][lang].format(number)
+
+
+def format_date(value: date | None, lang: Lang, digits: DigitStyle) -> str:
+    """Return a long date ("20 October 2025", "20 أكتوبر 2025") in the brief's digits."""
+    if value is None:
+        return ""
+    text = _babel_format_date(value, format="d MMMM y", locale="ar" if lang == "ar" else "en")
+    return localize_digits(text, lang, digits)

@@ -1,0 +1,271 @@
+"""`.brief` project files: versioned JSON, written atomically, read with clear errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from briefing.atomic import write_atomic
+from briefing.errors import BriefingError
+from briefing.model import (
+    Brief,
+    BriefMeta,
+    Figure,
+    LocalText,
+    Section,
+    check_digits,
+    check_id,
+    check_languages,
+    parse_decimal,
+)
+
+FORMAT_NAME = "briefing.brief"
+FORMAT_VERSION = 1
+
+
+def _local(value: LocalText | None) -> dict[str, str] | None:
+    return None if value is None else value.to_dict()
+
+
+def _figure_to_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "id": figure.id,
+        "value": str(figure.value),
+        "unit": figure.unit,
+        "qualifier": figure.qualifier,
+        "kind": figure.kind,
+        "label": figure.label.to_dict(),
+        "source": figure.source.to_dict(),
+        "as_of": figure.as_of.isoformat() if figure.as_of else None,
+        "min": None if figure.minimum is None else str(figure.minimum),
+        "max": None if figure.maximum is None else str(figure.maximum),
+        "note": figure.note.to_dict(),
+    }
+
+
+def _section_to_json(section: Section) -> dict[str, Any]:
+    return {
+        "id": section.id,
+        "title": section.title.to_dict(),
+        "body": section.body.to_dict(),
+        "key_point": section.key_point.to_dict(),
+        "talking_points": [p.to_dict() for p in section.talking_points],
+        "charts": list(section.charts),
+    }
+
+
+def brief_to_json(brief: Brief) -> dict[str, Any]:
+    """Return the brief as JSON-ready data (with format name and version)."""
+    meta = brief.meta
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "meta": {
+            "title": meta.title.to_dict(),
+            "subtitle": meta.subtitle.to_dict(),
+            "recipient": meta.recipient.to_dict(),
+            "drafter": meta.drafter.to_dict(),
+            "date": meta.date.isoformat() if meta.date else None,
+            "reference": meta.reference,
+            "marking": _local(meta.marking),
+        },
+        "sections": list(brief.sections),
+        "custom_sections": [_section_to_json(s) for s in brief.custom_sections],
+        "figure_overrides": [_figure_to_json(f) for f in brief.figure_overrides],
+        "languages": list(brief.languages),
+        "template": brief.template,
+        "digits": brief.digits,
+    }
+
+
+def dumps(brief: Brief) -> str:
+    """Return the brief as the text of a `.brief` file."""
+    return json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+def save_brief(brief: Brief, path: Path) -> None:
+    """Write the brief to ``path`` atomically (the old file survives any failure)."""
+    try:
+        write_atomic(Path(path), dumps(brief).encode("utf-8"))
+    except OSError as exc:
+        raise BriefingError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+class _Reader:
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, key: str, problem: str) -> BriefingError:
+        return BriefingError(f"{self.where}: '{key}' {problem}")
+
+    def obj(self, data: Any, key: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, "must be an object")
+        return data
+
+    def text(self, data: dict[str, Any], key: str, path: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.fail(f"{path}{key}", "must be a string")
+        return value
+
+    def local(self, data: dict[str, Any], key: str, path: str) -> LocalText:
+        value = data.get(key)
+        if value is None:
+            return LocalText()
+        if not isinstance(value, dict):
+            raise self.fail(f"{path}{key}", "must be an object with ar and en")
+        return LocalText(
+            ar=self.text(value, "ar", f"{path}{key}."), en=self.text(value, "en", f"{path}{key}.")
+        )
+
+    def date(self, data: dict[str, Any], key: str, path: str) -> date | None:
+        value = data.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.fail(f"{path}{key}", f"must be a date like 2025-10-20, not {value!r}") from None
+
+    def decimal(self, data: dict[str, Any], key: str, path: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        return parse_decimal(value, f"{self.where}: '{path}{key}'")
+
+    def str_list(self, data: dict[str, Any], key: str) -> list[str]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return value
+
+
+def brief_from_json(data: Any, where: str) -> Brief:
+    """Return a Brief from parsed `.brief` JSON, or raise naming the bad key."""
+    read = _Reader(where)
+    data = read.obj(data, "(top level)")
+    if data.get("format") != FORMAT_NAME:
+        raise BriefingError(f"{where}: not a brief file (no \"format\": \"{FORMAT_NAME}\")")
+    version = data.get("version")
+    if not isinstance(version, int):
+        raise read.fail("version", "must be a whole number")
+    if version > FORMAT_VERSION:
+        raise BriefingError(
+            f"{where}: written by a newer Briefing (file version {version}, this one reads "
+            f"up to {FORMAT_VERSION}); update Briefing to open it"
+        )
+    if version < 1:
+        raise BriefingError(f"{where}: file version {version} is not supported")
+    meta_data = read.obj(data.get("meta", {}), "meta")
+    marking = meta_data.get("marking")
+    meta = BriefMeta(
+        title=read.local(meta_data, "title", "meta."),
+        subtitle=read.local(meta_data, "subtitle", "meta."),
+        recipient=read.local(meta_data, "recipient", "meta."),
+        drafter=read.local(meta_data, "drafter", "meta."),
+        date=read.date(meta_data, "date", "meta."),
+        reference=read.text(meta_data, "reference", "meta."),
+        marking=None if marking is None else read.local(meta_data, "marking", "meta."),
+    )
+    customs = []
+    raw_customs = data.get("custom_sections", [])
+    if not isinstance(raw_customs, list):
+        raise read.fail("custom_sections", "must be a list")
+    for number, raw in enumerate(raw_customs, start=1):
+        path = f"custom_sections[{number}]."
+        raw = read.obj(raw, path[:-1])
+        section_id = read.text(raw, "id", path)
+        try:
+            check_id("section", section_id)
+        except BriefingError as exc:
+            raise BriefingError(f"{where}: {exc}") from None
+        points = raw.get("talking_points", [])
+        if not isinstance(points, list):
+            raise read.fail(f"{path}talking_points", "must be a list")
+        customs.append(
+            Section(
+                id=section_id,
+                title=read.local(raw, "title", path),
+                body=read.local(raw, "body", path),
+                key_point=read.local(raw, "key_point", path),
+                talking_points=tuple(
+                    read.local({"p": p}, "p", f"{path}talking_points.") for p in points
+                ),
+                charts=tuple(read.str_list(raw, "charts")),
+                custom=True,
+            )
+        )
+    overrides = []
+    raw_overrides = data.get("figure_overrides", [])
+    if not isinstance(raw_overrides, list):
+        raise read.fail("figure_overrides", "must be a list")
+    for number, raw in enumerate(raw_overrides, start=1):
+        path = f"figure_overrides[{number}]."
+        raw = read.obj(raw, path[:-1])
+        value = read.decimal(raw, "value", path)
+        if value is None:
+            raise read.fail(f"{path}value", "is missing")
+        overrides.append(
+            Figure(
+                id=read.text(raw, "id", path),
+                value=value,
+                unit=read.text(raw, "unit", path),
+                qualifier=read.text(raw, "qualifier", path),
+                kind=read.text(raw, "kind", path, "quantity"),
+                label=read.local(raw, "label", path),
+                source=read.local(raw, "source", path),
+                as_of=read.date(raw, "as_of", path),
+                minimum=read.decimal(raw, "min", path),
+                maximum=read.decimal(raw, "max", path),
+                note=read.local(raw, "note", path),
+            )
+        )
+    try:
+        languages = check_languages(read.str_list(data, "languages") or ["ar"])
+        digits = check_digits(read.text(data, "digits", "", "latin"))
+    except BriefingError as exc:
+        raise BriefingError(f"{where}: {exc}") from None
+    return Brief(
+        meta=meta,
+        sections=tuple(read.str_list(data, "sections")),
+        custom_sections=tuple(customs),
+        figure_overrides=tuple(overrides),
+        languages=languages,
+        template=read.text(data, "template", "", "ministry") or "ministry",
+        digits=digits,
+    )
+
+
+def loads(text: str, where: str) -> Brief:
+    """Return the brief in a `.brief` file's text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BriefingError(
+            f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    return brief_from_json(data, where)
+
+
+def load_brief(path: Path) -> Brief:
+    """Read a `.brief` file, or raise naming the file and what is wrong."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefingError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise BriefingError(f"{path}: is a folder, not a brief file") from None
+    except OSError as exc:
+        raise BriefingError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BriefingError(f"{path}: not a brief file (not UTF-8 text)") from None
+    return loads(text, str(path))
