@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from briefing.errors import BriefingError
 
 EXIT_OK = 0
 EXIT_VERIFY_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # as a shell reports death by SIGPIPE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    commands.choices["templates"].add_argument(
+        "--copy", nargs=2, metavar=("TEMPLATE", "FOLDER"), default=None,
+        help="write a self-contained copy of TEMPLATE (id or folder) into FOLDER to edit",
+    )
     export = commands.add_parser(
         "export", help="export a brief to PDF and/or Word", description="Export a brief."
     )
@@ -84,7 +91,7 @@ def cmd_sections(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     else:
-        _print_table([[i["id"], i["title"]["en"], i["title"]["ar"]] for i in items],
+        _print_table([[s.id, s.title.en, s.title.ar] for s in library.sections],
                      ["id", "title (en)", "title (ar)"])
     return EXIT_OK
 
@@ -93,7 +100,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from briefing.library import load_library
 
     library = load_library()
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": f.id,
             "value": float(f.value) if f.value != f.value.to_integral_value() else int(f.value),
@@ -120,8 +127,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from briefing.templates import list_templates
+    from briefing.templates import copy_template, list_templates
 
+    if args.copy:
+        print(copy_template(args.copy[0], Path(args.copy[1])))
+        return EXIT_OK
     items = list_templates()
     if args.json:
         print(json.dumps([{k: t[k] for k in ("id", "name", "path", "origin")} for t in items],
@@ -139,6 +149,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from briefing.model import check_digits, check_formats, check_languages
     from briefing.store import load_brief
 
+    if not args.out.strip():
+        raise BriefingError("--out: the output folder is empty")
     library = load_library()
     if args.brief_file:
         brief = load_brief(Path(args.brief_file))
@@ -210,6 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`briefing figures | head`): stop quietly, and point stdout
+        # at /dev/null so that the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:
+        # A bug, not bad input; still one line, never a traceback, and a distinct status.
+        print(f"error: unexpected failure ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

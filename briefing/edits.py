@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from briefing.errors import BriefingError
@@ -12,6 +13,7 @@ from briefing.model import (
     BriefMeta,
     DigitStyle,
     Figure,
+    LocalText,
     OutputLang,
     Section,
     check_digits,
@@ -146,3 +148,72 @@ def set_template(brief: Brief, template_id: str) -> Brief:
     if not template_id:
         raise BriefingError("template id is empty")
     return replace(brief, template=template_id)
+
+
+FIGURE_FIELDS = ("value", "unit", "qualifier", "as_of", "label_ar", "label_en", "source_ar",
+                 "source_en")
+
+
+def set_figure_field(
+    brief: Brief, library: Library, figure_id: str, field_name: str, value: str
+) -> Brief:
+    """Return the brief with one field of a figure changed from text (as typed in a table).
+
+    ``field_name`` is one of FIGURE_FIELDS; a unit may only change to one of the same
+    dimension, so that the charts that plot the figure keep their scale.
+    """
+    current = brief.override(figure_id) or library.figures.get(figure_id)
+    if current is None:
+        raise BriefingError(f"unknown figure {figure_id!r}")
+    text = value.strip() if isinstance(value, str) else value
+    if field_name == "value":
+        return set_figure_value(brief, library, figure_id, text)
+    if field_name == "unit":
+        unit = library.units.get(str(text))
+        if unit is None:
+            raise BriefingError(f"figure {figure_id}: unknown unit {text!r}")
+        old = library.units[library.figures[figure_id].unit]
+        if unit.dimension != old.dimension:
+            raise BriefingError(
+                f"figure {figure_id}: unit {unit.id!r} measures {unit.dimension}, "
+                f"not {old.dimension}"
+            )
+        changed = replace(current, unit=unit.id)
+    elif field_name == "qualifier":
+        changed = replace(current, qualifier=str(text))
+    elif field_name == "as_of":
+        changed = replace(current, as_of=parse_date(str(text), f"figure {figure_id}: as-of"))
+    elif field_name in ("label_ar", "label_en", "source_ar", "source_en"):
+        attribute, lang = field_name.split("_")
+        local = getattr(current, attribute)
+        changed = replace(current, **{attribute: replace(local, **{lang: str(value)})})
+    else:
+        raise BriefingError(f"figure {figure_id}: unknown field {field_name!r}")
+    return set_figure(brief, library, changed)
+
+
+def parse_date(text: str, what: str) -> date | None:
+    """Return an ISO date (2025-10-20) from ``text``, None when empty, or raise naming ``what``."""
+    cleaned = text.strip().translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))
+    if not cleaned:
+        return None
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise BriefingError(f"{what}: {text!r} is not a date like 2025-10-20") from None
+
+
+META_TEXT_FIELDS = ("title", "subtitle", "recipient", "drafter", "marking")
+
+
+def set_meta_text(brief: Brief, field_name: str, lang: str, text: str) -> Brief:
+    """Return the brief with one language of a bilingual metadata field (title …) changed.
+
+    Typing a marking replaces the template's marking with the brief's own.
+    """
+    if field_name not in META_TEXT_FIELDS:
+        raise BriefingError(f"unknown brief field {field_name!r}")
+    if lang not in ("ar", "en"):
+        raise BriefingError(f"unknown language {lang!r} (use ar or en)")
+    current = getattr(brief.meta, field_name) or LocalText()
+    return set_meta(brief, **{field_name: replace(current, **{lang: text})})

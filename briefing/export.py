@@ -11,7 +11,7 @@ from briefing.atomic import StagedFiles
 from briefing.document import Document, build_document, effective_figures, selected_sections
 from briefing.errors import BriefingError
 from briefing.library import Library, load_library
-from briefing.model import Brief, OutputLang, check_figure_value, check_formats, check_languages
+from briefing.model import Brief, OutputLang, check_formats, check_languages, validate_figure
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -29,9 +29,15 @@ def check_brief(brief: Brief, library: Library) -> None:
     """Raise the first problem in a brief: unknown sections or figures, values out of range."""
     selected_sections(brief, library)
     for figure in effective_figures(brief, library).values():
-        check_figure_value(figure, figure.value)
-        if figure.unit not in library.units:
-            raise BriefingError(f"figure {figure.id}: unknown unit {figure.unit!r}")
+        # Overrides come from .brief files that may have been edited by hand: check
+        # qualifier, kind and label too, and keep the unit's dimension so charts still scale.
+        validate_figure(figure, library.units)
+        shipped_unit = library.units[library.figures[figure.id].unit]
+        if library.units[figure.unit].dimension != shipped_unit.dimension:
+            raise BriefingError(
+                f"figure {figure.id}: unit {figure.unit!r} measures "
+                f"{library.units[figure.unit].dimension}, not {shipped_unit.dimension}"
+            )
     for section in brief.custom_sections:
         for chart_id in section.charts:
             if chart_id not in library.charts:

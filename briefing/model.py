@@ -170,7 +170,9 @@ def validate_figure(figure: Figure, units: dict[str, Unit]) -> None:
         and figure.maximum is not None
         and figure.minimum > figure.maximum
     ):
-        raise BriefingError(f"figure {figure.id}: minimum is above maximum")
+        raise BriefingError(
+            f"figure {figure.id}: minimum {figure.minimum} is above maximum {figure.maximum}"
+        )
     check_figure_value(figure, figure.value)
 
 
@@ -290,7 +292,7 @@ def check_languages(values: list[str] | tuple[str, ...]) -> tuple[OutputLang, ..
         if value not in OUTPUT_LANGS:
             raise BriefingError(f"unknown language {value!r} (use ar, en or bi)")
         if value not in result:
-            result.append(value)  # type: ignore[arg-type]
+            result.append(value)
     if not result:
         raise BriefingError("no language given (use ar, en or bi)")
     return tuple(result)
@@ -313,4 +315,4 @@ def check_digits(value: str) -> DigitStyle:
     """Return the digit style, or raise naming the bad value."""
     if value not in DIGIT_STYLES:
         raise BriefingError(f"unknown digit style {value!r} (use latin or arabic)")
-    return value  # type: ignore[return-value]
+    return value

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import importlib.resources
 from functools import cache
-from pathlib import Path
-
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 _CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,13 +17,9 @@ def _root(kind: str) -> Traversable:
     An installed wheel and a frozen bundle carry the data as ``briefing/_data/<kind>``;
     a source checkout keeps it at the top level beside the package.
     """
-    try:
-        packaged = importlib.resources.files(f"briefing._data.{kind}")
-        if packaged.is_dir():
-            return packaged
-    except ModuleNotFoundError:
-        pass
-    packaged_dir = importlib.resources.files("briefing").joinpath("_data", kind)
+    # Go through the regular package "briefing": files("briefing._data.<kind>") would name
+    # a namespace package, whose Traversable (MultiplexedPath) has no usable str() path.
+    packaged_dir = importlib.resources.files("briefing").joinpath("_data").joinpath(kind)
     if packaged_dir.is_dir():
         return packaged_dir
     return _CHECKOUT_ROOT / kind

@@ -131,7 +131,9 @@ class _Reader:
         try:
             return date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self.fail(f"{path}{key}", f"must be a date like 2025-10-20, not {value!r}") from None
+            raise self.fail(
+                f"{path}{key}", f"must be a date like 2025-10-20, not {value!r}"
+            ) from None
 
     def decimal(self, data: dict[str, Any], key: str, path: str) -> Decimal | None:
         value = data.get(key)
@@ -153,7 +155,7 @@ def brief_from_json(data: Any, where: str) -> Brief:
     if data.get("format") != FORMAT_NAME:
         raise BriefingError(f"{where}: not a brief file (no \"format\": \"{FORMAT_NAME}\")")
     version = data.get("version")
-    if not isinstance(version, int):
+    if not isinstance(version, int) or isinstance(version, bool):
         raise read.fail("version", "must be a whole number")
     if version > FORMAT_VERSION:
         raise BriefingError(
@@ -250,6 +252,9 @@ def loads(text: str, where: str) -> Brief:
         raise BriefingError(
             f"{where}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except (ValueError, RecursionError) as exc:
+        # Integers longer than Python's digit limit, or arrays nested thousands deep.
+        raise BriefingError(f"{where}: not a usable brief file ({exc})") from None
     return brief_from_json(data, where)
 
 

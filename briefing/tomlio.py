@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -65,7 +66,7 @@ class Table:
             raise self._error(key, f"must be a string, not {type(value).__name__}")
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool) -> builtins.bool:
         """Return a boolean value."""
         self.used.add(key)
         value = self.data.get(key, default)
@@ -73,7 +74,9 @@ class Table:
             raise self._error(key, f"must be true or false, not {value!r}")
         return value
 
-    def decimal(self, key: str, default: Decimal | None = None, required: bool = False) -> Any:
+    def decimal(
+        self, key: builtins.str, default: Decimal | None = None, required: builtins.bool = False
+    ) -> Any:
         """Return a number as Decimal (or ``default``)."""
         self.used.add(key)
         if key not in self.data:
@@ -86,7 +89,7 @@ class Table:
         except BriefingError:
             raise self._error(key, f"must be a number, not {value!r}") from None
 
-    def date(self, key: str) -> date | None:
+    def date(self, key: builtins.str) -> date | None:
         """Return a TOML date (or ISO date string) or None."""
         self.used.add(key)
         value = self.data.get(key)
@@ -101,7 +104,7 @@ class Table:
                 pass
         raise self._error(key, f"must be a date like 2025-10-20, not {value!r}")
 
-    def str_list(self, key: str) -> tuple[str, ...]:
+    def str_list(self, key: builtins.str) -> tuple[builtins.str, ...]:
         """Return a list of strings."""
         self.used.add(key)
         value = self.data.get(key, [])
@@ -109,7 +112,7 @@ class Table:
             raise self._error(key, "must be a list of strings")
         return tuple(value)
 
-    def table(self, key: str, required: bool = False) -> Table:
+    def table(self, key: builtins.str, required: builtins.bool = False) -> Table:
         """Return a sub-table (empty when absent and not required)."""
         self.used.add(key)
         value = self.data.get(key)
@@ -119,9 +122,10 @@ class Table:
             value = {}
         if not isinstance(value, dict):
             raise self._error(key, "must be a table")
-        return Table(value, f"{self.where}: {key}" if ":" not in self.where else f"{self.where}.{key}")
+        where = f"{self.where}: {key}" if ":" not in self.where else f"{self.where}.{key}"
+        return Table(value, where)
 
-    def local(self, key: str, required: bool = False) -> LocalText:
+    def local(self, key: builtins.str, required: builtins.bool = False) -> LocalText:
         """Return a bilingual text: a table ``{ar, en}`` or a single string for both."""
         self.used.add(key)
         value = self.data.get(key)
@@ -144,7 +148,7 @@ class Table:
             raise self._error(key, "is empty")
         return text
 
-    def reject_unknown(self, allowed: set[str]) -> None:
+    def reject_unknown(self, allowed: set[builtins.str]) -> None:
         """Raise naming the first key not in ``allowed``."""
         for key in self.data:
             if key not in allowed:

@@ -1,0 +1,1 @@
+"""The desktop app: pick sections, adjust figures, preview the pages and export."""

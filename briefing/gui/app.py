@@ -1,0 +1,123 @@
+"""Start the desktop app: settings, interface language, recovery offer, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from briefing.errors import BriefingError
+from briefing.gui.autosave import Autosaver
+from briefing.gui.i18n import install_language
+from briefing.gui.mainwindow import MainWindow
+from briefing.gui.prompts import Prompts
+from briefing.gui.session import Session
+from briefing.gui.settings import DATA_DIR_ENV, AppSettings, data_dir
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Owns the session and autosave for the whole run; windows come and go around them.
+
+    Changing the interface language builds a new window in that language around the
+    same session, so nothing typed is lost and the undo history stays.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        session: Session,
+        settings: AppSettings,
+        autosaver: Autosaver,
+        prompts_factory: type[Prompts] = Prompts,
+    ) -> None:
+        super().__init__(app)
+        self.app = app
+        self.session = session
+        self.settings = settings
+        self.autosaver = autosaver
+        self.prompts_factory = prompts_factory
+        self.ui_lang = settings.ui_language()
+        self.window: MainWindow | None = None
+        self.preview_on_show = True
+
+    def build_window(self) -> MainWindow:
+        """Create and show the main window in the current interface language."""
+        install_language(self.app, self.ui_lang)
+        window = MainWindow(self.session, self.settings, self.autosaver, ui_lang=self.ui_lang)
+        window.prompts = self.prompts_factory(window)
+        window.languageChangeRequested.connect(self.switch_language)
+        window.preview_on_show = self.preview_on_show
+        self.window = window
+        window.show()
+        return window
+
+    @Slot(str)
+    def switch_language(self, lang: str) -> None:
+        """Rebuild the window in ``lang`` around the same brief."""
+        old = self.window
+        self.ui_lang = lang
+        if old is not None:
+            old.close_for_rebuild()
+        self.build_window()
+        if old is not None:
+            old.deleteLater()
+
+    def offer_recovery(self) -> None:
+        """After a crash, offer the autosaved brief back (asked once the window shows)."""
+        recovery = self.autosaver.pending_recovery()
+        self.autosaver.start()
+        if recovery is None or self.window is None:
+            return
+        if self.window.prompts.ask_recover(recovery.saved_at):
+            self.session.reset(recovery.brief, recovery.original_path, modified=True)
+            # Write it again at once, so a second crash cannot lose it.
+            self.autosaver.save_now()
+            self.window.statusBar().showMessage(self.tr("Recovered the autosaved brief"), 6000)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the app; an optional argument names a .brief file to open."""
+    args = list(sys.argv if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Keep user templates with the rest of the user data when that folder is moved (tests,
+    # portable set-ups), unless the templates folder is set on its own.
+    if os.environ.get(DATA_DIR_ENV) and not os.environ.get("BRIEFING_USER_TEMPLATES"):
+        os.environ["BRIEFING_USER_TEMPLATES"] = str(data_dir() / "templates")
+    app = QApplication.instance() or QApplication(args)
+    app.setOrganizationName("Briefing")
+    app.setApplicationName("Briefing")
+    app.setApplicationDisplayName("Briefing")
+    settings = AppSettings()
+    try:
+        from briefing.library import load_library
+
+        library = load_library()
+    except BriefingError as exc:
+        install_language(app, settings.ui_language())
+        QMessageBox.critical(None, "Briefing", str(exc))
+        return 2
+    session = Session(library)
+    autosaver = Autosaver(session, data_dir() / "autosave")
+    controller = AppController(app, session, settings, autosaver)
+    window = controller.build_window()
+    to_open = [a for a in args[1:] if a.endswith(".brief")]
+
+    def after_show() -> None:
+        controller.offer_recovery()
+        if to_open and controller.window is not None:
+            controller.window.open_brief(Path(to_open[0]))
+
+    QTimer.singleShot(0, after_show)
+    del window
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

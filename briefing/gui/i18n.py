@@ -1,0 +1,44 @@
+"""Interface language: load the Arabic translation and mirror the layout right-to-left."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from briefing.resources import as_path, resource
+
+_installed: list[QTranslator] = []
+
+
+def translation_file(lang: str) -> str:
+    """Return the path of the app's compiled translation for ``lang``."""
+    return str(as_path(resource("i18n", f"briefing_{lang}.qm")))
+
+
+def install_language(app: QApplication, lang: str) -> bool:
+    """Switch the interface to ``lang`` ("en" or "ar"); return False if a file is missing.
+
+    English is the source language, so it needs no file. Qt's own strings (standard
+    buttons, file dialogs) come from the translations shipped with Qt.
+    """
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    ok = True
+    if lang == "ar":
+        own = QTranslator(app)
+        if own.load(translation_file(lang)):
+            app.installTranslator(own)
+            _installed.append(own)
+        else:
+            ok = False
+        qt_base = QTranslator(app)
+        qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_base.load(f"qtbase_{lang}", qt_folder):
+            app.installTranslator(qt_base)
+            _installed.append(qt_base)
+    app.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if lang == "ar" else Qt.LayoutDirection.LeftToRight
+    )
+    QLocale.setDefault(QLocale(QLocale.Language.Arabic if lang == "ar" else QLocale.Language.English))
+    return ok

@@ -1,0 +1,509 @@
+"""Item models over the session's brief: the section list and the figure table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from briefing import edits
+from briefing.errors import BriefingError
+from briefing.gui.session import Session
+from briefing.model import Brief, Figure, Section
+from briefing.numbers import QUALIFIER_NAMES
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CUSTOM_ROLE = Qt.ItemDataRole.UserRole + 2
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 3
+SECTION_MIME = "application/x-briefing-section-ids"
+
+ERROR_BACKGROUND = QColor("#F8D7DA")
+ERROR_TEXT = QColor("#842029")
+CHANGED_BACKGROUND = QColor("#FFF3CD")
+UNKNOWN_TEXT = QColor("#B02A37")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _is_checked(value: Any) -> bool:
+    """Return True for a checked state given as an enum or as its integer."""
+    if isinstance(value, Qt.CheckState):
+        return value == Qt.CheckState.Checked
+    return int(value) == Qt.CheckState.Checked.value
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    """One row of the section list: a section id and whether the brief includes it."""
+
+    section_id: str
+    included: bool
+
+
+class SectionListModel(QAbstractListModel):
+    """Every section (library and the user's own): the brief's, in order, then the rest.
+
+    Checking a row adds the section at the end of the brief, unchecking removes it, and
+    moving a checked row reorders the brief. All changes go through the session.
+    """
+
+    rejected = Signal(str)
+
+    def __init__(self, session: Session, ui_lang: str = "en", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ui_lang = ui_lang
+        self._rows = self._compute_rows(session.brief)
+        session.briefChanged.connect(self._refresh)
+
+    # -- rows --------------------------------------------------------------------------------
+    def _compute_rows(self, brief: Brief) -> list[SectionRow]:
+        rows = [SectionRow(section_id, True) for section_id in brief.sections]
+        chosen = set(brief.sections)
+        for section in (*self.session.library.sections, *brief.custom_sections):
+            if section.id not in chosen:
+                rows.append(SectionRow(section.id, False))
+        return rows
+
+    def _refresh(self) -> None:
+        rows = self._compute_rows(self.session.brief)
+        if [r.section_id for r in rows] == [r.section_id for r in self._rows]:
+            self._rows = rows
+            if rows:
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def section_ids(self) -> list[str]:
+        """Return the ids of all rows, in display order."""
+        return [row.section_id for row in self._rows]
+
+    def row_of(self, section_id: str) -> int:
+        """Return the row showing ``section_id``, or -1."""
+        for number, row in enumerate(self._rows):
+            if row.section_id == section_id:
+                return number
+        return -1
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the section behind a row id (the user's own first, then the library's)."""
+        return self.session.brief.custom(section_id) or self.session.library.section(section_id)
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of sections shown."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return a row's title, check state, id, tooltip or font."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        section = self.section(row.section_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section is None:
+                return self.tr("{id} (not in the library)").format(id=row.section_id)
+            title = section.title.get("ar" if self.ui_lang == "ar" else "en")
+            return title
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if row.included else Qt.CheckState.Unchecked
+        if role == ID_ROLE:
+            return row.section_id
+        if role == CUSTOM_ROLE:
+            return bool(section and section.custom)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section is None:
+                return self.tr("This brief names a section the library does not have.")
+            other = section.title.get("en" if self.ui_lang == "ar" else "ar")
+            origin = self.tr("Your section") if section.custom else self.tr("Library section")
+            return f"{other}\n{origin} · {row.section_id}"
+        if role == Qt.ItemDataRole.FontRole and section is not None and section.custom:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and section is None:
+            return QBrush(UNKNOWN_TEXT)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            state = self.tr("included") if row.included else self.tr("not included")
+            return f"{self.data(index)}, {state}"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Return checkable, selectable, draggable for rows; droppable between rows."""
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsUserCheckable
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Include or leave out a section when its check box changes."""
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        row = self._rows[index.row()]
+        included = _is_checked(value)
+        text = (self.tr("Include section") if included else self.tr("Leave out section"))
+        try:
+            self.session.apply(text, edits.toggle_section, row.section_id, included)
+        except BriefingError as exc:
+            self.rejected.emit(str(exc))
+            return False
+        return True
+
+    # -- reordering --------------------------------------------------------------------------
+    def move_ids(self, moved: list[str], target_row: int) -> bool:
+        """Move the rows of ``moved`` before ``target_row``; the brief takes the new order."""
+        order = self.section_ids()
+        moved = [section_id for section_id in order if section_id in set(moved)]
+        if not moved:
+            return False
+        before_target = sum(1 for i in order[: max(0, target_row)] if i not in set(moved))
+        rest = [section_id for section_id in order if section_id not in set(moved)]
+        new_order = rest[:before_target] + moved + rest[before_target:]
+        included = set(self.session.brief.sections)
+        new_sections = tuple(i for i in new_order if i in included)
+        if new_sections == self.session.brief.sections:
+            return False
+        return self.session.apply(self.tr("Reorder sections"), edits.set_sections, new_sections)
+
+    def move_row(self, row: int, delta: int) -> bool:
+        """Move one row up (delta < 0) or down among the included sections."""
+        if not 0 <= row < len(self._rows) or not self._rows[row].included:
+            return False
+        section_id = self._rows[row].section_id
+        position = self.session.brief.sections.index(section_id) + delta
+        if not 0 <= position < len(self.session.brief.sections):
+            return False
+        return self.session.apply(
+            self.tr("Reorder sections"), edits.move_section, section_id, position
+        )
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        """Return MoveAction: rows are only moved within the list."""
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        """Return MoveAction."""
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        """Return the one type the list drags: section ids."""
+        return [SECTION_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        """Return the dragged rows' ids, one per line."""
+        data = QMimeData()
+        ids = [self._rows[i.row()].section_id for i in indexes if i.isValid()]
+        data.setData(SECTION_MIME, QByteArray("\n".join(ids).encode("utf-8")))
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        """Return True for section ids dropped between rows."""
+        return data.hasFormat(SECTION_MIME) and action == Qt.DropAction.MoveAction
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        """Move the dropped sections to the drop position."""
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        ids = bytes(data.data(SECTION_MIME).data()).decode("utf-8").split("\n")
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self._rows)
+        self.move_ids([i for i in ids if i], row)
+        # The rows were moved through the brief; the view must not remove anything itself.
+        return False
+
+
+FIGURE_COLUMNS = ("label", "value", "unit", "qualifier", "source", "as_of")
+_TEXT_COLUMNS = {"label", "source"}
+
+
+class FigureTableModel(QAbstractTableModel):
+    """The library's figures as the brief sees them; editing a cell edits the brief.
+
+    Label and source are shown and edited in ``text_lang``. A rejected edit leaves the
+    brief unchanged and marks the cell red with the error until it is fixed.
+    """
+
+    rejected = Signal(str)
+    accepted = Signal()
+
+    def __init__(self, session: Session, ui_lang: str = "en", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ui_lang = ui_lang
+        self.text_lang = "ar" if ui_lang == "ar" else "en"
+        self.figure_ids = list(session.library.figures)
+        self.errors: dict[tuple[int, int], tuple[str, str]] = {}
+        self._shown = self._effective()
+        session.briefChanged.connect(self._refresh)
+
+    def _effective(self) -> dict[str, Figure]:
+        brief = self.session.brief
+        return {fid: brief.override(fid) or self.session.library.figures[fid]
+                for fid in self.figure_ids}
+
+    def _refresh(self) -> None:
+        shown = self._effective()
+        changed_rows = {
+            row for row, fid in enumerate(self.figure_ids) if shown[fid] != self._shown.get(fid)
+        }
+        self._shown = shown
+        # A cell's rejected text stops mattering once its figure changes another way.
+        self.errors = {k: v for k, v in self.errors.items() if k[0] not in changed_rows}
+        if self.figure_ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.figure_ids) - 1, len(FIGURE_COLUMNS) - 1)
+            )
+
+    def set_text_lang(self, lang: str) -> None:
+        """Show and edit labels and sources in ``lang`` ("ar" or "en")."""
+        self.beginResetModel()
+        self.text_lang = lang
+        self.errors = {k: v for k, v in self.errors.items()
+                       if FIGURE_COLUMNS[k[1]] not in _TEXT_COLUMNS}
+        self.endResetModel()
+
+    def figure(self, row: int) -> Figure:
+        """Return the figure shown in ``row`` (the brief's version)."""
+        return self._shown[self.figure_ids[row]]
+
+    def is_changed(self, row: int) -> bool:
+        """Return True when the brief changes this figure from the library's."""
+        return self.session.brief.override(self.figure_ids[row]) is not None
+
+    def field_name(self, column: int) -> str:
+        """Return the edits.set_figure_field name of a column in the current text language."""
+        name = FIGURE_COLUMNS[column]
+        return f"{name}_{self.text_lang}" if name in _TEXT_COLUMNS else name
+
+    def column_of(self, name: str) -> int:
+        """Return the column showing ``name`` (one of FIGURE_COLUMNS)."""
+        return FIGURE_COLUMNS.index(name)
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of figures."""
+        return 0 if parent.isValid() else len(self.figure_ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        """Return the number of columns."""
+        return 0 if parent.isValid() else len(FIGURE_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Return the column titles."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        titles = {
+            "label": self.tr("Label"),
+            "value": self.tr("Value"),
+            "unit": self.tr("Unit"),
+            "qualifier": self.tr("Qualifier"),
+            "source": self.tr("Source"),
+            "as_of": self.tr("As of"),
+        }
+        return titles[FIGURE_COLUMNS[section]]
+
+    def text(self, row: int, column: int) -> str:
+        """Return the editable text of a cell (what a user would type)."""
+        figure = self.figure(row)
+        name = FIGURE_COLUMNS[column]
+        if name == "label":
+            return figure.label.get(self.text_lang, fallback=False)  # type: ignore[arg-type]
+        if name == "source":
+            return figure.source.get(self.text_lang, fallback=False)  # type: ignore[arg-type]
+        if name == "value":
+            return str(figure.value)
+        if name == "unit":
+            return figure.unit
+        if name == "qualifier":
+            return figure.qualifier
+        return figure.as_of.isoformat() if figure.as_of else ""
+
+    def display(self, row: int, column: int) -> str:
+        """Return a cell as shown: grouped numbers, unit and qualifier words."""
+        figure = self.figure(row)
+        name = FIGURE_COLUMNS[column]
+        if name == "value":
+            grouped = f"{figure.value:,}" if figure.kind != "year" else str(figure.value)
+            return grouped
+        if name == "unit":
+            return self.unit_name(figure.unit)
+        if name == "qualifier":
+            return self.qualifier_name(figure.qualifier)
+        if name in _TEXT_COLUMNS:
+            return getattr(figure, name).get(self.text_lang)
+        return self.text(row, column)
+
+    def unit_name(self, unit_id: str) -> str:
+        """Return a unit's name in the interface language."""
+        unit = self.session.library.units[unit_id]
+        return unit.form("ar" if self.ui_lang == "ar" else "en", "other") or unit_id
+
+    def qualifier_name(self, qualifier: str) -> str:
+        """Return a qualifier's name in the interface language."""
+        names = QUALIFIER_NAMES.get(qualifier, {"en": qualifier, "ar": qualifier})
+        return names["ar" if self.ui_lang == "ar" else "en"]
+
+    def unit_choices(self, row: int) -> list[str]:
+        """Return the unit ids a figure may use: those of its library unit's dimension."""
+        library = self.session.library
+        dimension = library.units[library.figures[self.figure_ids[row]].unit].dimension
+        return [uid for uid, unit in library.units.items() if unit.dimension == dimension]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Return a cell's text, edit text, colours, alignment or tooltip."""
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        name = FIGURE_COLUMNS[column]
+        error = self.errors.get((row, column))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return error[0] if error else self.display(row, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return error[0] if error else self.text(row, column)
+        if role == ERROR_ROLE:
+            return error[1] if error else ""
+        if role == ID_ROLE:
+            return self.figure_ids[row]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if error:
+                return QBrush(ERROR_BACKGROUND)
+            if self._cell_changed(row, name):
+                return QBrush(CHANGED_BACKGROUND)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and error:
+            return QBrush(ERROR_TEXT)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if error:
+                return error[1]
+            return self._tooltip(row, name)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if name in _TEXT_COLUMNS and self.text_lang == "ar":
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute
+                           | Qt.AlignmentFlag.AlignVCenter)
+            if name == "value":
+                return int(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        return None
+
+    def _cell_changed(self, row: int, name: str) -> bool:
+        override = self.session.brief.override(self.figure_ids[row])
+        if override is None:
+            return False
+        original = self.session.library.figures[self.figure_ids[row]]
+        return getattr(override, name) != getattr(original, name)
+
+    def _tooltip(self, row: int, name: str) -> str:
+        figure = self.figure(row)
+        original = self.session.library.figures[figure.id]
+        lines = [figure.id]
+        if name == "value":
+            bounds = []
+            if figure.minimum is not None:
+                bounds.append(self.tr("minimum {0}").format(figure.minimum))
+            if figure.maximum is not None:
+                bounds.append(self.tr("maximum {0}").format(figure.maximum))
+            if bounds:
+                lines.append(", ".join(bounds))
+        if self._cell_changed(row, name):
+            library_text = {
+                "value": str(original.value),
+                "unit": self.unit_name(original.unit),
+                "qualifier": self.qualifier_name(original.qualifier),
+                "as_of": original.as_of.isoformat() if original.as_of else "",
+            }.get(name)
+            if library_text is None:
+                library_text = getattr(original, name).get(self.text_lang)
+            lines.append(self.tr("Library: {0}").format(library_text))
+        return "\n".join(lines)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        """Return editable cells."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def validate(self, row: int, column: int, text: str) -> str:
+        """Return the error message ``text`` would cause in a cell, or "" when it is fine."""
+        try:
+            edits.set_figure_field(
+                self.session.brief, self.session.library, self.figure_ids[row],
+                self.field_name(column), text,
+            )
+        except BriefingError as exc:
+            return str(exc)
+        return ""
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Apply a typed value to the brief; a bad one is refused and the cell marked red."""
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row, column = index.row(), index.column()
+        text = "" if value is None else str(value)
+        figure_id = self.figure_ids[row]
+        if text == self.text(row, column) and (row, column) not in self.errors:
+            return True
+        label = self.headerData(column, Qt.Orientation.Horizontal)
+        try:
+            self.session.apply(
+                self.tr("Change {0} of {1}").format(label, figure_id),
+                edits.set_figure_field,
+                self.session.library,
+                figure_id,
+                self.field_name(column),
+                text,
+            )
+        except BriefingError as exc:
+            self.errors[(row, column)] = (text, str(exc))
+            self.dataChanged.emit(index, index)
+            self.rejected.emit(str(exc))
+            return False
+        if self.errors.pop((row, column), None) is not None:
+            self.dataChanged.emit(index, index)
+        self.accepted.emit()
+        return True
+
+    def reset_rows(self, rows: list[int]) -> bool:
+        """Put the figures of ``rows`` back at their library values (one undo step)."""
+        ids = [self.figure_ids[r] for r in rows if self.is_changed(r) or self._row_has_error(r)]
+        for key in [k for k in self.errors if k[0] in rows]:
+            del self.errors[key]
+        changed = self.session.apply(self.tr("Reset figures to library values"), _reset_all, ids)
+        if not changed and rows:
+            self.dataChanged.emit(self.index(min(rows), 0),
+                                  self.index(max(rows), len(FIGURE_COLUMNS) - 1))
+        return changed
+
+    def _row_has_error(self, row: int) -> bool:
+        return any(key[0] == row for key in self.errors)
+
+
+def _reset_all(brief: Brief, figure_ids: list[str]) -> Brief:
+    """Return the brief with each figure in ``figure_ids`` back at its library value."""
+    for figure_id in figure_ids:
+        brief = edits.reset_figure(brief, figure_id)
+    return brief

@@ -1,0 +1,288 @@
+"""Live preview: debounced PDF rendering in a worker, shown page by page with QtPdf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLocale,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from briefing.gui.session import Session
+from briefing.gui.workers import PreviewJob
+
+DEBOUNCE_MS = 400
+
+
+class PreviewController(QObject):
+    """Turns brief changes into preview PDFs, newest wins.
+
+    Edits restart a short timer; when it fires, one job renders the current brief. While a
+    job runs, further requests wait, and only the newest is started afterwards. A result
+    whose generation is not the newest request is dropped.
+    """
+
+    started = Signal()
+    ready = Signal(bytes)
+    failed = Signal(str)
+
+    def __init__(
+        self, session: Session, lang: str = "ar", debounce_ms: int = DEBOUNCE_MS, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.lang = lang
+        self.pool = QThreadPool(self)
+        # One render at a time: the machine may be small and only the newest result counts.
+        self.pool.setMaxThreadCount(1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(debounce_ms)
+        self.timer.timeout.connect(self._start)
+        self.generation = 0
+        self.running = False
+        self._pending = False
+        self._jobs: dict[int, PreviewJob] = {}
+        self.enabled = True
+        session.briefChanged.connect(self.schedule)
+
+    @Slot()
+    def schedule(self) -> None:
+        """Ask for a new preview after the debounce delay (restarting it on every edit)."""
+        self.generation += 1
+        if self.enabled:
+            self.timer.start()
+
+    def set_lang(self, lang: str) -> None:
+        """Switch the previewed language (ar, en or bi) and render it soon."""
+        if lang != self.lang:
+            self.lang = lang
+            self.schedule()
+
+    def refresh_now(self) -> None:
+        """Render without waiting for the debounce delay (unless previews are switched off)."""
+        self.generation += 1
+        self.timer.stop()
+        if self.enabled:
+            self._start()
+
+    @Slot()
+    def _start(self) -> None:
+        if self.running:
+            self._pending = True
+            return
+        self.running = True
+        self._pending = False
+        job = PreviewJob(self.generation, self.session.brief, self.session.library, self.lang)
+        job.signals.done.connect(self._on_done)
+        job.signals.failed.connect(self._on_failed)
+        self._jobs[job.generation] = job
+        self.started.emit()
+        self.pool.start(job)
+
+    def _finish(self, generation: int) -> bool:
+        """Forget a finished job; return True when its result is still the newest."""
+        self._jobs.pop(generation, None)
+        self.running = False
+        current = generation == self.generation
+        if self._pending or not current:
+            if not self.timer.isActive():
+                self._start()
+        return current
+
+    @Slot(int, bytes)
+    def _on_done(self, generation: int, data: bytes) -> None:
+        if self._finish(generation):
+            self.ready.emit(data)
+
+    @Slot(int, str)
+    def _on_failed(self, generation: int, message: str) -> None:
+        if self._finish(generation):
+            self.failed.emit(message)
+
+    def wait(self, msecs: int = 60000) -> bool:
+        """Block until running jobs finish (used when closing and by tests)."""
+        return self.pool.waitForDone(msecs)
+
+
+class PreviewPane(QWidget):
+    """The exported pages as they will print: page navigation and a language switch."""
+
+    langChanged = Signal(str)
+
+    def __init__(self, controller: PreviewController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.document = QPdfDocument(self)
+        self._buffer: QBuffer | None = None
+        self._bytes = QByteArray()
+        self.pages_loaded = 0
+
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.SinglePage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        self.view.setAccessibleName(self.tr("Preview of the exported pages"))
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.view.setStyleSheet("QPdfView { background: #8a8f96; }")
+
+        self.lang_group = QButtonGroup(self)
+        self.lang_buttons: dict[str, QToolButton] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for code, text, tip in (
+            ("ar", self.tr("Arabic"), self.tr("Preview the Arabic brief")),
+            ("en", self.tr("English"), self.tr("Preview the English brief")),
+            ("bi", self.tr("Bilingual"), self.tr("Preview the bilingual brief")),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            button.setChecked(code == controller.lang)
+            self.lang_group.addButton(button)
+            self.lang_buttons[code] = button
+            button.toggled.connect(lambda on, c=code: on and self._choose_lang(c))
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.status = QLabel(self)
+        self.status.setAccessibleName(self.tr("Preview status"))
+        bar.addWidget(self.status)
+        bar.addStretch(1)
+        self.previous_button = QToolButton(self)
+        self.previous_button.setText("◀")
+        self.previous_button.setToolTip(self.tr("Previous page (Page Up)"))
+        self.previous_button.setAccessibleName(self.tr("Previous page"))
+        self.previous_button.clicked.connect(lambda: self.go_to(self.current_page() - 1))
+        self.page_spin = QSpinBox(self)
+        self.page_spin.setMinimum(1)
+        self.page_spin.setMaximum(1)
+        self.page_spin.setAccessibleName(self.tr("Page number"))
+        self.page_spin.valueChanged.connect(lambda value: self.go_to(value - 1))
+        self.page_count_label = QLabel(self)
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▶")
+        self.next_button.setToolTip(self.tr("Next page (Page Down)"))
+        self.next_button.setAccessibleName(self.tr("Next page"))
+        self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
+        # The arrows point the way pages turn on screen, whatever the interface direction.
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            self.previous_button.setText("▶")
+            self.next_button.setText("◀")
+        for widget in (self.previous_button, self.page_spin, self.page_count_label,
+                       self.next_button):
+            bar.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #842029;")
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        QShortcut(QKeySequence(Qt.Key.Key_PageUp), self.view,
+                  lambda: self.go_to(self.current_page() - 1))
+        QShortcut(QKeySequence(Qt.Key.Key_PageDown), self.view,
+                  lambda: self.go_to(self.current_page() + 1))
+
+        controller.started.connect(self._on_started)
+        controller.ready.connect(self.show_pdf)
+        controller.failed.connect(self.show_error)
+        self._update_navigation()
+
+    def _choose_lang(self, code: str) -> None:
+        self.controller.set_lang(code)
+        self.langChanged.emit(code)
+
+    def set_lang(self, code: str) -> None:
+        """Select the previewed language without emitting a second request."""
+        button = self.lang_buttons.get(code)
+        if button is not None and not button.isChecked():
+            button.setChecked(True)
+
+    def current_page(self) -> int:
+        """Return the zero-based page shown."""
+        return self.view.pageNavigator().currentPage()
+
+    def go_to(self, page: int) -> None:
+        """Show page ``page`` (zero-based), clamped to the document."""
+        count = self.document.pageCount()
+        if count <= 0:
+            return
+        page = max(0, min(page, count - 1))
+        if page != self.current_page():
+            self.view.pageNavigator().jump(page, self.view.pageNavigator().currentLocation())
+        self._update_navigation()
+
+    @Slot()
+    def _on_started(self) -> None:
+        self.status.setText(self.tr("Updating…"))
+
+    @Slot(bytes)
+    def show_pdf(self, data: bytes) -> None:
+        """Load new pages, keeping the page number the reader was on."""
+        page = self.current_page()
+        self.message.hide()
+        self.status.setText("")
+        old_buffer = self._buffer
+        self._bytes = QByteArray(data)
+        buffer = QBuffer(self)
+        buffer.setData(self._bytes)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(buffer)
+        self._buffer = buffer
+        if old_buffer is not None:
+            old_buffer.close()
+            old_buffer.deleteLater()
+        self.pages_loaded = self.document.pageCount()
+        self.page_spin.blockSignals(True)
+        self.page_spin.setMaximum(max(1, self.pages_loaded))
+        self.page_spin.blockSignals(False)
+        self.view.pageNavigator().jump(0, self.view.pageNavigator().currentLocation())
+        self.go_to(page)
+        self._update_navigation()
+
+    @Slot(str)
+    def show_error(self, message: str) -> None:
+        """Say why the preview could not be made; the last good pages stay visible."""
+        self.status.setText(self.tr("Preview not updated"))
+        self.message.setText(message)
+        self.message.show()
+
+    def _update_navigation(self) -> None:
+        count = self.document.pageCount()
+        page = self.current_page()
+        self.page_spin.blockSignals(True)
+        self.page_spin.setValue(page + 1)
+        self.page_spin.blockSignals(False)
+        self.page_spin.setEnabled(count > 0)
+        # QLocale writes the count in the interface's digits, as the page spin box does.
+        self.page_count_label.setText(self.tr("of {0}").format(QLocale().toString(count)))
+        self.previous_button.setEnabled(count > 0 and page > 0)
+        self.next_button.setEnabled(count > 0 and page < count - 1)

@@ -1,0 +1,1 @@
+"""Renderers that turn a Document into PDF, Word and chart pictures."""

@@ -1,0 +1,899 @@
+"""Draw a chart's data as a print-ready PNG with matplotlib (Figure + Agg), mirrored for Arabic."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import sys
+import textwrap
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from briefing.atomic import write_atomic
+from briefing.chartdata import ChartData
+from briefing.errors import BriefingError
+from briefing.fonts import FontFace, fallback_faces
+from briefing.numbers import format_number
+from briefing.templates import Template
+
+# Picture sizes in centimetres (width, height): "full" spans the text column,
+# "half" fits one column of a bilingual page or two charts side by side.
+CHART_SIZES_CM: dict[str, tuple[float, float]] = {"full": (16.0, 8.5), "half": (8.0, 6.5)}
+
+# Print resolution: sharp text and rules on paper, and a draw well under 0.1 s
+# (300 dpi costs half as much again). A 16 cm chart is 1512 pixels wide.
+DPI = 240
+
+# One type scale for every chart, in points (the picture is placed at its own size,
+# so these are the sizes a reader sees on paper).
+TYPE_SCALE: dict[str, float] = {
+    "label": 8.5,  # category labels, legend entries
+    "value": 8.5,  # value labels on bars and slices
+    "tick": 7.5,  # axis ticks and the unit label
+    "headline": 12.0,  # the big number of a donut or progress chart
+    "note": 7.5,  # small text under a headline
+}
+
+# Arabic text is set this much larger than Latin text of the same role.
+ARABIC_SIZE_FACTOR = 1.12
+
+# Characters per line before a category label wraps, per size.
+WRAP_CHARS: dict[str, int] = {"full": 28, "half": 16}
+
+# Palette index per item role; roles not listed take the next colour in turn.
+ROLE_COLOUR: dict[str, int] = {
+    "capacity": 0,
+    "share": 0,
+    "flow": 1,
+    "estimate": 1,
+    "target": 2,
+}
+
+# Bump when the drawing changes so that pictures cached on disk are redrawn.
+RENDER_VERSION = "1"
+
+MEMORY_CACHE_SIZE = 128
+
+# Fewer new charts than this are drawn in process: a worker pool would not pay off.
+PARALLEL_MIN_CHARTS = 4
+
+# Tick steps a reader counts in easily (1, 2, 2.5, 5 and their powers of ten).
+NICE_STEPS = [1, 2, 2.5, 5, 10]
+
+_lock = threading.RLock()
+_memory_cache: OrderedDict[str, bytes] = OrderedDict()
+_registered_fonts: dict[Path, str] = {}
+_stats = {"draws": 0, "parallel_draws": 0, "memory_hits": 0, "disk_hits": 0}
+_disk_cache_dir: Path | bool | None = True  # True: the user's cache folder, decided lazily
+
+
+# -- public interface -----------------------------------------------------------------------
+
+
+def render_chart_png(data: ChartData, template: Template, size: str = "full") -> bytes:
+    """Return the chart as PNG bytes at ``size`` ("full" or "half"), drawn once per content."""
+    if size not in CHART_SIZES_CM:
+        raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
+    key = cache_key(data, template, size)
+    png = _lookup(key)
+    if png is None:
+        png = _draw(data, template, size)
+        _store(key, png)
+    return png
+
+
+def render_charts_parallel(
+    items: Iterable[tuple[ChartData, Template, str]], workers: int | None = None
+) -> list[bytes]:
+    """Return the PNGs of many ``(data, template, size)`` items, in order.
+
+    Identical and cached charts are drawn once. When several charts are new, they are
+    drawn by forked worker processes, which start with matplotlib already loaded (a
+    fresh process would first spend longer importing it than drawing a brief's charts).
+    Forking is used only where it is safe: on Linux, from a process running one thread.
+    ``workers`` (default: the number of processors, at most 4) of 1 draws in process.
+    """
+    items = list(items)
+    for _data, _template, size in items:
+        if size not in CHART_SIZES_CM:
+            raise BriefingError(f"unknown chart size {size!r} (use full or half)")
+    pending: dict[str, tuple[ChartData, Template, str]] = {}
+    for item in items:
+        key = cache_key(*item)
+        if key not in pending and _lookup(key) is None:
+            pending[key] = item
+    count = workers if workers is not None else _default_workers()
+    if len(pending) >= PARALLEL_MIN_CHARTS and count > 1 and _fork_is_safe():
+        drawn = _draw_in_workers(list(pending.values()), count)
+        if drawn is not None:
+            with _lock:
+                _stats["draws"] += len(drawn)
+                _stats["parallel_draws"] += len(drawn)
+            for key, png in zip(pending, drawn, strict=True):
+                _store(key, png)
+    return [render_chart_png(*item) for item in items]
+
+
+def _default_workers() -> int:
+    setting = os.environ.get("BRIEFING_CHART_WORKERS", "")
+    if setting.isdigit():
+        return max(1, int(setting))
+    return min(os.cpu_count() or 1, 4)
+
+
+def _fork_is_safe() -> bool:
+    """Return True where forking this process cannot inherit another thread's held lock."""
+    import multiprocessing
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _draw_job(item: tuple[ChartData, Template, str]) -> bytes:
+    """Draw one chart in a worker process."""
+    return _draw(*item)
+
+
+def _draw_in_workers(
+    items: list[tuple[ChartData, Template, str]], workers: int
+) -> list[bytes] | None:
+    """Return the charts drawn by forked workers, or None if the pool could not run."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Register the fonts first, so that every worker inherits them instead of loading them.
+    for data, template, _size in items:
+        _families(template, data.lang)
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(min(workers, len(items)), mp_context=context) as pool:
+            return list(pool.map(_draw_job, items))
+    except (BrokenProcessPool, OSError):
+        return None  # drawn one by one in this process instead
+
+
+def cache_key(data: ChartData, template: Template, size: str) -> str:
+    """Return a hash of everything that decides the picture's pixels."""
+    fonts = template.fonts
+    parts: list[Any] = [
+        RENDER_VERSION,
+        matplotlib.__version__,
+        _code_fingerprint(),
+        data.key(),
+        size,
+        template.chart_palette,
+        tuple(sorted(template.colours.items())),
+        [str(p) for face in (fonts.arabic, fonts.latin) for p in (face.regular, face.bold)],
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def cache_info() -> dict[str, int]:
+    """Return counters: real ``draws`` (``parallel_draws`` of them in workers),
+    ``memory_hits``, ``disk_hits`` and the memory cache's ``size``."""
+    with _lock:
+        return {**_stats, "size": len(_memory_cache)}
+
+
+def clear_cache(reset_counters: bool = True) -> None:
+    """Forget the pictures held in memory (the disk cache is left alone)."""
+    with _lock:
+        _memory_cache.clear()
+        if reset_counters:
+            for name in _stats:
+                _stats[name] = 0
+
+
+def configure_disk_cache(folder: Path | bool | None) -> None:
+    """Set the disk cache folder: a path, ``None`` to turn it off, ``True`` for the default."""
+    global _disk_cache_dir
+    with _lock:
+        _disk_cache_dir = Path(folder) if isinstance(folder, (str, Path)) else folder
+
+
+# -- caching helpers ------------------------------------------------------------------------
+
+
+def _lookup(key: str) -> bytes | None:
+    """Return a cached picture from memory or disk (promoting it to memory), or None."""
+    with _lock:
+        cached = _memory_cache.get(key)
+        if cached is not None:
+            _memory_cache.move_to_end(key)
+            _stats["memory_hits"] += 1
+            return cached
+    png = _read_disk_cache(key)
+    if png is not None:
+        with _lock:
+            _stats["disk_hits"] += 1
+            _remember(key, png)
+    return png
+
+
+def _store(key: str, png: bytes) -> None:
+    """Keep a freshly drawn picture in memory and on disk."""
+    with _lock:
+        _remember(key, png)
+    _write_disk_cache(key, png)
+
+
+def _remember(key: str, png: bytes) -> None:
+    _memory_cache[key] = png
+    _memory_cache.move_to_end(key)
+    while len(_memory_cache) > MEMORY_CACHE_SIZE:
+        _memory_cache.popitem(last=False)
+
+
+_fingerprint: str | None = None
+
+
+def _code_fingerprint() -> str:
+    """Return a hash of this module's source, so that edited drawing code never reuses pictures."""
+    global _fingerprint
+    if _fingerprint is None:
+        try:
+            _fingerprint = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+        except OSError:
+            _fingerprint = RENDER_VERSION
+    return _fingerprint
+
+
+def _disk_folder() -> Path | None:
+    with _lock:
+        setting = _disk_cache_dir
+    if setting is None or setting is False:
+        return None
+    if setting is True:
+        if os.environ.get("BRIEFING_CHART_CACHE", "").lower() in ("0", "off", "no"):
+            return None
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("Briefing", "Briefing")) / "charts"
+    return setting
+
+
+def _read_disk_cache(key: str) -> bytes | None:
+    folder = _disk_folder()
+    if folder is None:
+        return None
+    try:
+        png = (folder / f"{key}.png").read_bytes()
+    except OSError:
+        return None
+    # A cached file is trusted only if it is a whole PNG (ends with the IEND chunk).
+    return png if png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82") else None
+
+
+def _write_disk_cache(key: str, png: bytes) -> None:
+    folder = _disk_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{key}.png", png)
+    except OSError:
+        pass  # a cache that cannot be written only costs a redraw next time
+
+
+# -- fonts ----------------------------------------------------------------------------------
+
+
+def _register(path: Path) -> str:
+    """Return the family name of a font file, adding it to matplotlib once per process."""
+    path = Path(path)
+    with _lock:
+        name = _registered_fonts.get(path)
+        if name is None:
+            if not path.is_file():
+                raise BriefingError(f"font file {path} does not exist")
+            font_manager.fontManager.addfont(str(path))
+            name = font_manager.FontProperties(fname=str(path)).get_name()
+            _registered_fonts[path] = name
+        return name
+
+
+def _families(template: Template, lang: str) -> list[str]:
+    """Return font families in fallback order: the script's own font first."""
+    fonts = template.fonts
+    ordered: list[FontFace] = (
+        [fonts.arabic, fonts.latin] if lang == "ar" else [fonts.latin, fonts.arabic]
+    )
+    ordered += fallback_faces()
+    names: list[str] = []
+    for face in ordered:
+        name = _register(face.regular)
+        _register(face.bold)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+# -- drawing --------------------------------------------------------------------------------
+
+
+class _Style:
+    """Colours, fonts, sizes and direction for one picture."""
+
+    def __init__(self, data: ChartData, template: Template, size: str) -> None:
+        self.rtl = data.lang == "ar"
+        self.size = size
+        self.full = size == "full"
+        self.width_cm, self.height_cm = CHART_SIZES_CM[size]
+        self.palette = template.chart_palette
+        self.colours = template.colours
+        self.text = template.colours["text"]
+        self.muted = template.colours["muted"]
+        self.rule = template.colours["rule"]
+        self.wrap = WRAP_CHARS[size]
+        self.unit_label = data.unit_label
+        # Text starts at the right in Arabic: "right" there is "left" in English.
+        self.start: Literal["left", "right"] = "right" if self.rtl else "left"
+        self.end: Literal["left", "right"] = "left" if self.rtl else "right"
+        # Naskh faces look a size smaller than Latin ones at the same point size.
+        self.scale = ARABIC_SIZE_FACTOR if self.rtl else 1.0
+
+    def fs(self, name: str) -> float:
+        """Return the font size for a role of text (see TYPE_SCALE), in points."""
+        return round(TYPE_SCALE[name] * self.scale, 2)
+
+    def colour(self, role: str, index: int) -> str:
+        """Return the fill colour of an item by its role, falling back to its position."""
+        if role == "remainder":
+            return self.rule
+        slot = ROLE_COLOUR.get(role, index)
+        return self.palette[slot % len(self.palette)]
+
+    def t(self, text: str, width: int | None = 0) -> str:
+        """Return ``text`` ready for matplotlib: wrapped at spaces when ``width`` is not None
+        (0: the size's default) and, in Arabic, each line opened with a right-to-left mark.
+
+        matplotlib shapes and orders the logical text itself; the mark only makes each
+        line's base direction right-to-left, so that "٧٠٪" or "(EU)" sit as they do in the
+        brief's own Arabic paragraphs instead of following a left-to-right base.
+        """
+        # A number and its unit never part at a line break ("7 GW", "٧ غيغاواط").
+        text = NUMBER_SPACE.sub("\u00a0", text)
+        if self.unit_label and " " in self.unit_label:
+            text = text.replace(self.unit_label, self.unit_label.replace(" ", "\u00a0"))
+        lines = [text]
+        if width is not None:
+            lines = textwrap.wrap(text, width or self.wrap, break_long_words=False) or [text]
+        if self.rtl:
+            lines = [RLM + line for line in lines]
+        return "\n".join(lines)
+
+
+RLM = "\u200f"
+NUMBER_SPACE = re.compile(r"(?<=[0-9\u0660-\u0669]) (?=\S)")
+
+
+@contextmanager
+def chart_figure(data: ChartData, template: Template, size: str = "full") -> Iterator[Figure]:
+    """Yield the chart laid out on a matplotlib Figure (Agg canvas), under the chart style.
+
+    The renderer saves it as PNG; tests look at its texts. matplotlib's settings are
+    process-wide, so figures are built one at a time.
+    """
+    if size not in CHART_SIZES_CM:
+        raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
+    drawer = _DRAWERS.get(data.kind)
+    if drawer is None:
+        raise BriefingError(f"chart {data.id}: kind {data.kind!r} cannot be drawn")
+    if not data.values:
+        raise BriefingError(f"chart {data.id}: there is nothing to draw")
+    families = _families(template, data.lang)
+    style = _Style(data, template, size)
+    rc: Any = {
+        "font.family": families,
+        "font.size": style.fs("label"),
+        "text.color": style.text,
+        "axes.edgecolor": style.rule,
+        "axes.labelcolor": style.muted,
+        "xtick.color": style.muted,
+        "ytick.color": style.muted,
+        "axes.unicode_minus": False,
+        "hatch.color": "white",
+        "hatch.linewidth": 1.2,
+    }
+    with _lock, matplotlib.rc_context(rc):
+        figure = Figure(figsize=(style.width_cm / 2.54, style.height_cm / 2.54), dpi=DPI)
+        FigureCanvasAgg(figure)
+        figure.set_facecolor("white")
+        drawer(figure, data, style)
+        yield figure
+
+
+def _draw(data: ChartData, template: Template, size: str) -> bytes:
+    """Return freshly drawn PNG bytes (the cache wraps this)."""
+    from PIL import Image  # matplotlib's own imaging dependency
+
+    with chart_figure(data, template, size) as figure:
+        canvas = cast(FigureCanvasAgg, figure.canvas)
+        canvas.draw()
+        width, height = canvas.get_width_height(physical=True)
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        # Opaque RGB with light compression: a third faster than savefig's RGBA, and
+        # with no software tag or date in the file the same chart gives the same bytes.
+        image.convert("RGB").save(buffer, "PNG", compress_level=1, dpi=(DPI, DPI))
+        _stats["draws"] += 1
+    return buffer.getvalue()
+
+
+def _tick_formatter(data: ChartData) -> FuncFormatter:
+    """Return a formatter writing tick values in the brief's language and digits."""
+
+    def format_tick(value: float, _position: int | None) -> str:
+        number = Decimal(repr(round(float(value), 6))).normalize()
+        if number == 0:
+            number = Decimal(0)  # never "-0" or "0E-6"
+        return format_number(number, data.lang, data.digits)
+
+    return FuncFormatter(format_tick)
+
+
+def _plain_axes(ax: Any, style: _Style) -> None:
+    """Remove the frame and the tick marks; gridlines and labels carry the scale."""
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0, labelsize=style.fs("tick"))
+    ax.set_axisbelow(True)
+
+
+def _bars(ax: Any, data: ChartData, style: _Style, horizontal: bool) -> None:
+    """Draw one bar per item, coloured by role; estimates hatched."""
+    positions = range(len(data.values))
+    colours = [style.colour(role, index) for index, role in enumerate(data.roles)]
+    if horizontal:
+        bars = ax.barh(positions, data.values, height=0.6, color=colours, zorder=2)
+    else:
+        bars = ax.bar(positions, data.values, width=0.55, color=colours, zorder=2)
+    for bar, role in zip(bars, data.roles, strict=True):
+        if role == "estimate":
+            # A derived rate, not a reported figure: hatching tells it apart at a glance.
+            bar.set_hatch("///")
+
+
+def _value_scale(axis: Any, data: ChartData) -> None:
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=NICE_STEPS, min_n_ticks=3))
+    axis.set_major_formatter(_tick_formatter(data))
+
+
+def _draw_barh(figure: Figure, data: ChartData, style: _Style) -> None:
+    """Draw horizontal bars: labels beside the bars (right in Arabic), values at their ends."""
+    count = len(data.values)
+    label_share = 0.32 if style.full else 0.40
+    left, right = (0.04, 1 - label_share) if style.rtl else (label_share, 0.96)
+    ax = figure.add_axes((left, 0.17 if style.full else 0.2, right - left, 0.79))
+    _bars(ax, data, style, horizontal=True)
+    _plain_axes(ax, style)
+    ax.set_yticks(range(count), [style.t(c) for c in data.categories])
+    ax.set_ylim(count - 0.5, -0.5)  # first item on top, in both languages
+    top = max([*data.values, data.maximum or 0]) or 1.0
+    ax.set_xlim(0, top * 1.12)  # widened below if a value label needs the room
+    _value_scale(ax.xaxis, data)
+    ax.grid(axis="x", color=style.rule, linewidth=0.6, zorder=0)
+    ax.axvline(0, color=style.muted, linewidth=0.8, zorder=3)
+    # The unit sits under the far end of the scale, where the numbers grow.
+    ax.set_xlabel(style.t(data.unit_label, None), fontsize=style.fs("tick"), loc=style.end)
+    if style.rtl:
+        ax.invert_xaxis()  # bars grow leftwards from a baseline on the right
+        ax.yaxis.tick_right()
+    ax.tick_params(axis="y", pad=6, labelsize=style.fs("label"), labelcolor=style.text)
+    for tick in ax.yaxis.get_major_ticks():
+        # Wrapped lines keep the reading start aligned: the right edge in both languages.
+        (tick.label2 if style.rtl else tick.label1).set_multialignment("right")
+    _maximum_rule(ax, data, style)
+    labels = []
+    for position, value, text in zip(range(count), data.values, data.value_labels, strict=True):
+        label = ax.annotate(
+            style.t(text, None),
+            xy=(value, position),
+            xytext=(-4 if style.rtl else 4, 0),
+            textcoords="offset points",
+            ha=style.start,
+            va="center",
+            fontsize=style.fs("value"),
+            fontweight="bold",
+            color=style.text,
+            zorder=4,
+        )
+        labels.append(label)
+    _fit_value_labels(figure, ax, data.values, labels, style)
+
+
+def _fit_value_labels(
+    figure: Figure,
+    ax: Any,
+    values: Sequence[float],
+    labels: Sequence[Any],
+    style: _Style,
+    horizontal: bool = True,
+) -> None:
+    """Stretch the value scale so that every label beyond its bar ends inside the picture.
+
+    Label sizes depend on the language and font, so they are measured, not guessed.
+    """
+    renderer = cast(FigureCanvasAgg, figure.canvas).get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    offset = 4 * figure.dpi / 72
+    if horizontal:
+        margin = 0.025 * figure.bbox.width
+        # Room from the baseline to the picture's edge, on the side where bars grow.
+        room = (axes_box.x1 - margin) if style.rtl else (figure.bbox.width - margin - axes_box.x0)
+        length = axes_box.width
+        low, high = sorted(ax.get_xlim())
+    else:
+        margin = 0.02 * figure.bbox.height
+        room = figure.bbox.height - margin - axes_box.y0
+        length = axes_box.height
+        low, high = ax.get_ylim()
+    needed = high
+    for value, label in zip(values, labels, strict=True):
+        extent = label.get_window_extent(renderer)
+        size = (extent.width if horizontal else extent.height) + offset
+        if value > 0 and room - size > 0:
+            needed = max(needed, value * length / (room - size))
+    if needed <= high:
+        return
+    if not horizontal:
+        ax.set_ylim(low, needed)
+    else:
+        ax.set_xlim((needed, low) if style.rtl else (low, needed))
+
+
+def _draw_bar(figure: Figure, data: ChartData, style: _Style) -> None:
+    """Draw vertical bars: categories right to left in Arabic, value axis on the right."""
+    count = len(data.values)
+    left, right = (0.04, 0.9) if style.rtl else (0.1, 0.96)
+    bottom = 0.2 if style.full else 0.3
+    ax = figure.add_axes((left, bottom, right - left, 0.86 - bottom))
+    _bars(ax, data, style, horizontal=False)
+    _plain_axes(ax, style)
+    width = max(10, int(style.wrap * 2.7 / max(count, 1)))
+    ax.set_xticks(range(count), [style.t(c, width) for c in data.categories])
+    ax.tick_params(axis="x", pad=5, labelsize=style.fs("label"), labelcolor=style.text)
+    for tick in ax.xaxis.get_major_ticks():
+        tick.label1.set_multialignment("center")
+    top = max([*data.values, data.maximum or 0]) or 1.0
+    ax.set_ylim(0, top * 1.1)  # raised below if a value label needs the room
+    _value_scale(ax.yaxis, data)
+    ax.grid(axis="y", color=style.rule, linewidth=0.6, zorder=0)
+    ax.axhline(0, color=style.muted, linewidth=0.8, zorder=3)
+    # Categories run from the reading start: the first stands on the right in Arabic.
+    ax.set_xlim((count - 0.5, -0.5) if style.rtl else (-0.5, count - 0.5))
+    if style.rtl:
+        ax.yaxis.tick_right()
+    # The unit heads the value axis, written horizontally.
+    ax.annotate(
+        style.t(data.unit_label, None),
+        xy=(1.0 if style.rtl else 0.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(0, 8),
+        textcoords="offset points",
+        ha=style.start if style.rtl else "right",
+        va="bottom",
+        fontsize=style.fs("tick"),
+        color=style.muted,
+    )
+    _maximum_rule(ax, data, style)
+    labels = []
+    for position, value, text in zip(range(count), data.values, data.value_labels, strict=True):
+        label = ax.annotate(
+            style.t(text, width),
+            xy=(position, value),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            multialignment="center",
+            fontsize=style.fs("value"),
+            fontweight="bold",
+            color=style.text,
+            zorder=4,
+        )
+        labels.append(label)
+    _fit_value_labels(figure, ax, data.values, labels, style, horizontal=False)
+
+
+def _maximum_rule(ax: Any, data: ChartData, style: _Style) -> None:
+    """Mark the chart's maximum (a capacity, say) with a dashed rule and its label."""
+    if data.maximum is None:
+        return
+    colour = style.colours["accent"]
+    label = style.t(data.maximum_name or data.maximum_label, None)
+    if data.kind == "barh":
+        ax.axvline(data.maximum, color=colour, linestyle="--", linewidth=1.0, zorder=3)
+        ax.annotate(
+            label,
+            xy=(data.maximum, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3 if style.rtl else 3, 0),
+            textcoords="offset points",
+            ha=style.start,
+            va="top",
+            fontsize=style.fs("tick"),
+            color=colour,
+        )
+    else:
+        ax.axhline(data.maximum, color=colour, linestyle="--", linewidth=1.0, zorder=3)
+        ax.annotate(
+            label,
+            xy=(0.0 if style.rtl else 1.0, data.maximum),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha=style.end,
+            va="bottom",
+            fontsize=style.fs("tick"),
+            color=colour,
+        )
+
+
+def _parts(data: ChartData) -> tuple[list[int], int | None]:
+    """Return the indexes of the real items and the index of the remainder, if any."""
+    parts = [i for i, role in enumerate(data.roles) if role != "remainder"]
+    rest = next((i for i, role in enumerate(data.roles) if role == "remainder"), None)
+    return parts, rest
+
+
+def _whole(data: ChartData) -> float:
+    if data.maximum:
+        return data.maximum
+    if data.is_share:
+        return 100.0
+    return sum(data.values) or 1.0
+
+
+def _draw_progress(figure: Figure, data: ChartData, style: _Style) -> None:
+    """Draw a track from 0 to the whole, filled to the value from the reading start."""
+    parts, rest = _parts(data)
+    whole = _whole(data)
+    track = (0.05, 0.3, 0.9, 0.18) if style.full else (0.06, 0.3, 0.88, 0.17)
+    ax = figure.add_axes(track)
+    start = 0.0
+    for order, index in enumerate(parts):
+        value = data.values[index]
+        ax.barh(
+            0,
+            value,
+            left=start,
+            height=1.0,
+            color=style.palette[order % len(style.palette)],
+            zorder=2,
+        )
+        start += value
+    ax.barh(
+        0,
+        max(whole - start, 0.0),
+        left=start,
+        height=1.0,
+        color=style.colours["box"],
+        edgecolor=style.rule,
+        linewidth=0.6,
+        zorder=1,
+    )
+    ax.set_xlim(0, whole)
+    ax.set_ylim(-0.5, 0.5)
+    _plain_axes(ax, style)
+    ax.set_yticks([])
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=NICE_STEPS))
+    ax.xaxis.set_major_formatter(_tick_formatter(data))
+    ax.tick_params(axis="x", length=3, color=style.rule, pad=3)
+    if style.rtl:
+        ax.invert_xaxis()
+    if not data.is_share:
+        ax.set_xlabel(style.t(data.unit_label, None), fontsize=style.fs("tick"), loc=style.end)
+    first = parts[0]
+    # Each end of the track has about half the width for its label.
+    label_width = int(style.wrap * 1.5)
+    category = style.t(data.categories[first], label_width)
+    lines = category.count("\n") + 1
+    # The part's name just above the track's start, its value in large type above that.
+    ax.annotate(
+        category,
+        xy=(0.0, 0.5),
+        xytext=(0, 5),
+        textcoords="offset points",
+        ha=style.start,
+        va="bottom",
+        multialignment=style.start,
+        fontsize=style.fs("label"),
+        color=style.text,
+    )
+    ax.annotate(
+        style.t(data.value_labels[first], None),
+        xy=(0.0, 0.5),
+        xytext=(0, 8 + lines * style.fs("label") * 1.5),
+        textcoords="offset points",
+        ha=style.start,
+        va="bottom",
+        fontsize=style.fs("headline"),
+        fontweight="bold",
+        color=style.palette[0],
+    )
+    if rest is not None:
+        ax.annotate(
+            style.t(f"{data.categories[rest]}: {data.value_labels[rest]}", label_width),
+            xy=(whole, 0.5),
+            xytext=(0, 5),
+            textcoords="offset points",
+            ha=style.end,
+            va="bottom",
+            multialignment=style.start,
+            fontsize=style.fs("label"),
+            color=style.muted,
+        )
+
+
+def _draw_donut(figure: Figure, data: ChartData, style: _Style) -> None:
+    """Draw a ring of parts of a whole with its headline inside and a legend beside it.
+
+    Full size: ring at the reading start's far side and the legend next to it (mirrored
+    in Arabic); half size: ring above, legend below.
+    """
+    colours = [style.colour(role, index) for index, role in enumerate(data.roles)]
+    if style.full:
+        ring_box = (0.55, 0.05, 0.4, 0.9) if style.rtl else (0.05, 0.05, 0.4, 0.9)
+        legend_box = (0.04, 0.1, 0.48, 0.8) if style.rtl else (0.48, 0.1, 0.48, 0.8)
+    else:
+        ring_box = (0.15, 0.38, 0.7, 0.6)
+        legend_box = (0.05, 0.02, 0.9, 0.34)
+    ax = figure.add_axes(ring_box)
+    ax.set_aspect("equal")
+    # Parts start at twelve o'clock and run clockwise in English, anticlockwise in Arabic.
+    ax.pie(
+        data.values,
+        colors=colours,
+        startangle=90,
+        counterclock=style.rtl,
+        wedgeprops={"width": 0.26, "edgecolor": "white", "linewidth": 1.5},
+    )
+    headline, note = _donut_headline(data)
+    header = ""
+    if not style.full and data.maximum is not None:
+        # A half-size hole holds the number only; the whole's name heads the legend.
+        header, note = f"{note}: {headline}", ""
+    elif not style.full:
+        note = ""
+    # Headline and note form one block centred in the hole, whatever their line counts.
+    rows: list[Artist] = [
+        TextArea(
+            style.t(headline, 11 if style.full else 9),
+            textprops={
+                "fontsize": style.fs("headline"),
+                "fontweight": "bold",
+                "color": colours[0],
+                "multialignment": "center",
+                "linespacing": 1.05,
+            },
+        )
+    ]
+    if note:
+        rows.append(
+            TextArea(
+                style.t(note, 18),
+                textprops={
+                    "fontsize": style.fs("note"),
+                    "color": style.muted,
+                    "multialignment": "center",
+                    "linespacing": 1.05,
+                },
+            )
+        )
+    block = VPacker(children=rows, align="center", pad=0, sep=3)
+    ax.add_artist(
+        AnchoredOffsetbox(
+            loc="center",
+            child=block,
+            frameon=False,
+            pad=0,
+            borderpad=0,
+            bbox_to_anchor=(0.5, 0.5),
+            bbox_transform=ax.transAxes,
+        )
+    )
+    _legend(figure, legend_box, data, colours, style, header)
+
+
+def _donut_headline(data: ChartData) -> tuple[str, str]:
+    """Return the ring's centre text and a note under it: the whole when it is known
+    (its value and name), else the first part (its value and category)."""
+    if data.maximum is not None and data.maximum_label:
+        return data.maximum_label, data.maximum_name
+    return data.value_labels[0], data.categories[0]
+
+
+def _legend(
+    figure: Figure,
+    box: tuple[float, float, float, float],
+    data: ChartData,
+    colours: Sequence[str],
+    style: _Style,
+    header: str = "",
+) -> None:
+    """Draw legend rows (swatch, name, value) under an optional header line; swatches and
+    text start on the right in Arabic."""
+    ax = figure.add_axes(box)
+    ax.set_axis_off()
+    box_w_cm, box_h_cm = box[2] * style.width_cm, box[3] * style.height_cm
+    ax.set_xlim(0, box_w_cm)
+    ax.set_ylim(0, box_h_cm)
+    swatch = 0.32
+    row = (1.35 if style.full else 0.6) * style.scale
+    count = len(data.categories)
+    top = box_h_cm / 2 + row * (count + (1 if header else 0)) / 2
+    text_x = box_w_cm - swatch - 0.2 if style.rtl else swatch + 0.2
+    swatch_x = box_w_cm - swatch if style.rtl else 0.0
+    if header:
+        ax.text(
+            box_w_cm if style.rtl else 0.0,
+            top - row / 2,
+            style.t(header, None),
+            ha=style.start,
+            va="center",
+            fontsize=style.fs("label"),
+            color=style.muted,
+        )
+        top -= row
+    for index in range(count):
+        middle = top - row * (index + 0.5)
+        ax.add_patch(
+            Rectangle(
+                (swatch_x, middle - swatch / 2), swatch, swatch, color=colours[index], clip_on=False
+            )
+        )
+        if style.full:
+            ax.text(
+                text_x,
+                middle + 0.03,
+                style.t(data.categories[index]),
+                ha=style.start,
+                va="bottom",
+                multialignment=style.start,
+                fontsize=style.fs("label"),
+                color=style.text,
+            )
+            ax.text(
+                text_x,
+                middle - 0.03,
+                style.t(data.value_labels[index], None),
+                ha=style.start,
+                va="top",
+                fontsize=style.fs("value"),
+                fontweight="bold",
+                color=style.text,
+            )
+        else:
+            ax.text(
+                text_x,
+                middle,
+                style.t(f"{data.categories[index]}: {data.value_labels[index]}", None),
+                ha=style.start,
+                va="center",
+                fontsize=style.fs("label"),
+                color=style.text,
+            )
+
+
+_DRAWERS = {"bar": _draw_bar, "barh": _draw_barh, "progress": _draw_progress, "donut": _draw_donut}

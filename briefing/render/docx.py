@@ -1,0 +1,965 @@
+"""Render a Document as a Word brief: logical text, true right-to-left Arabic, real Word styles."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+from typing import Any
+
+import docx
+from docx.blkcntnr import BlockItemContainer
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.numbering import NumberingPart
+from docx.shared import Cm, Emu, Length, Mm, Pt
+from docx.styles.style import BaseStyle
+from docx.table import Table as WordTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+
+from briefing.document import (
+    Block,
+    BulletList,
+    Chart,
+    Cover,
+    Document,
+    Heading,
+    Paragraph,
+    Parallel,
+    Table,
+)
+from briefing.errors import BriefingError
+from briefing.model import Lang
+from briefing.render import docx_oxml as ox
+from briefing.render.charts import CHART_SIZES_CM, render_chart_png
+
+# BCP 47 tags written into runs, styles and the core properties.
+LANGUAGE_TAGS: dict[str, str] = {"ar": "ar-SA", "en": "en-GB"}
+
+PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
+
+TABLE_STYLE = "Brief Table"
+TABLE_TEXT_STYLE = "Table Text"
+TABLE_SMALL_STYLE = "Table Text Small"
+
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_JOINERS = " .,:;&/+'\u2019\u2010-\u2015\\-"
+# A Latin stretch inside Arabic text runs from a Latin letter to the last Latin letter or
+# digit before Arabic resumes ("Port of Baku", "COP29"); surrounding brackets, spaces and
+# punctuation stay with the Arabic so that they take the paragraph's direction.
+LATIN_SPAN = re.compile(rf"[{_LATIN}](?:[{_LATIN}0-9{_JOINERS}]*[{_LATIN}0-9])?")
+# An Arabic stretch inside English text, likewise (Arabic-Indic digits belong to it).
+ARABIC_SPAN = re.compile(
+    rf"[{_ARABIC}](?:[{_ARABIC}0-9\u0660-\u0669\u066b\u066c{_JOINERS}\u060c\u061b]*"
+    rf"[{_ARABIC}0-9\u0660-\u0669])?"
+)
+PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
+
+# Line pitch, as a multiple of the type size, of titles, headings, tables and captions.
+COMPACT_LINE_SPACING = 1.4
+
+# Twips (1/20 pt) of inner cell margin of the tables used only for layout.
+LAYOUT_CELL_MARGIN = 113  # 2 mm
+# Space between the Arabic and English columns of a bilingual brief.
+GUTTER = Cm(0.7)
+# Width lost to the side margins of a shaded column cell (2 x 142 twips).
+CELL_BOX_INSET = int(Pt(2 * 142 / 20))
+
+
+def render_docx(document: Document) -> bytes:
+    """Return ``document`` as the bytes of a .docx file (same input, same bytes)."""
+    return _WordWriter(document).render()
+
+
+def split_scripts(text: str, lang: Lang) -> list[tuple[str, Lang]]:
+    """Return ``text`` cut into runs of one script, each tagged "ar" or "en".
+
+    In Arabic text only Latin stretches become "en" runs; digits, spaces and punctuation
+    stay Arabic. In English text only Arabic stretches become "ar" runs.
+    """
+    pattern, other = (LATIN_SPAN, "en") if lang == "ar" else (ARABIC_SPAN, "ar")
+    pieces: list[tuple[str, Lang]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], lang))
+        pieces.append((match.group(0), other))  # type: ignore[arg-type]
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], lang))
+    return pieces
+
+
+class _WordWriter:
+    """Write one Document into a python-docx document built on the template (or letterhead)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.template = document.template
+        self.main_lang: Lang = "en" if document.lang == "en" else "ar"
+        self.arabic_font = self.template.fonts.arabic.family
+        self.latin_font = self.template.fonts.latin.family
+        self.colours = self.template.colours
+        fonts = self.template.fonts
+        body = float(fonts.size_body)
+        heading = float(fonts.size_heading)
+        # Point size of each paragraph style; Arabic runs repeat it as w:szCs.
+        self.sizes: dict[str, float] = {
+            "Normal": body,
+            "Title": float(fonts.size_title),
+            "Subtitle": max(body + 1, heading - 1),
+            "Heading 1": heading,
+            "Heading 2": max(body + 1, heading - 2),
+            "Heading 3": body + 0.5,
+            "List Bullet": body,
+            "Caption": max(7.0, body - 1.5),
+            "Header": max(7.0, body - 2),
+            "Footer": max(7.0, body - 2),
+            TABLE_TEXT_STYLE: max(7.0, body - 1),
+            TABLE_SMALL_STYLE: max(7.0, body - 2),
+        }
+        self.letterhead = self.template.letterhead
+        self.word: WordDocument = self._open_base()
+        self.fresh_cells: set[BaseOxmlElement] = set()
+        # Cells of the bilingual two-column layout.
+        self.column_cells: set[BaseOxmlElement] = set()
+        self.bullet_num_id = 0
+        self.layout_table: WordTable | None = None
+
+    # -- package --------------------------------------------------------------------------
+    def _open_base(self) -> WordDocument:
+        """Return the base document: the template's letterhead with its body cleared, or blank."""
+        if self.letterhead is None:
+            return docx.Document()
+        try:
+            word = docx.Document(str(self.letterhead))
+        except Exception as exc:  # a damaged or non-Word file
+            raise BriefingError(f"letterhead {self.letterhead} cannot be read as Word: {exc}") from None
+        body = word.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        if body.find(qn("w:sectPr")) is None:
+            body.append(OxmlElement("w:sectPr"))
+        _freeze_furniture_spacing(word)
+        return word
+
+    def render(self) -> bytes:
+        """Return the finished .docx bytes."""
+        self._document_defaults()
+        self._styles()
+        self._bullets()
+        self._sections()
+        self._write_blocks(self.word._body, self.document.blocks, self._text_width())
+        self._page_furniture()
+        self._properties()
+        self._package_settings()
+        self._number_drawings()
+        stream = io.BytesIO()
+        self.word.save(stream)
+        return _normalise_package(stream.getvalue(), self._timestamp())
+
+    def _timestamp(self) -> datetime | None:
+        day = self.document.date
+        if day is None:
+            return None
+        return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+
+    def _properties(self) -> None:
+        core = self.word.core_properties
+        core.title = self.document.title
+        core.subject = self.document.subject
+        core.author = self.document.author
+        core.last_modified_by = self.document.author
+        core.language = LANGUAGE_TAGS[self.main_lang]
+        core.comments = ""
+        core.keywords = ""
+        core.category = ""
+        core.revision = 1
+        stamp = self._timestamp()
+        element = core._element
+        if stamp is None:
+            # No date on the brief: write none rather than a made-up one.
+            element._remove_created()
+            element._remove_modified()
+        else:
+            core.created = stamp
+            core.modified = stamp
+        for name in ("lastPrinted",):
+            for found in element.findall(qn(f"cp:{name}")):
+                element.remove(found)
+
+    def _number_drawings(self) -> None:
+        """Give every picture a package-wide unique id (body and letterhead headers alike).
+
+        python-docx counts ids within one part only; Word reports a file with repeated
+        drawing ids as damaged.
+        """
+        number = 0
+        for part in self.word.part.package.iter_parts():
+            if not isinstance(part, XmlPart):
+                continue
+            for properties in part.element.xpath(".//wp:docPr"):
+                number += 1
+                properties.set("id", str(number))
+
+    def _package_settings(self) -> None:
+        """Drop an inherited preview picture (it would show another page); declare Arabic."""
+        package_rels = self.word.part.package.rels
+        for rel_id, rel in list(package_rels.items()):
+            if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+                del package_rels[rel_id]
+        # Word 2010's shadow copy of the styles would still carry the old theme fonts.
+        document_rels = self.word.part.rels
+        for rel_id, rel in list(document_rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                del document_rels[rel_id]
+        settings = self.word.settings.element
+        ox.remove_children(settings, "w:savePreviewPicture")
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is None:
+            theme_lang = OxmlElement("w:themeFontLang")
+            settings.append(theme_lang)
+        theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
+
+    # -- styles ---------------------------------------------------------------------------
+    def _document_defaults(self) -> None:
+        styles = self.word.styles.element
+        ox.clear_theme_fonts(styles.iter(qn("w:rFonts")))
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is None:
+            defaults = OxmlElement("w:docDefaults")
+            styles.insert(0, defaults)
+        run_defaults = ox.get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
+        properties = ox.get_or_add(run_defaults, "w:rPr", ("w:rPr",))
+        ox.set_fonts(properties, self.latin_font, self.arabic_font)
+        ox.set_size(properties, self.sizes["Normal"])
+        ox.set_language(properties, LANGUAGE_TAGS["en"], LANGUAGE_TAGS["ar"])
+
+    def _style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
+        """Return the named style, adding it when the base file lacks it."""
+        styles = self.word.styles
+        try:
+            return styles[name]
+        except KeyError:
+            style = styles.add_style(name, kind)
+            if kind == WD_STYLE_TYPE.PARAGRAPH and name != "Normal":
+                style.base_style = styles["Normal"]
+            return style
+
+    def _paragraph_style(
+        self,
+        name: str,
+        colour: str,
+        bold: bool = False,
+        before: float = 0,
+        after: float = 6,
+        keep_next: bool = False,
+        outline: int | None = None,
+    ) -> BaseStyle:
+        style = self._style(name)
+        style.hidden = False
+        style.quick_style = True
+        run = style.element.get_or_add_rPr()
+        ox.set_fonts(run, self.latin_font, self.arabic_font)
+        ox.set_size(run, self.sizes[name])
+        ox.set_colour(run, colour)
+        ox.set_bold(run, bold)
+        ox.set_italic(run, False)
+        paragraph = style.element.get_or_add_pPr()
+        ox.remove_children(paragraph, "w:numPr")  # the stock Subtitle is oddly numbered
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.line_spacing = self._leading(name)
+        if keep_next:
+            style.paragraph_format.keep_with_next = True
+            style.paragraph_format.keep_together = True
+        if outline is not None:
+            ox.get_or_add(paragraph, "w:outlineLvl", ox.PPR_ORDER).set(qn("w:val"), str(outline))
+        return style
+
+    def _styles(self) -> None:
+        colours = self.colours
+        normal = self._style("Normal")
+        run = normal.element.get_or_add_rPr()
+        ox.set_fonts(run, self.latin_font, self.arabic_font)
+        ox.set_size(run, self.sizes["Normal"])
+        ox.set_colour(run, colours["text"])
+        normal.paragraph_format.space_after = Pt(6)
+        normal.paragraph_format.line_spacing = self._leading("Normal")
+        normal.paragraph_format.widow_control = True
+        title = self._paragraph_style("Title", colours["primary"], bold=True, after=6)
+        title_paragraph = title.element.get_or_add_pPr()
+        ox.remove_children(title_paragraph, "w:pBdr")
+        subtitle = self._paragraph_style("Subtitle", colours["muted"], after=12)
+        self._paragraph_style(
+            "Heading 1", colours["primary"], bold=True, before=16, after=6, keep_next=True, outline=0
+        )
+        self._paragraph_style(
+            "Heading 2", colours["primary"], bold=True, before=12, after=4, keep_next=True, outline=1
+        )
+        self._paragraph_style(
+            "Heading 3", colours["text"], bold=True, before=8, after=3, keep_next=True, outline=2
+        )
+        self._paragraph_style("List Bullet", colours["text"], after=4)
+        self._paragraph_style("Caption", colours["muted"], before=2, after=12)
+        for name in ("Header", "Footer"):
+            self._paragraph_style(name, colours["muted"], after=0)
+        self._paragraph_style(TABLE_TEXT_STYLE, colours["text"], after=0)
+        self._paragraph_style(TABLE_SMALL_STYLE, colours["text"], after=0)
+        self._table_style()
+
+    def _leading(self, style: str) -> Length:
+        """Return the exact line pitch of a paragraph style.
+
+        Word sizes "multiple" line spacing from a font's Windows metrics, and Amiri's are
+        four times its size, so every text style gets an exact pitch instead: the template's
+        line spacing for running text, a tighter one for titles, tables and furniture.
+        """
+        factor = float(self.template.fonts.line_spacing)
+        if style not in ("Normal", "List Bullet"):
+            factor = min(factor, COMPACT_LINE_SPACING)
+        return Pt(round(self.sizes[style] * factor * 2) / 2)
+
+    def _table_style(self) -> None:
+        """Define the data-table style: ruled rows, shaded repeated header, banded rows."""
+        colours = self.colours
+        try:
+            style = self.word.styles[TABLE_STYLE]
+        except KeyError:
+            style = self.word.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        element = style.element
+        for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
+            ox.remove_children(element, tag)
+        header_fill = ox._colour_value(colours["table_header"])
+        header_text = ox._colour_value(colours["table_header_text"])
+        stripe = ox._colour_value(colours["table_stripe"])
+        primary = ox._colour_value(colours["primary"])
+        rule = ox._colour_value(colours["rule"])
+        parts = [
+            f'<w:pPr {nsdecls("w")}><w:spacing w:before="40" w:after="40"/></w:pPr>',
+            f'<w:tblPr {nsdecls("w")}><w:tblStyleRowBandSize w:val="1"/>'
+            "<w:tblBorders>"
+            f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{primary}"/>'
+            '<w:left w:val="nil"/>'
+            f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{primary}"/>'
+            '<w:right w:val="nil"/>'
+            f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
+            '<w:insideV w:val="nil"/>'
+            "</w:tblBorders>"
+            '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="113" w:type="dxa"/>'
+            '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="113" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr>",
+            f'<w:tblStylePr {nsdecls("w")} w:type="firstRow">'
+            f'<w:rPr><w:b/><w:bCs/><w:color w:val="{header_text}"/></w:rPr>'
+            f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{header_fill}"/></w:tcPr>'
+            "</w:tblStylePr>",
+            f'<w:tblStylePr {nsdecls("w")} w:type="band1Horz">'
+            f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{stripe}"/></w:tcPr>'
+            "</w:tblStylePr>",
+        ]
+        for xml in parts:
+            element.append(parse_xml(xml))
+        style.hidden = False
+        style.quick_style = True
+
+    def _bullets(self) -> None:
+        """Give List Bullet a round bullet in the template's colour, indented at the start side."""
+        numbering = self._numbering_part().element
+        style = self._style("List Bullet")
+        paragraph = style.element.get_or_add_pPr()
+        level_xml = (
+            f'<w:lvl {nsdecls("w")} w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+            '<w:lvlText w:val="\u2022"/><w:lvlJc w:val="left"/>'
+            '<w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr>'
+            f'<w:rPr><w:rFonts w:ascii="{self.latin_font}" w:hAnsi="{self.latin_font}" '
+            f'w:cs="{self.latin_font}"/>'
+            f'<w:color w:val="{ox._colour_value(self.colours["accent"])}"/></w:rPr></w:lvl>'
+        )
+        abstract_ids = [int(v) for v in numbering.xpath("./w:abstractNum/@w:abstractNumId")]
+        new_id = max(abstract_ids, default=-1) + 1
+        abstract = parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{new_id}">'
+            '<w:multiLevelType w:val="singleLevel"/></w:abstractNum>'
+        )
+        abstract.append(parse_xml(level_xml))
+        existing = numbering.findall(qn("w:abstractNum"))
+        if existing:
+            existing[-1].addnext(abstract)
+        else:
+            numbering.insert(0, abstract)
+        # An older definition linked to the same style would compete with ours.
+        for link in numbering.xpath('./w:abstractNum/w:lvl/w:pStyle[@w:val="ListBullet"]'):
+            link.getparent().remove(link)
+        num = numbering.add_num(new_id)
+        self.bullet_num_id = int(num.get(qn("w:numId")))
+        ox.set_numbering(paragraph, self.bullet_num_id)
+
+    def _numbering_part(self) -> NumberingPart:
+        part = self.word.part
+        try:
+            return part.numbering_part
+        except NotImplementedError:
+            # The base file has no numbering part and python-docx cannot create one.
+            element = parse_xml(f'<w:numbering {nsdecls("w")}/>')
+            numbering = NumberingPart(
+                PackURI("/word/numbering.xml"), CONTENT_TYPE.WML_NUMBERING, element, part.package
+            )
+            part.relate_to(numbering, RELATIONSHIP_TYPE.NUMBERING)
+            return numbering
+
+    # -- page ---------------------------------------------------------------------------
+    def _sections(self) -> None:
+        page = self.template.page
+        for section in self.word.sections:
+            if self.letterhead is None:
+                width, height = PAGE_SIZES_MM[page.size]
+                section.start_type = WD_SECTION_START.NEW_PAGE
+                section.page_width = Mm(width)
+                section.page_height = Mm(height)
+                section.top_margin = Mm(float(page.margin_top_mm))
+                section.bottom_margin = Mm(float(page.margin_bottom_mm))
+                section.left_margin = Mm(float(page.margin_left_mm))
+                section.right_margin = Mm(float(page.margin_right_mm))
+                section.header_distance = Mm(min(10.0, float(page.margin_top_mm) / 2))
+                section.footer_distance = Mm(min(10.0, float(page.margin_bottom_mm) / 2))
+                section.gutter = Emu(0)
+            ox.set_section_bidi(section._sectPr, self.main_lang == "ar")
+
+    def _text_width(self) -> Length:
+        section = self.word.sections[-1]
+        width = (section.page_width or Mm(210)) - (section.left_margin or 0)
+        width -= section.right_margin or 0
+        return Emu(int(width))
+
+    # -- text ---------------------------------------------------------------------------
+    def _new_paragraph(self, container: Any, lang: Lang, style: str | None = None) -> WordParagraph:
+        """Return a new paragraph in ``container`` with the direction of ``lang``."""
+        if isinstance(container, _Cell) and container._tc in self.fresh_cells:
+            # A new cell already holds the one empty paragraph Word requires: use it.
+            self.fresh_cells.discard(container._tc)
+            paragraph = container.paragraphs[0]
+            if style:
+                paragraph.style = self.word.styles[style]
+        else:
+            paragraph = container.add_paragraph(style=self.word.styles[style] if style else None)
+        if lang == "ar":
+            ox.set_paragraph_bidi(paragraph)
+            mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
+            ox.set_rtl(mark)
+        return paragraph
+
+    def _write_text(
+        self,
+        paragraph: WordParagraph,
+        text: str,
+        lang: Lang,
+        style: str,
+        bold: bool = False,
+        colour: str | None = None,
+    ) -> list[Run]:
+        """Append ``text`` as runs split by script; return them."""
+        runs = []
+        for piece, script in split_scripts(text, lang):
+            run = paragraph.add_run(piece)
+            self._format_run(run, script, style, bold, colour, inside=lang)
+            runs.append(run)
+        return runs
+
+    def _format_run(
+        self,
+        run: Run,
+        script: Lang,
+        style: str,
+        bold: bool = False,
+        colour: str | None = None,
+        inside: Lang = "en",
+    ) -> None:
+        """Give a run the properties of its script: Arabic runs are rtl with a cs font."""
+        if script == "ar":
+            ox.set_rtl(run)
+            ox.set_fonts(run, self.arabic_font, self.arabic_font)
+            ox.set_size(run, self.sizes.get(style, self.sizes["Normal"]))
+            ox.set_language(run, bidi=LANGUAGE_TAGS["ar"])
+        elif inside == "ar":
+            # A Latin stretch in an Arabic paragraph: its own run, left-to-right, Latin font.
+            ox.set_fonts(run, self.latin_font, self.arabic_font)
+            ox.set_language(run, latin=LANGUAGE_TAGS["en"])
+        if bold:
+            ox.set_bold(run)
+        if colour:
+            ox.set_colour(run, colour)
+
+    def _write_page_text(
+        self, paragraph: WordParagraph, text: str, lang: Lang, style: str
+    ) -> None:
+        """Append header/footer text, turning {page} and {pages} into Word fields."""
+        for piece in PAGE_FIELDS.split(text):
+            if piece in ("{page}", "{pages}"):
+                # Word computes the numbers; it shows them in the digits its numeral
+                # setting picks for the surrounding (Arabic) text.
+                instruction = "PAGE" if piece == "{page}" else "NUMPAGES"
+                for run in ox.add_field(paragraph, instruction, "1"):
+                    self._format_run(run, lang, style, inside=lang)
+            elif piece:
+                self._write_text(paragraph, piece, lang, style)
+
+    # -- tables -------------------------------------------------------------------------
+    def _add_table(
+        self, container: Any, rows: int, columns: Sequence[int], lang: Lang, style: str | None
+    ) -> WordTable:
+        """Add a fixed-width table (column widths in EMU) laid out in ``lang``'s direction."""
+        total = Emu(sum(columns))
+        # A cell's own add_table would append an extra paragraph after the table.
+        table = BlockItemContainer.add_table(container, rows, len(columns), total)
+        table.style = self.word.styles[style] if style else None
+        table.autofit = False
+        if lang == "ar":
+            table.table_direction = WD_TABLE_DIRECTION.RTL
+        properties = table._tbl.tblPr
+        width = ox.get_or_add(properties, "w:tblW", ox.TBLPR_ORDER)
+        width.set(qn("w:type"), "dxa")
+        width.set(qn("w:w"), str(Emu(total).twips))
+        for index, column in enumerate(table.columns):
+            column.width = Emu(columns[index])
+        for row in table.rows:
+            for index, cell in enumerate(row.cells):
+                cell.width = Emu(columns[index])
+                self.fresh_cells.add(cell._tc)
+        return table
+
+    def _layout_table(
+        self, container: Any, rows: int, columns: Sequence[int], lang: Lang
+    ) -> WordTable:
+        """Add an invisible table used to place things side by side."""
+        table = self._add_table(container, rows, columns, lang, None)
+        properties = table._tbl.tblPr
+        ox.set_table_borders(properties, {side: None for side in ox.BOX_SIDES})
+        ox.set_cell_margins(
+            properties,
+            {"top": 0, "bottom": 0, "left": LAYOUT_CELL_MARGIN, "right": LAYOUT_CELL_MARGIN},
+            table=True,
+        )
+        ox.set_table_look(properties, first_row=False, banded_rows=False)
+        return table
+
+    def _finish_cell(self, cell: _Cell) -> None:
+        """Keep Word's rule that a cell ends with a paragraph, without adding visible space."""
+        last = cell._tc[-1]
+        if last.tag == qn("w:tbl"):
+            spacer = cell.add_paragraph()
+            spacer.paragraph_format.space_before = Pt(0)
+            spacer.paragraph_format.space_after = Pt(0)
+            spacer.paragraph_format.line_spacing = Pt(2)
+            ox.set_size(ox.get_or_add(spacer._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER), 1)
+
+    @staticmethod
+    def _inner_width(width: int, margin_twips: int = LAYOUT_CELL_MARGIN) -> int:
+        """Return the width left for content in a cell of ``width`` EMU."""
+        return max(int(Cm(2)), width - 2 * int(Emu(Pt(margin_twips / 20))))
+
+    # -- blocks -------------------------------------------------------------------------
+    def _write_blocks(self, container: Any, blocks: Sequence[Block], width: int) -> None:
+        for block in blocks:
+            if isinstance(block, Parallel):
+                self._parallel(container, block, width)
+                continue
+            self.layout_table = None
+            self._block(container, block, width, size="full")
+
+    def _block(self, container: Any, block: Block, width: int, size: str) -> None:
+        if isinstance(block, Cover):
+            self._cover(container, block, width)
+        elif isinstance(block, Heading):
+            self._heading(container, block)
+        elif isinstance(block, Paragraph):
+            self._paragraph(container, block)
+        elif isinstance(block, BulletList):
+            self._bullet_list(container, block, width)
+        elif isinstance(block, Table):
+            self._data_table(container, block, width)
+        elif isinstance(block, Chart):
+            self._chart(container, block, width, size)
+        else:
+            raise BriefingError(f"the Word renderer cannot place a {type(block).__name__} block")
+
+    def _heading(self, container: Any, block: Heading) -> None:
+        style = f"Heading {min(max(block.level, 1), 3)}"
+        paragraph = self._new_paragraph(container, block.lang, style)
+        text = f"{block.number} {block.text}" if block.number else block.text
+        self._write_text(paragraph, text, block.lang, style)
+
+    def _paragraph(self, container: Any, block: Paragraph) -> None:
+        style = "Caption" if block.role in ("caption", "note") else "Normal"
+        paragraph = self._new_paragraph(container, block.lang, style)
+        self._write_text(paragraph, block.text, block.lang, style, bold=block.role == "lead")
+
+    def _bullet_list(self, container: Any, block: BulletList, width: int) -> None:
+        target = container
+        if block.role == "key_points" and self._in_column(container):
+            # In a bilingual column the column's own cell becomes the shaded box; a
+            # nested table would keep the row from breaking across pages.
+            self._shade_column_cell(container)
+        elif block.role == "key_points":
+            # Key points sit in a shaded box: a one-cell table.
+            box = self._add_table(container, 1, [width], block.lang, None)
+            properties = box._tbl.tblPr
+            ox.set_table_borders(
+                properties, {side: self.colours["rule"] for side in ox.BOX_SIDES[:4]}
+            )
+            ox.set_cell_margins(
+                properties, {"top": 113, "bottom": 57, "left": 170, "right": 170}, table=True
+            )
+            ox.set_table_look(properties, first_row=False, banded_rows=False)
+            target = box.cell(0, 0)
+            ox.set_shading(target._tc.get_or_add_tcPr(), self.colours["box"], ox.TCPR_ORDER)
+        for item in block.items:
+            paragraph = self._new_paragraph(target, block.lang, "List Bullet")
+            self._write_text(paragraph, item, block.lang, "List Bullet")
+        if target is not container:
+            self._finish_cell(target)
+            self._spacer_after_table(container, block.lang)
+
+    def _finish_gutter(self, cell: _Cell) -> None:
+        """Leave the middle column of the bilingual layout empty and as low as possible."""
+        self.fresh_cells.discard(cell._tc)
+        self.column_cells.discard(cell._tc)
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(2)
+
+    @staticmethod
+    def _is_shaded(cell: _Cell) -> bool:
+        return bool(cell._tc.xpath("./w:tcPr/w:shd"))
+
+    def _in_column(self, container: Any) -> bool:
+        """Return True when ``container`` is a column of the bilingual layout."""
+        return isinstance(container, _Cell) and container._tc in self.column_cells
+
+    def _shade_column_cell(self, cell: _Cell) -> None:
+        """Shade a bilingual column cell as a box (the gutter column keeps the halves apart)."""
+        properties = cell._tc.get_or_add_tcPr()
+        ox.set_shading(properties, self.colours["box"], ox.TCPR_ORDER)
+        ox.set_cell_margins(
+            properties, {"top": 113, "bottom": 113, "left": 142, "right": 142}, table=False
+        )
+
+    def _data_table(self, container: Any, block: Table, width: int) -> None:
+        # Half a page is narrow for four columns: smaller type and margins there.
+        style = TABLE_SMALL_STYLE if self._in_column(container) else TABLE_TEXT_STYLE
+        count = len(block.header)
+        weights = list(block.widths) if len(block.widths) == count else [1.0] * count
+        columns = [int(width * weight / sum(weights)) for weight in weights]
+        table = self._add_table(container, 1 + len(block.rows), columns, block.lang, TABLE_STYLE)
+        ox.set_table_look(table._tbl.tblPr, first_row=True, banded_rows=True)
+        if style == TABLE_SMALL_STYLE:
+            ox.set_cell_margins(
+                table._tbl.tblPr, {"left": 57, "right": 57, "top": 28, "bottom": 28}, table=True
+            )
+        ox.set_row_flags(table.rows[0]._tr, header=True, cant_split=True)
+        numeric_alignment = (
+            WD_ALIGN_PARAGRAPH.CENTER if block.lang == "ar" else WD_ALIGN_PARAGRAPH.RIGHT
+        )
+        for row_index, values in enumerate((block.header, *block.rows)):
+            row = table.rows[row_index]
+            if row_index:
+                ox.set_row_flags(row._tr, cant_split=True)
+            header = row_index == 0
+            for column, value in enumerate(values):
+                cell = row.cells[column]
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                paragraph = self._new_paragraph(cell, block.lang, style)
+                if column in block.numeric:
+                    paragraph.alignment = numeric_alignment
+                colour = self.colours["table_header_text"] if header else None
+                self._write_text(paragraph, value, block.lang, style, bold=header, colour=colour)
+                if header:
+                    # Also direct, for readers that ignore a table style's header format.
+                    ox.set_shading(
+                        cell._tc.get_or_add_tcPr(), self.colours["table_header"], ox.TCPR_ORDER
+                    )
+        self._spacer_after_table(container, block.lang)
+
+    def _spacer_after_table(self, container: Any, lang: Lang) -> None:
+        """Leave a little air after a table (and keep tables from merging)."""
+        paragraph = self._new_paragraph(container, lang)
+        paragraph.paragraph_format.space_before = Pt(0)
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(8)
+
+    def _chart(self, container: Any, block: Chart, width: int, size: str) -> None:
+        png = render_chart_png(block.data, self.template, size)
+        chart_width, chart_height = CHART_SIZES_CM[size]
+        scale = min(1.0, width / int(Cm(chart_width)))
+        paragraph = self._new_paragraph(container, block.lang, "Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.line_spacing = 1.0
+        run = paragraph.add_run()
+        run.add_picture(
+            io.BytesIO(png), width=Cm(chart_width * scale), height=Cm(chart_height * scale)
+        )
+        ox.describe_pictures(run, block.alt, block.data.title)
+        caption = self._new_paragraph(container, block.lang, "Caption")
+        self._write_text(caption, block.caption, block.lang, "Caption")
+
+    def _cover(self, container: Any, block: Cover, width: int) -> None:
+        if block.style == "none":
+            return
+        title = self._new_paragraph(container, block.lang, "Title")
+        self._write_text(title, block.title, block.lang, "Title")
+        if block.subtitle:
+            subtitle = self._new_paragraph(container, block.lang, "Subtitle")
+            self._write_text(subtitle, block.subtitle, block.lang, "Subtitle")
+        if block.fields:
+            label_width = min(int(Cm(3.2)), width // 3)
+            table = self._layout_table(
+                container, len(block.fields), [label_width, width - label_width], block.lang
+            )
+            properties = table._tbl.tblPr
+            ox.set_table_borders(
+                properties, {"top": self.colours["rule"], "bottom": self.colours["rule"]}, 6
+            )
+            ox.set_cell_margins(properties, {"top": 40, "bottom": 40}, table=True)
+            for row, (label, value) in zip(table.rows, block.fields, strict=True):
+                label_paragraph = self._new_paragraph(row.cells[0], block.lang, TABLE_TEXT_STYLE)
+                self._write_text(
+                    label_paragraph, label, block.lang, TABLE_TEXT_STYLE,
+                    bold=True, colour=self.colours["primary"],
+                )
+                value_paragraph = self._new_paragraph(row.cells[1], block.lang, TABLE_TEXT_STYLE)
+                self._write_text(value_paragraph, value, block.lang, TABLE_TEXT_STYLE)
+            self._spacer_after_table(container, block.lang)
+        if block.style == "title" and not isinstance(container, _Cell):
+            self._page_break(container, block.lang)
+
+    def _page_break(self, container: Any, lang: Lang) -> None:
+        paragraph = self._new_paragraph(container, lang)
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = Pt(2)
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+
+    def _parallel(self, container: Any, block: Parallel, width: int) -> None:
+        """Lay a Parallel out in rows: Arabic in the first (right-hand) cell, English left.
+
+        When both sides hold the same kinds of blocks, each pair gets its own row, so a
+        heading stays level with its translation and long content can break across pages.
+        """
+        if self.layout_table is None:
+            column = (width - int(GUTTER)) // 2
+            columns = [column, width - 2 * column, column]
+            self.layout_table = self._layout_table(container, 0, columns, "ar")
+            ox.set_cell_margins(
+                self.layout_table._tbl.tblPr, {"left": 0, "right": 0}, table=True
+            )
+        table = self.layout_table
+        inner = int(table.columns[0].width or width // 2)
+        kinds = [type(b) for b in block.ar] == [type(b) for b in block.en]
+        pairs = list(zip(block.ar, block.en, strict=True)) if kinds else [(block.ar, block.en)]
+        for ar_part, en_part in pairs:
+            row = table.add_row()
+            cells = row.cells
+            for index, cell in enumerate(cells):
+                cell.width = table.columns[index].width
+                self.fresh_cells.add(cell._tc)
+                self.column_cells.add(cell._tc)
+            self._finish_gutter(cells[1])
+            ar_blocks = ar_part if isinstance(ar_part, tuple) else (ar_part,)
+            en_blocks = en_part if isinstance(en_part, tuple) else (en_part,)
+            if all(isinstance(b, (Heading, Chart, Cover)) for b in (*ar_blocks, *en_blocks)):
+                ox.set_row_flags(row._tr, cant_split=True)
+            for cell, blocks in ((cells[0], ar_blocks), (cells[2], en_blocks)):
+                for child in blocks:
+                    width_here = inner - (CELL_BOX_INSET if self._is_shaded(cell) else 0)
+                    self._block(cell, child, width_here, size="half")
+                self._finish_cell(cell)
+        covers = [b for b in (*block.ar, *block.en) if isinstance(b, Cover)]
+        if covers and covers[0].style == "title":
+            self.layout_table = None
+            self._page_break(container, "ar")
+
+    # -- header and footer --------------------------------------------------------------
+    def _page_furniture(self) -> None:
+        settings = self.word.settings
+        for section in self.word.sections:
+            headers = [(section.header, True)]
+            footers = [section.footer]
+            if section.different_first_page_header_footer:
+                # A letterhead's first page keeps its own design; the marking is added.
+                headers.append((section.first_page_header, self.letterhead is None))
+                footers.append(section.first_page_footer)
+            if settings.odd_and_even_pages_header_footer:
+                headers.append((section.even_page_header, True))
+                footers.append(section.even_page_footer)
+            for header, with_text in headers:
+                header.is_linked_to_previous = False
+                self._fill_header(header, with_text)
+            for footer in footers:
+                footer.is_linked_to_previous = False
+                self._fill_footer(footer)
+
+    def _reuse_or_add(self, part: Any, lang: Lang, style: str) -> WordParagraph:
+        """Return the part's single empty paragraph if it has one, else a new paragraph."""
+        paragraphs = part.paragraphs
+        blocks = part._element.xpath("./w:p|./w:tbl")
+        if len(blocks) == 1 and paragraphs and not paragraphs[0].runs and not paragraphs[0].text:
+            paragraph = paragraphs[0]
+            paragraph.style = self.word.styles[style]
+            if lang == "ar":
+                ox.set_paragraph_bidi(paragraph)
+            return paragraph
+        return self._new_paragraph(part, lang, style)
+
+    def _marking_paragraph(self, part: Any, style: str) -> WordParagraph | None:
+        markings = [(code, self.document.marking.get(code, "")) for code in self.document.langs]
+        markings = [(code, text) for code, text in markings if text.strip()]
+        if not markings:
+            return None
+        lang: Lang = markings[0][0]
+        # After a letterhead's own header content, so its design stays at the page edge.
+        paragraph = self._reuse_or_add(part, lang, style)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for index, (code, text) in enumerate(markings):
+            if index:
+                separator = paragraph.add_run("  |  ")
+                self._format_run(separator, lang, style, inside=lang)
+            self._write_text(paragraph, text, code, style, bold=True, colour=self.colours["marking"])
+        for run in paragraph.runs:
+            ox.set_size(run, self.sizes["Normal"])
+        return paragraph
+
+    def _fill_header(self, header: Any, with_text: bool) -> None:
+        self._marking_paragraph(header, "Header")
+        if not with_text:
+            return
+        texts = [(code, self.document.header.get(code, "")) for code in self.document.langs]
+        texts = [(code, text) for code, text in texts if text.strip()]
+        if not texts:
+            return
+        if len(texts) == 1:
+            code, text = texts[0]
+            paragraph = self._reuse_or_add(header, code, "Header")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._write_page_text(paragraph, text, code, "Header")
+            ox.set_paragraph_border(paragraph, "bottom", self.colours["rule"])
+            return
+        self._side_by_side(header, texts, "Header", border="bottom")
+
+    def _fill_footer(self, footer: Any) -> None:
+        texts = [(code, self.document.footer.get(code, "")) for code in self.document.langs]
+        texts = [(code, text) for code, text in texts if text.strip()]
+        if len(texts) == 1:
+            code, text = texts[0]
+            paragraph = self._reuse_or_add(footer, code, "Footer")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self._write_page_text(paragraph, text, code, "Footer")
+            ox.set_paragraph_border(paragraph, "top", self.colours["rule"])
+        elif texts:
+            self._side_by_side(footer, texts, "Footer", border="top")
+        self._marking_paragraph(footer, "Footer")
+
+    def _side_by_side(
+        self, part: Any, texts: list[tuple[Lang, str]], style: str, border: str
+    ) -> None:
+        """Put each language's header/footer text in its own half: Arabic right, English left."""
+        width = self._text_width()
+        half = width // 2
+        table = self._layout_table(part, 1, [half, width - half], "ar")
+        ox.set_table_borders(table._tbl.tblPr, {border: self.colours["rule"]})
+        by_lang = dict(texts)
+        for cell, code in zip(table.rows[0].cells, ("ar", "en"), strict=True):
+            paragraph = self._new_paragraph(cell, code, style)
+            self._write_page_text(paragraph, by_lang.get(code, ""), code, style)
+        # Headers and footers, like cells, must end with a paragraph.
+        if part._element[-1].tag == qn("w:tbl"):
+            closing = part.add_paragraph(style=self.word.styles[style])
+            closing.paragraph_format.space_after = Pt(0)
+
+
+_SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
+
+
+def _freeze_furniture_spacing(word: WordDocument) -> None:
+    """Write the spacing a letterhead's header and footer paragraphs have now onto them.
+
+    The brief restyles Normal (exact line pitch, other spacing); without this, the
+    letterhead's own lines and its logo would inherit that and be squeezed or clipped.
+    """
+    styles = word.styles.element
+    by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
+    default_ids = styles.xpath('./w:style[@w:type="paragraph" and @w:default="1"]/@w:styleId')
+    defaults = styles.xpath("./w:docDefaults/w:pPrDefault/w:pPr/w:spacing")
+    furniture = (CONTENT_TYPE.WML_HEADER, CONTENT_TYPE.WML_FOOTER)
+    for part in word.part.package.iter_parts():
+        if not isinstance(part, XmlPart) or part.content_type not in furniture:
+            continue
+        for paragraph in part.element.iter(qn("w:p")):
+            found: dict[str, str] = {}
+            sources = list(paragraph.xpath("./w:pPr/w:spacing"))
+            style_ids = paragraph.xpath("./w:pPr/w:pStyle/@w:val") or default_ids[:1]
+            style_id = style_ids[0] if style_ids else None
+            seen: set[str] = set()
+            while style_id and style_id in by_id and style_id not in seen:
+                seen.add(style_id)
+                sources += by_id[style_id].xpath("./w:pPr/w:spacing")
+                parents = by_id[style_id].xpath("./w:basedOn/@w:val")
+                style_id = parents[0] if parents else None
+            for source in [*sources, *defaults]:
+                for attribute in _SPACING_ATTRIBUTES:
+                    value = source.get(qn(attribute))
+                    if value is not None:
+                        found.setdefault(attribute, value)
+            found.setdefault("w:line", "240")
+            found.setdefault("w:lineRule", "auto")
+            properties = paragraph.get_or_add_pPr()
+            spacing = ox.get_or_add(properties, "w:spacing", ox.PPR_ORDER)
+            for attribute, value in found.items():
+                spacing.set(qn(attribute), value)
+
+
+def _app_properties() -> bytes:
+    """Return a neutral docProps/app.xml (the stock one names another program and page count)."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/docPropsVTypes"><Application>Briefing</Application><DocSecurity>0</DocSecurity>'
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        "</Properties>"
+    ).encode()
+
+
+def _normalise_package(data: bytes, stamp: datetime | None) -> bytes:
+    """Return the package rewritten with fixed member dates, so equal input gives equal bytes."""
+    day: date = stamp.date() if stamp is not None else date(1980, 1, 1)
+    date_time = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+        output, "w", zipfile.ZIP_DEFLATED
+    ) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                content = _app_properties()
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, content)
+    return output.getvalue()

@@ -1,0 +1,532 @@
+"""Render a Document as a PDF brief with reportlab: shaped Arabic, RTL tables, bilingual rows."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import cm, mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.flowables import Flowable
+
+from briefing.document import (
+    Block,
+    BulletList,
+    Chart,
+    Cover,
+    Document,
+    Heading,
+    Paragraph,
+    Parallel,
+)
+from briefing.document import Table as TableBlock
+from briefing.errors import BriefingError
+from briefing.model import Lang
+from briefing.render.pdf_flowables import Box, Picture, Rule, SideBySide, TextBlock
+from briefing.text import Direction, FontSet, TextStyle, draw_lines, font_book, layout_text
+
+# Streams are written as compressed binary: ASCII85 on top only served 7-bit mail
+# transport, makes files a quarter larger and, in pure Python, costs most of a render.
+rl_config.useA85 = 0
+
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+GUTTER = 8 * mm  # between the Arabic and English columns of a bilingual brief
+BULLET = "•"
+
+
+def base_direction(lang: Lang) -> Direction:
+    """Return the paragraph direction of a language: right-to-left for Arabic."""
+    return "R" if lang == "ar" else "L"
+
+
+class _Kit:
+    """Styles, colours and page geometry of one document, and the blocks-to-flowables rules."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        template = document.template
+        self.template = template
+        typography = template.fonts
+        self.fonts = FontSet(typography.arabic, typography.latin)
+        font_book(self.fonts)  # registers every face once, before layout starts
+        body = float(typography.size_body)
+        heading = float(typography.size_heading)
+        title = float(typography.size_title)
+        spacing = float(typography.line_spacing)
+
+        def style(size: float, leading: float, bold: bool = False, align: str = "start") -> TextStyle:
+            return TextStyle(self.fonts, round(size, 2), round(leading, 2), bold, align)  # type: ignore[arg-type]
+
+        self.styles: dict[str, TextStyle] = {
+            "body": style(body, body * spacing, align="justify"),
+            "lead": style(body * 1.08, body * 1.08 * spacing, align="justify"),
+            "note": style(body * 0.9, body * 0.9 * spacing),
+            "caption": style(body * 0.85, body * 0.85 * 1.45, align="center"),
+            "bullet": style(body, body * spacing),
+            "heading1": style(heading, heading * 1.5, bold=True),
+            "heading2": style(heading * 0.88, heading * 0.88 * 1.5, bold=True),
+            "title": style(title, title * 1.5, bold=True),
+            "subtitle": style(heading, heading * 1.5),
+            "cell": style(body * 0.88, body * 0.88 * 1.45),
+            "cell_head": style(body * 0.88, body * 0.88 * 1.45, bold=True),
+            "label": style(body, body * 1.6, bold=True),
+            "field": style(body, body * 1.6),
+            "marking": style(9.5, 12, bold=True, align="center"),
+            "running": style(8, 11),
+        }
+        self.colours: dict[str, Color] = {
+            key: HexColor(value) for key, value in template.colours.items()
+        }
+        page = template.page
+        self.page_size = PAGE_SIZES[page.size]
+        self.margins = {
+            side: float(getattr(page, f"margin_{side}_mm")) * mm
+            for side in ("top", "bottom", "left", "right")
+        }
+        self.width = self.page_size[0] - self.margins["left"] - self.margins["right"]
+        self.bilingual = document.lang == "bi"
+        self.column = (self.width - GUTTER) / 2 if self.bilingual else self.width
+        # Outline titles of bilingual sections: "Arabic heading / English heading".
+        self._bookmark_titles: dict[str, str] = {}
+
+    # -- blocks ------------------------------------------------------------------------------
+    def story(self) -> list[Flowable]:
+        """Return the flowables of the whole document."""
+        return self.flow(self.document.blocks, self.width, boxed=False)
+
+    def flow(self, blocks: Sequence[Block], width: float, boxed: bool) -> list[Flowable]:
+        """Return the flowables of ``blocks`` set in a column ``width`` wide.
+
+        A key-points heading and its list go in a shaded box unless ``boxed`` says the
+        caller already shades them (a bilingual row).
+        """
+        result: list[Flowable] = []
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if (
+                not boxed
+                and isinstance(block, Heading)
+                and isinstance(following, BulletList)
+                and following.role == "key_points"
+            ):
+                content = [*self.block(block, width), *self.block(following, width)]
+                base = base_direction(block.lang)
+                result.append(Box(content, self.colours["box"], self.colours["accent"], base))
+                index += 2
+                continue
+            result += self.block(block, width)
+            index += 1
+        return result
+
+    def block(self, block: Block, width: float) -> list[Flowable]:
+        """Return the flowables of one block."""
+        if isinstance(block, Parallel):
+            return [self.parallel(block)]
+        if isinstance(block, Cover):
+            return self.cover(block, width)
+        if isinstance(block, Heading):
+            return [self.heading(block)]
+        if isinstance(block, Paragraph):
+            return [self.paragraph(block)]
+        if isinstance(block, BulletList):
+            return self.bullets(block)
+        if isinstance(block, TableBlock):
+            return [self.table(block, width)]
+        if isinstance(block, Chart):
+            return self.chart(block, width)
+        raise BriefingError(f"PDF: unknown block {type(block).__name__}")
+
+    def parallel(self, block: Parallel) -> Flowable:
+        """Return a bilingual row: Arabic blocks on the right, English on the left."""
+        boxed = block.role == "key_points"
+        right = self.flow(self._titled(block.ar, block.en), self.column, boxed=boxed)
+        left = self.flow(self._untitled(block.en), self.column, boxed=boxed)
+        if boxed:
+            return SideBySide(
+                right, left, GUTTER, background=self.colours["box"], padding=8.0,
+                space_before=4.0, space_after=10.0,
+            )
+        heading = block.role == "heading"
+        return SideBySide(right, left, GUTTER, keep_with_next=heading)
+
+    def _titled(self, ar: Sequence[Block], en: Sequence[Block]) -> list[Block]:
+        """Return the Arabic blocks; a section heading carries the bookmark of both languages."""
+        titles = {b.anchor: self._heading_text(b) for b in en if isinstance(b, Heading)}
+        result: list[Block] = []
+        for block in ar:
+            if isinstance(block, Heading) and block.anchor in titles:
+                self._bookmark_titles[block.anchor] = (
+                    f"{self._heading_text(block)} / {titles[block.anchor]}"
+                )
+            result.append(block)
+        return result
+
+    def _untitled(self, blocks: Sequence[Block]) -> list[Block]:
+        """Return the English blocks of a row; their headings add no second bookmark."""
+        return [replace(b, anchor="") if isinstance(b, Heading) else b for b in blocks]
+
+    @staticmethod
+    def _heading_text(block: Heading) -> str:
+        return f"{block.number} {block.text}" if block.number else block.text
+
+    def heading(self, block: Heading) -> Flowable:
+        """Return a heading; a level-1 heading with an anchor adds a bookmark."""
+        text = self._heading_text(block)
+        style = self.styles["heading1" if block.level == 1 else "heading2"]
+        bookmark = None
+        if block.level == 1 and block.anchor:
+            bookmark = (self._bookmark_titles.get(block.anchor, text), block.anchor)
+        return TextBlock(
+            text,
+            base_direction(block.lang),
+            style,
+            self.colours["primary"],
+            space_before=style.size * (1.0 if block.level == 1 else 0.6),
+            space_after=style.size * 0.3,
+            bookmark=bookmark,
+            keep_with_next=True,
+        )
+
+    def paragraph(self, block: Paragraph) -> Flowable:
+        """Return a paragraph in the style of its role."""
+        role = block.role if block.role in ("lead", "caption", "note") else "body"
+        style = self.styles[role]
+        colour = self.colours["muted" if role in ("caption", "note") else "text"]
+        return TextBlock(
+            block.text,
+            base_direction(block.lang),
+            style,
+            colour,
+            space_after=style.size * 0.6,
+        )
+
+    def bullets(self, block: BulletList) -> list[Flowable]:
+        """Return one bulleted paragraph per item, the bullet on the reading side."""
+        style = self.styles["bullet"]
+        base = base_direction(block.lang)
+        return [
+            TextBlock(
+                item,
+                base,
+                style,
+                self.colours["text"],
+                space_after=style.size * 0.35,
+                indent_start=style.size * 1.4,
+                bullet=BULLET,
+            )
+            for item in block.items
+        ]
+
+    def table(self, block: TableBlock, width: float) -> Flowable:
+        """Return a table; for Arabic the columns run right to left and cells are RTL text."""
+        base = base_direction(block.lang)
+        weights = list(block.widths) if len(block.widths) == len(block.header) else []
+        weights = weights or [1.0] * len(block.header)
+        total = sum(weights)
+        col_widths = [width * weight / total for weight in weights]
+
+        def cell(text: str, column: int, header: bool) -> Flowable:
+            style = self.styles["cell_head" if header else "cell"]
+            style = replace(style, align="center" if column in block.numeric else "start")
+            colour = self.colours["table_header_text" if header else "text"]
+            return TextBlock(text, base, style, colour)
+
+        rows = [[cell(text, col, True) for col, text in enumerate(block.header)]]
+        for row in block.rows:
+            cells = list(row) + [""] * (len(block.header) - len(row))
+            rows.append([cell(text, col, False) for col, text in enumerate(cells)])
+        if base == "R":
+            rows = [list(reversed(row)) for row in rows]
+            col_widths.reverse()
+        table = Table(rows, colWidths=col_widths, repeatRows=1, splitInRow=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    self._table_font(),
+                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        table.spaceBefore = 2
+        table.spaceAfter = 12
+        return table
+
+    def chart(self, block: Chart, width: float) -> list[Flowable]:
+        """Return the chart picture and its caption, kept together."""
+        from briefing.render.charts import CHART_SIZES_CM, render_chart_png
+
+        size = "half" if self.bilingual else "full"
+        png = render_chart_png(block.data, self.template, size)
+        width_cm, height_cm = CHART_SIZES_CM[size]
+        picture_width, picture_height = width_cm * cm, height_cm * cm
+        if picture_width > width:
+            picture_height *= width / picture_width
+            picture_width = width
+        image = Picture(png, picture_width, picture_height, what=f"chart {block.data.id}")
+        image.spaceBefore = 6
+        image.keepWithNext = True
+        style = self.styles["caption"]
+        caption = TextBlock(
+            block.caption,
+            base_direction(block.lang),
+            style,
+            self.colours["muted"],
+            space_before=3,
+            space_after=style.size * 1.2,
+        )
+        return [image, caption]
+
+    def cover(self, block: Cover, width: float) -> list[Flowable]:
+        """Return the cover block: logo, title, subtitle and the labelled fields."""
+        if block.style == "none":
+            return []
+        base = base_direction(block.lang)
+        align = "center" if block.style == "title" else "start"
+        result: list[Flowable] = []
+        if self.template.logo is not None:
+            result.append(self._logo(base if block.style != "title" else None))
+        title_style = replace(self.styles["title"], align=align)
+        if block.style == "title":
+            title_style = replace(
+                title_style, size=title_style.size * 1.25, leading=title_style.leading * 1.25
+            )
+        result.append(
+            TextBlock(
+                block.title,
+                base,
+                title_style,
+                self.colours["primary"],
+                space_before=40 if block.style == "title" else 0,
+                space_after=2,
+            )
+        )
+        if block.subtitle:
+            result.append(
+                TextBlock(
+                    block.subtitle,
+                    base,
+                    replace(self.styles["subtitle"], align=align),
+                    self.colours["muted"],
+                    space_after=4,
+                )
+            )
+        result.append(Rule(self.colours["accent"], 1.4, space_before=4, space_after=6))
+        if block.fields:
+            result.append(self._fields(block, width, base, align))
+            result.append(Rule(self.colours["rule"], 0.6, space_before=4, space_after=14))
+        return result
+
+    def _fields(self, block: Cover, width: float, base: Direction, align: str) -> Flowable:
+        """Return the To / From / Subject / Date / Reference rows as a two-column table."""
+        label_width = min(width * 0.26, 34 * mm) if align == "start" else width * 0.3
+        value_width = width - label_width if align == "start" else width * 0.5
+        rows = []
+        for label, value in block.fields:
+            label_cell = TextBlock(label, base, self.styles["label"], self.colours["muted"])
+            value_cell = TextBlock(value, base, self.styles["field"], self.colours["text"])
+            rows.append([value_cell, label_cell] if base == "R" else [label_cell, value_cell])
+        widths = [value_width, label_width] if base == "R" else [label_width, value_width]
+        table = Table(rows, colWidths=widths, hAlign="CENTER")
+        table.setStyle(
+            TableStyle(
+                [
+                    self._table_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        return table
+
+    def _table_font(self) -> tuple[Any, ...]:
+        """Return a table style command naming a bundled font.
+
+        Cells hold flowables, but reportlab still selects the cell font (Helvetica
+        unless told), which would put an unembedded font in the file.
+        """
+        name = font_book(self.fonts).primary("latin", False)
+        return ("FONTNAME", (0, 0), (-1, -1), name)
+
+    def _logo(self, base: Direction | None) -> Flowable:
+        """Return the template's logo, 16 mm high, on the reading side (or centred)."""
+        assert self.template.logo is not None
+        try:
+            data = self.template.logo.read_bytes()
+        except OSError as exc:
+            raise BriefingError(f"logo {self.template.logo} cannot be read: {exc}") from None
+        height = 16 * mm
+        image = Picture(data, 1.0, height, what=f"logo {self.template.logo}")
+        image.width = image.picture.width * height / max(1, image.picture.height)
+        image.hAlign = "CENTER" if base is None else ("RIGHT" if base == "R" else "LEFT")
+        image.spaceAfter = 8
+        return image
+
+    # -- page furniture ------------------------------------------------------------------------
+    def decorate(self, canvas: Canvas, page: int, pages: int) -> None:
+        """Draw the marking, header and footer of one page, knowing the page count."""
+        document = self.document
+        page_width, page_height = self.page_size
+        left, right = self.margins["left"], page_width - self.margins["right"]
+        marking = " · ".join(dict.fromkeys(t for t in document.marking.values() if t.strip()))
+        if marking:
+            style = self.styles["marking"]
+            base = base_direction(document.langs[0])
+            colour = self.colours["marking"]
+            self._text(canvas, marking, base, style, colour, left, right - left, page_height - 6 * mm)
+            self._text(canvas, marking, base, style, colour, left, right - left, 6 * mm + style.leading)
+        running = self.styles["running"]
+        muted = self.colours["muted"]
+        header_top = page_height - self.margins["top"] + 4 * mm + running.leading
+        footer_top = self.margins["bottom"] - 4 * mm
+        rule_colour = self.colours["rule"]
+        canvas.saveState()
+        canvas.setStrokeColor(rule_colour)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, page_height - self.margins["top"] + 3 * mm,
+                    right, page_height - self.margins["top"] + 3 * mm)
+        canvas.line(left, self.margins["bottom"] - 3 * mm, right, self.margins["bottom"] - 3 * mm)
+        canvas.restoreState()
+        if self.bilingual:
+            slots = [("ar", right - self.column, self.column), ("en", left, self.column)]
+        else:
+            slots = [(document.langs[0], left, right - left)]
+        for lang, x, width in slots:
+            base = base_direction(lang)
+            header = document.header.get(lang, "")
+            footer = document.page_text(document.footer.get(lang, ""), page, pages, lang)
+            if header:
+                self._text(canvas, header, base, running, muted, x, width, header_top)
+            if footer.strip():
+                self._text(canvas, footer, base, running, muted, x, width, footer_top)
+
+    def _text(
+        self,
+        canvas: Canvas,
+        text: str,
+        base: Direction,
+        style: TextStyle,
+        colour: Color,
+        x: float,
+        width: float,
+        top: float,
+    ) -> None:
+        """Draw one running line of text (first line only: the furniture never wraps)."""
+        layout = layout_text(text, base, style, width)
+        draw_lines(canvas, layout.lines[:1], style, x, top, colour)
+
+
+class _DeferredCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that holds every page until the end, so each can say "page X of Y".
+
+    Bookmarks and outline entries made while a page is drawn are replayed when the page
+    is finally written: made at once they would all point at the first page, since the
+    PDF's page counter only moves when a page is written.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+        self._page_marks: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # noqa: N802 (reportlab's name)
+        """Record a destination on the current page; it is made when the page is written."""
+        self._page_marks.append(("bookmark", (key,), kwargs))
+
+    def addOutlineEntry(  # noqa: N802 (reportlab's name)
+        self, title: str, key: str, level: int = 0, closed: bool | None = None
+    ) -> None:
+        """Record an outline entry; it is made when its page is written."""
+        self._page_marks.append(("outline", (title, key, level, closed), {}))
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        """Hold the finished page and start the next one."""
+        self._held_pages.append(dict(self.__dict__))
+        self._page_marks = []
+        self._startPage()
+
+    def decorate_page(self, page: int, pages: int) -> None:
+        """Draw what every page carries (marking, header, footer); nothing by default."""
+
+    def save(self) -> None:
+        """Write every held page with its furniture, then the file."""
+        pages = len(self._held_pages)
+        outlined = False
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self.decorate_page(number, pages)
+            for kind, args, kwargs in state["_page_marks"]:
+                if kind == "bookmark":
+                    Canvas.bookmarkPage(self, *args, **kwargs)
+                else:
+                    Canvas.addOutlineEntry(self, *args)
+                    outlined = True
+            Canvas.showPage(self)
+        if outlined:
+            self.showOutline()
+        Canvas.save(self)
+
+
+def render_pdf(document: Document) -> bytes:
+    """Return ``document`` as the bytes of a PDF brief (same inputs give the same bytes)."""
+    kit = _Kit(document)
+    story = kit.story()
+    buffer = io.BytesIO()
+    body_font = font_book(kit.fonts).primary(
+        "arabic" if document.langs[0] == "ar" else "latin", False
+    )
+
+    class BriefCanvas(_DeferredCanvas):
+        def decorate_page(self, page: int, pages: int) -> None:
+            kit.decorate(self, page, pages)
+
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=kit.page_size,
+        leftMargin=kit.margins["left"],
+        rightMargin=kit.margins["right"],
+        topMargin=kit.margins["top"],
+        bottomMargin=kit.margins["bottom"],
+        title=document.title,
+        author=document.author,
+        subject=document.subject,
+        creator="Briefing",
+        lang=document.language_tag,
+        invariant=1,
+        initialFontName=body_font,
+    )
+    frame = Frame(
+        kit.margins["left"],
+        kit.margins["bottom"],
+        kit.width,
+        kit.page_size[1] - kit.margins["top"] - kit.margins["bottom"],
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    try:
+        template.build(story, canvasmaker=BriefCanvas)
+    except LayoutError as exc:
+        raise BriefingError(f"PDF layout: a block does not fit on a page ({exc})") from None
+    return buffer.getvalue()

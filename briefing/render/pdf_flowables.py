@@ -1,0 +1,445 @@
+"""Platypus flowables for briefs: shaped text blocks, stacks, shaded boxes, side-by-side rows."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfdoc
+from reportlab.platypus.flowables import Flowable
+
+from briefing.errors import BriefingError
+from briefing.text import Direction, Line, TextStyle, draw_lines, layout_text
+
+# Lines kept together at the foot and head of a page when a paragraph breaks.
+MIN_LINES_AT_BREAK = 2
+
+
+class TextBlock(Flowable):  # type: ignore[misc]
+    """A paragraph of plain text (never markup), shaped, wrapped and reordered line by line.
+
+    ``indent_start``/``indent_end`` follow the reading direction: for Arabic the start
+    is the right edge. A ``bullet`` hangs in the start indent of the first line. A
+    ``bookmark`` ``(title, key)`` adds a destination and an outline entry when drawn.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        base: Direction,
+        style: TextStyle,
+        colour: Color,
+        *,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+        indent_start: float = 0.0,
+        indent_end: float = 0.0,
+        bullet: str = "",
+        bookmark: tuple[str, str] | None = None,
+        keep_with_next: bool = False,
+        lines: tuple[Line, ...] | None = None,
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.base = base
+        self.text_style = style
+        self.colour = colour
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self.indent_start = indent_start
+        self.indent_end = indent_end
+        self.bullet = bullet
+        self.bookmark = bookmark
+        self.keepWithNext = keep_with_next
+        self._fixed = lines
+        self.lines: tuple[Line, ...] = lines or ()
+        self.width = 0.0
+        self.height = 0.0
+
+    def __repr__(self) -> str:
+        return f"TextBlock({self.text[:40]!r})"
+
+    def _measure(self, avail_width: float) -> float:
+        return max(1.0, avail_width - self.indent_start - self.indent_end)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the size of the laid-out paragraph at ``avail_width``."""
+        if self._fixed is None:
+            layout = layout_text(self.text, self.base, self.text_style, self._measure(avail_width))
+            self.lines = layout.lines
+        self.width = avail_width
+        self.height = len(self.lines) * self.text_style.leading
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Return the lines that fit in ``avail_height`` and the rest, as two blocks."""
+        self.wrap(avail_width, avail_height)
+        total = len(self.lines)
+        fit = int((avail_height + 1e-6) // self.text_style.leading)
+        if fit >= total:
+            return [self]
+        if total - fit < MIN_LINES_AT_BREAK:
+            fit = total - MIN_LINES_AT_BREAK
+        if fit < MIN_LINES_AT_BREAK and fit < total - 1 and total > MIN_LINES_AT_BREAK:
+            return []
+        if fit <= 0:
+            return []
+        head = self._part(self.lines[:fit], first=True)
+        tail = self._part(self.lines[fit:], first=False)
+        return [head, tail]
+
+    def _part(self, lines: tuple[Line, ...], first: bool) -> TextBlock:
+        return TextBlock(
+            self.text,
+            self.base,
+            self.text_style,
+            self.colour,
+            space_before=self.spaceBefore if first else 0.0,
+            space_after=0.0 if first else self.spaceAfter,
+            indent_start=self.indent_start,
+            indent_end=self.indent_end,
+            bullet=self.bullet if first else "",
+            bookmark=self.bookmark if first else None,
+            keep_with_next=False if first else bool(self.keepWithNext),
+            lines=lines,
+        )
+
+    def draw(self) -> None:
+        """Draw the lines, the bullet and the bookmark."""
+        canvas = self.canv
+        left = self.indent_end if self.base == "R" else self.indent_start
+        if self.bookmark is not None:
+            title, key = self.bookmark
+            _, top = canvas.absolutePosition(0, self.height)
+            canvas.bookmarkPage(key, fit="XYZ", left=0, top=top + 6, zoom=0)
+            canvas.addOutlineEntry(title, key, level=0)
+        draw_lines(canvas, self.lines, self.text_style, left, self.height, self.colour)
+        if self.bullet and self.lines:
+            # The bullet is centred in the start indent, on the first line's baseline.
+            style = replace(self.text_style, align="center")
+            bullet = layout_text(self.bullet, self.base, style, self.indent_start)
+            x = self.width - self.indent_start if self.base == "R" else 0.0
+            draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour)
+
+
+class Rule(Flowable):  # type: ignore[misc]
+    """A horizontal rule across the available width."""
+
+    def __init__(self, colour: Color, thickness: float = 0.6, space_before: float = 2.0,
+                 space_after: float = 6.0) -> None:
+        super().__init__()
+        self.colour = colour
+        self.thickness = thickness
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self.width = 0.0
+        self.height = thickness
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the rule's size: the full width, its thickness high."""
+        self.width = avail_width
+        return avail_width, self.thickness
+
+    def draw(self) -> None:
+        """Draw the rule."""
+        self.canv.setStrokeColor(self.colour)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)
+
+
+class Stack(Flowable):  # type: ignore[misc]
+    """Flowables set one under another in a column; splits between or inside them."""
+
+    def __init__(self, items: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.items = list(items)
+        self.width = 0.0
+        self.height = 0.0
+        self._placed: list[tuple[Flowable, float, float]] = []
+        self.spaceBefore = self.items[0].getSpaceBefore() if self.items else 0.0
+        self.spaceAfter = self.items[-1].getSpaceAfter() if self.items else 0.0
+
+    def __repr__(self) -> str:
+        return f"Stack({self.items!r})"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the column's size: the sum of the items' heights and the space between."""
+        self.width = avail_width
+        placed = []
+        y = 0.0
+        for position, item in enumerate(self.items):
+            if position:
+                y += max(self.items[position - 1].getSpaceAfter(), item.getSpaceBefore())
+            _, height = item.wrapOn(self.canv, avail_width, max(1.0, avail_height - y))
+            placed.append((item, y, height))
+            y += height
+        self._placed = placed
+        self.height = y
+        return avail_width, y
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Return the items that fit in ``avail_height`` and the rest, as two stacks."""
+        head, tail = split_items(self.items, avail_width, avail_height, self.canv)
+        if not head:
+            return []
+        if not tail:
+            return [self]
+        return [Stack(head), Stack(tail)]
+
+    def draw(self) -> None:
+        """Draw every item at its place, top down."""
+        for item, y, height in self._placed:
+            item.drawOn(self.canv, 0, self.height - y - height)
+
+
+def split_items(
+    items: Sequence[Flowable], avail_width: float, avail_height: float, canvas: Any
+) -> tuple[list[Flowable], list[Flowable]]:
+    """Return ``(head, tail)``: the items that fit in ``avail_height``, then the rest.
+
+    The first item that does not fit whole is split if it can be; a heading that would
+    end the head (keep-with-next) moves to the tail with what follows it.
+    """
+    head: list[Flowable] = []
+    used = 0.0
+    for position, item in enumerate(items):
+        gap = max(items[position - 1].getSpaceAfter(), item.getSpaceBefore()) if head else 0.0
+        room = avail_height - used - gap
+        _, height = item.wrapOn(canvas, avail_width, max(1.0, room))
+        if height <= room + 1e-6:
+            head.append(item)
+            used += gap + height
+            continue
+        parts = item.splitOn(canvas, avail_width, room) if room > 0 else []
+        if len(parts) >= 2:
+            head.append(parts[0])
+            return _unhang(head, [*parts[1:], *items[position + 1 :]])
+        return _unhang(head, list(items[position:]))
+    return head, []
+
+
+def _unhang(head: list[Flowable], tail: list[Flowable]) -> tuple[list[Flowable], list[Flowable]]:
+    """Move trailing keep-with-next items (headings) from the head to the tail."""
+    while head and tail and head[-1].getKeepWithNext():
+        tail.insert(0, head.pop())
+    return head, tail
+
+
+class Box(Flowable):  # type: ignore[misc]
+    """A shaded box around a stack of flowables, with an accent bar on the start side."""
+
+    def __init__(
+        self,
+        items: Sequence[Flowable],
+        background: Color,
+        accent: Color | None,
+        base: Direction,
+        padding: float = 8.0,
+        space_before: float = 4.0,
+        space_after: float = 10.0,
+    ) -> None:
+        super().__init__()
+        self.stack = Stack(items)
+        self.background = background
+        self.accent = accent
+        self.base = base
+        self.padding = padding
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self.width = 0.0
+        self.height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the box's size: the content plus padding."""
+        inner = avail_width - 2 * self.padding
+        _, height = self.stack.wrapOn(self.canv, inner, avail_height - 2 * self.padding)
+        self.width = avail_width
+        self.height = height + 2 * self.padding
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Return the part of the box that fits and the rest, each in its own box."""
+        inner = avail_width - 2 * self.padding
+        head, tail = split_items(
+            self.stack.items, inner, avail_height - 2 * self.padding, self.canv
+        )
+        if not head:
+            return []
+        if not tail:
+            return [self]
+        options = (self.background, self.accent, self.base, self.padding)
+        return [
+            Box(head, *options, space_before=self.spaceBefore, space_after=0.0),
+            Box(tail, *options, space_before=0.0, space_after=self.spaceAfter),
+        ]
+
+    def draw(self) -> None:
+        """Draw the shading, the accent bar and the content."""
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(self.background)
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if self.accent is not None:
+            canvas.setFillColor(self.accent)
+            bar = 2.5
+            x = self.width - bar if self.base == "R" else 0.0
+            canvas.rect(x, 0, bar, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        self.stack.drawOn(canvas, self.padding, self.padding)
+
+
+class SideBySide(Flowable):  # type: ignore[misc]
+    """Two columns kept level: Arabic on the right, English on the left (bilingual rows).
+
+    A row that does not fit breaks between pages with each column split at the same
+    height, so the two languages stay section by section side by side.
+    """
+
+    def __init__(
+        self,
+        right: Sequence[Flowable],
+        left: Sequence[Flowable],
+        gutter: float,
+        background: Color | None = None,
+        padding: float = 0.0,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+        keep_with_next: bool = False,
+    ) -> None:
+        super().__init__()
+        self.right = Stack(right)
+        self.left = Stack(left)
+        self.gutter = gutter
+        self.background = background
+        self.padding = padding
+        self.spaceBefore = space_before or max(self.right.spaceBefore, self.left.spaceBefore)
+        self.spaceAfter = space_after or max(self.right.spaceAfter, self.left.spaceAfter)
+        self.keepWithNext = keep_with_next
+        self.width = 0.0
+        self.height = 0.0
+
+    def column_width(self, avail_width: float) -> float:
+        """Return the width of each column."""
+        return (avail_width - self.gutter - 2 * self.padding) / 2
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the row's size: the taller column plus padding."""
+        column = self.column_width(avail_width)
+        inner = avail_height - 2 * self.padding
+        _, right = self.right.wrapOn(self.canv, column, inner)
+        _, left = self.left.wrapOn(self.canv, column, inner)
+        self.width = avail_width
+        self.height = max(right, left) + 2 * self.padding
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Return the part of both columns that fits and the rest of both."""
+        column = self.column_width(avail_width)
+        inner = avail_height - 2 * self.padding
+        right_head, right_tail = split_items(self.right.items, column, inner, self.canv)
+        left_head, left_tail = split_items(self.left.items, column, inner, self.canv)
+        if not right_head and not left_head:
+            return []
+        if not right_tail and not left_tail:
+            return [self]
+        if (self.right.items and not right_head) or (self.left.items and not left_head):
+            return []  # one language cannot start here: move the whole row on
+        options = {"gutter": self.gutter, "background": self.background, "padding": self.padding}
+        return [
+            SideBySide(right_head, left_head, space_before=self.spaceBefore, **options),
+            SideBySide(right_tail, left_tail, space_after=self.spaceAfter, **options),
+        ]
+
+    def draw(self) -> None:
+        """Draw the background and both columns, top aligned."""
+        canvas = self.canv
+        if self.background is not None:
+            canvas.saveState()
+            canvas.setFillColor(self.background)
+            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            canvas.restoreState()
+        column = self.column_width(self.width)
+        top = self.height - self.padding
+        self.right.drawOn(canvas, self.width - self.padding - column, top - self.right.height)
+        self.left.drawOn(canvas, self.padding, top - self.left.height)
+
+
+@dataclass(frozen=True)
+class _Picture:
+    """A picture decoded once: pixel size and its RGB pixels compressed for a PDF image stream."""
+
+    digest: str
+    width: int
+    height: int
+    stream: bytes
+
+
+@lru_cache(maxsize=64)
+def _picture(png: bytes, what: str) -> _Picture:
+    """Return a picture flattened on white and compressed, cached by content.
+
+    reportlab would decode, recompress and ASCII-encode the picture on every render;
+    a chart is the same bytes from one render to the next, so that work is done once.
+    """
+    from PIL import Image as PillowImage
+
+    try:
+        with PillowImage.open(io.BytesIO(png)) as opened:
+            picture = opened.convert("RGBA")
+    except Exception as exc:
+        raise BriefingError(f"{what}: the picture cannot be read ({exc})") from None
+    flat = PillowImage.new("RGB", picture.size, (255, 255, 255))
+    flat.paste(picture, mask=picture.getchannel("A"))
+    stream = zlib.compress(flat.tobytes(), 6)
+    digest = hashlib.sha1(png).hexdigest()
+    return _Picture(digest, picture.size[0], picture.size[1], stream)
+
+
+class _PictureObject(pdfdoc.PDFImageXObject):  # type: ignore[misc]
+    """An image XObject whose stream is already compressed."""
+
+    def __init__(self, name: str, picture: _Picture) -> None:
+        super().__init__(name)
+        self.width = picture.width
+        self.height = picture.height
+        self.bitsPerComponent = 8
+        self.colorSpace = "DeviceRGB"
+        self._filters = ("FlateDecode",)
+        self.streamContent = picture.stream
+        self.mask = None
+
+
+class Picture(Flowable):  # type: ignore[misc]
+    """A PNG or JPEG picture (a chart, a logo) drawn at a given size, centred by default."""
+
+    def __init__(self, data: bytes, width: float, height: float, what: str = "picture") -> None:
+        super().__init__()
+        self.picture = _picture(data, what)
+        self.width = width
+        self.height = height
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the picture's size."""
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Draw the picture, adding its image object to the file on first use."""
+        canvas = self.canv
+        name = f"chart{self.picture.digest[:16]}"
+        document = canvas._doc
+        registered = document.getXObjectName(name)
+        if registered not in document.idToObject:
+            image = _PictureObject(name, self.picture)
+            document.Reference(image, registered)
+            document.addForm(name, image)
+        canvas.saveState()
+        canvas.scale(self.width, self.height)
+        canvas.doForm(name)
+        canvas.restoreState()

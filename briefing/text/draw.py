@@ -1,0 +1,60 @@
+"""Draw laid-out lines on a reportlab canvas: one text object, one call per font run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from briefing.text.layout import Line, TextStyle
+from briefing.text.outlines import draw_glyph
+
+
+def baseline_offset(style: TextStyle) -> float:
+    """Return the distance from the top of a line box to its baseline.
+
+    Arabic needs room above the letters for marks and below for descenders, so the
+    glyphs sit a little under the middle of the box.
+    """
+    return style.leading * 0.5 + style.size * 0.3
+
+
+def draw_lines(
+    canvas: Any,
+    lines: tuple[Line, ...] | list[Line],
+    style: TextStyle,
+    x: float,
+    top: float,
+    colour: Any,
+) -> None:
+    """Draw ``lines`` with the top of the first line box at ``top``, left edge at ``x``."""
+    if not lines:
+        return
+    text = canvas.beginText()
+    text.setFillColor(colour)
+    size = style.size
+    current_font = None
+    hidden = False
+    baseline = top - baseline_offset(style)
+    lifted: list[tuple[str, str, float, float]] = []
+    for line in lines:
+        for run in line.runs:
+            if run.font != current_font:
+                text.setFont(run.font, size, style.leading)
+                current_font = run.font
+            if run.hidden != hidden:
+                text.setTextRenderMode(3 if run.hidden else 0)
+                hidden = run.hidden
+            text.setTextOrigin(x + run.x, baseline)
+            text.textOut(run.text)
+        lifted += [
+            (run.font, char, x + run.x, baseline + run.rise) for run in line.lifted for char in run.text
+        ]
+        baseline -= style.leading
+    if hidden:
+        text.setTextRenderMode(0)
+    canvas.drawText(text)
+    if lifted:
+        canvas.saveState()
+        canvas.setFillColor(colour)
+        for font, char, glyph_x, glyph_y in lifted:
+            draw_glyph(canvas, font, char, size, glyph_x, glyph_y)
+        canvas.restoreState()

@@ -1,0 +1,189 @@
+"""Font registration (once per process), glyph coverage and per-character font choice."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from briefing.errors import BriefingError
+from briefing.fonts import FontFace, fallback_faces
+from briefing.text.script import SHADDA, Script
+
+# Drawn in place of a character that no bundled font has (an emoji, a rare script).
+PLACEHOLDERS = ("\ufffd", "\u25a1", "?")
+
+_lock = threading.RLock()
+_registered: dict[Path, str] = {}  # font file -> reportlab font name
+
+
+def register_font_file(path: Path) -> str:
+    """Return the reportlab name of the font in ``path``, registering it on first use.
+
+    The name comes from the file's stem (plus a hash of its bytes when another file
+    already took that stem), so that it is the same in every process and on every
+    machine: it shows in the PDF and output must not depend on where fonts live.
+    """
+    path = Path(path)
+    with _lock:
+        name = _registered.get(path)
+        if name is not None:
+            return name
+        if not path.is_file():
+            raise BriefingError(f"font file {path} does not exist")
+        name = path.stem.replace(" ", "")
+        if name in _registered.values():
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
+            name = f"{name}-{digest}"
+        try:
+            font = TTFont(name, str(path))
+        except Exception as exc:
+            raise BriefingError(f"font file {path} cannot be read: {exc}") from None
+        pdfmetrics.registerFont(font)
+        _registered[path] = name
+        return name
+
+
+def covers(font_name: str, char: str) -> bool:
+    """Return True when the registered font ``font_name`` has a glyph for ``char``."""
+    return ord(char) in _char_map(font_name)
+
+
+@lru_cache(maxsize=64)
+def _char_map(font_name: str) -> dict[int, int]:
+    return pdfmetrics.getFont(font_name).face.charToGlyph  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, font_name: str, size: float) -> float:
+    """Return the advance width of ``text`` drawn in one font, in points."""
+    return pdfmetrics.stringWidth(text, font_name, size)
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces a piece of text may use: the template's two faces; fallbacks come after."""
+
+    arabic: FontFace
+    latin: FontFace
+
+
+class FontBook:
+    """The registered fonts of one font set, ordered per script and weight for fallback."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        faces = [fonts.arabic, fonts.latin, *fallback_faces()]
+        self.fonts = fonts
+        self._chains: dict[tuple[Script, bool], tuple[str, ...]] = {}
+        for bold in (False, True):
+            for script, first in (("arabic", fonts.arabic), ("latin", fonts.latin)):
+                ordered = [first, *(f for f in faces if f is not first)]
+                names: list[str] = []
+                for face in ordered:
+                    name = register_font_file(face.bold if bold else face.regular)
+                    if name not in names:
+                        names.append(name)
+                self._chains[(script, bold)] = tuple(names)  # type: ignore[index]
+        self._choice_cache: dict[tuple[str, Script, bool], str | None] = {}
+
+    def chain(self, script: Script, bold: bool) -> tuple[str, ...]:
+        """Return the font names tried, in order, for ``script`` ("arabic" or "latin")."""
+        return self._chains[("arabic" if script == "arabic" else "latin", bold)]
+
+    def primary(self, script: Script, bold: bool) -> str:
+        """Return the template's own font for ``script``."""
+        return self.chain(script, bold)[0]
+
+    def font_for(self, char: str, script: Script, bold: bool) -> str | None:
+        """Return the first font of the script's chain that has ``char``, or None."""
+        key = (char, script, bold)
+        try:
+            return self._choice_cache[key]
+        except KeyError:
+            pass
+        found = None
+        for name in self.chain(script, bold):
+            if covers(name, char):
+                found = name
+                break
+        self._choice_cache[key] = found
+        return found
+
+    def placeholder(self, bold: bool) -> tuple[str, str]:
+        """Return ``(character, font)`` drawn for a character that no font has."""
+        for char in PLACEHOLDERS:
+            for script in ("latin", "arabic"):
+                name = self.font_for(char, script, bold)  # type: ignore[arg-type]
+                if name is not None:
+                    return char, name
+        raise BriefingError("no bundled font can draw a placeholder character")
+
+    def printable(self, char: str) -> bool:
+        """Return True when some font of the book has ``char``."""
+        return (
+            self.font_for(char, "arabic", False) is not None
+            or self.font_for(char, "latin", False) is not None
+        )
+
+
+@lru_cache(maxsize=16)
+def font_book(fonts: FontSet) -> FontBook:
+    """Return the (shared, cached) font book of a font set."""
+    return FontBook(fonts)
+
+
+@lru_cache(maxsize=256)
+def mark_lift(font_name: str, mark: str, size: float) -> float:
+    """Return how far to raise ``mark`` so that it clears a shadda on the same letter.
+
+    The bundled fonts draw every above-mark at one height and rely on OpenType
+    mark-to-mark positioning to stack them; reportlab applies no such positioning, so
+    the lift is computed from the glyph boxes: the shadda's top plus a small gap, minus
+    the mark's bottom.
+    """
+    face = pdfmetrics.getFont(font_name).face
+    boxes = _glyph_boxes(face.filename)
+    units = _units_per_em(face.filename)
+    shadda = boxes.get(ord(SHADDA))
+    other = boxes.get(ord(mark))
+    if shadda is None or other is None:
+        return 0.0
+    gap = 0.04 * units
+    lift = shadda[1] + gap - other[0]
+    return max(0.0, lift) * size / units
+
+
+@lru_cache(maxsize=16)
+def _glyph_boxes(filename: str) -> dict[int, tuple[float, float]]:
+    """Return ``{code point: (yMin, yMax)}`` of the Arabic marks of a font file."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(filename, lazy=True) as font:
+        cmap = font.getBestCmap()
+        glyf = font["glyf"] if "glyf" in font else None
+        result: dict[int, tuple[float, float]] = {}
+        if glyf is None:
+            return result
+        for code in range(0x064B, 0x0671):
+            name = cmap.get(code)
+            if name is None:
+                continue
+            glyph = glyf[name]
+            if getattr(glyph, "numberOfContours", 0) == 0 and not glyph.isComposite():
+                continue
+            glyph.recalcBounds(glyf)
+            result[code] = (float(glyph.yMin), float(glyph.yMax))
+        return result
+
+
+@lru_cache(maxsize=16)
+def _units_per_em(filename: str) -> int:
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(filename, lazy=True) as font:
+        return int(font["head"].unitsPerEm)

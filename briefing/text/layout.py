@@ -1,0 +1,348 @@
+"""Lay out a paragraph: shape words, wrap in logical order with real widths, reorder each line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from briefing.text.bidi import Direction, reorder_line
+from briefing.text.fonts import FontSet, covers, font_book, mark_lift, text_width
+from briefing.text.script import MARKS_ABOVE, SHADDA, Script, is_invisible, is_mark, script_of
+from briefing.text.shaping import normalize, reshape
+
+Align = Literal["start", "end", "center", "justify"]
+
+# Stretching the spaces of a justified line beyond this many space widths looks worse
+# than a ragged line, so such a line is aligned to its start instead.
+MAX_JUSTIFY_STRETCH = 4.0
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a piece of text is set: fonts, size and leading in points, weight, alignment."""
+
+    fonts: FontSet
+    size: float
+    leading: float
+    bold: bool = False
+    align: Align = "start"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Characters in visual order drawn with one font, ``x`` points from the line's left.
+
+    A ``hidden`` run is written to the text layer only (invisible), so that copying
+    and searching see every character in place; its visible glyph is drawn elsewhere.
+    """
+
+    text: str
+    font: str
+    x: float
+    rise: float = 0.0
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One laid-out line: its runs, the width they take, and its text in logical order.
+
+    ``lifted`` holds marks drawn as outlines ``rise`` points above the baseline (a
+    vowel over a shadda). Lifting them inside the text layer would make text
+    extraction split the word, so their text goes in a hidden run at the baseline.
+    """
+
+    runs: tuple[Run, ...]
+    width: float
+    logical: str
+    lifted: tuple[Run, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """A paragraph broken into lines for a measure ``width``."""
+
+    lines: tuple[Line, ...]
+    width: float
+    style: TextStyle
+    base: Direction
+
+    @property
+    def height(self) -> float:
+        """Return the height of all lines at the style's leading."""
+        return len(self.lines) * self.style.leading
+
+    def natural_width(self) -> float:
+        """Return the width of the widest line (for boxes that shrink to their text)."""
+        return max((line.width for line in self.lines), default=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A shaped word: drawn characters, the font and lift of each, its advance width.
+
+    ``fonts[i]`` is None for a character that is kept for the bidi algorithm but not
+    drawn (joiners, direction marks).
+    """
+
+    text: str
+    fonts: tuple[str | None, ...]
+    rises: tuple[float, ...]
+    width: float
+
+
+def default_script(base: Direction) -> Script:
+    """Return the script that digits and punctuation take when their word has no letters."""
+    return "arabic" if base == "R" else "latin"
+
+
+@lru_cache(maxsize=32768)
+def prepare_word(word: str, fonts: FontSet, bold: bool, size: float, fallback: Script) -> _Word:
+    """Return ``word`` shaped, with a font per character and its width.
+
+    Letters take the font chain of their script; digits and punctuation take the
+    script of the nearest letter in the same word (else ``fallback``), so "(COP29)"
+    is set in one face; marks take their base's font. A character that no font has
+    becomes a visible placeholder; a mark that no font has is dropped.
+    """
+    book = font_book(fonts)
+    shaped = reshape(word)
+    scripts: list[Script] = [script_of(char) for char in shaped]
+    strong = [i for i, s in enumerate(scripts) if s in ("arabic", "latin")]
+    resolved: list[Script] = []
+    for index, script in enumerate(scripts):
+        if script == "common":
+            before = [i for i in strong if i < index]
+            after = [i for i in strong if i > index]
+            if before:
+                script = scripts[before[-1]]
+            elif after:
+                script = scripts[after[0]]
+            else:
+                script = fallback
+        elif script == "inherited":
+            script = resolved[-1] if resolved else fallback
+        resolved.append(script)
+    chars: list[str] = []
+    char_fonts: list[str | None] = []
+    previous_font: str | None = None
+    for char, script in zip(shaped, resolved, strict=True):
+        if is_invisible(char):
+            chars.append(char)
+            char_fonts.append(None)
+            continue
+        font: str | None
+        if is_mark(char) and previous_font is not None and covers(previous_font, char):
+            font = previous_font  # a mark is positioned by its base's font
+        else:
+            font = book.font_for(char, script, bold)
+        if font is None:
+            if is_mark(char):
+                chars.append(char)
+                char_fonts.append(None)
+                continue
+            char, font = book.placeholder(bold)
+        chars.append(char)
+        char_fonts.append(font)
+        previous_font = font
+    rises = _mark_rises(chars, char_fonts, size)
+    width = _width(chars, char_fonts, size)
+    return _Word("".join(chars), tuple(char_fonts), rises, width)
+
+
+def _mark_rises(chars: list[str], fonts: list[str | None], size: float) -> tuple[float, ...]:
+    """Return the lift of each character: above-marks sharing a letter with a shadda go up."""
+    rises = [0.0] * len(chars)
+    index = 0
+    while index < len(chars):
+        end = index + 1
+        while end < len(chars) and is_mark(chars[end]):
+            end += 1
+        marks = chars[index + 1 : end]
+        if SHADDA in marks:
+            for offset, mark in enumerate(marks, start=index + 1):
+                font = fonts[offset]
+                if mark in MARKS_ABOVE and font is not None:
+                    rises[offset] = mark_lift(font, mark, size)
+        index = end
+    return tuple(rises)
+
+
+def _width(chars: Sequence[str], fonts: Sequence[str | None], size: float) -> float:
+    """Return the advance of characters drawn run by run (one width call per font run)."""
+    total = 0.0
+    start = 0
+    while start < len(chars):
+        font = fonts[start]
+        end = start + 1
+        while end < len(chars) and fonts[end] == font:
+            end += 1
+        if font is not None:
+            total += text_width("".join(chars[start:end]), font, size)
+        start = end
+    return total
+
+
+def _split_word(word: _Word, measure: float, size: float) -> list[_Word]:
+    """Return pieces of a word too long for a line, each no wider than ``measure``.
+
+    A piece never separates a letter from its marks. No hyphen is added: the words of
+    a brief are names and numbers, where a hyphen would read as part of the text.
+    """
+    clusters: list[tuple[int, int, float]] = []
+    index = 0
+    while index < len(word.text):
+        end = index + 1
+        while end < len(word.text) and (
+            is_mark(word.text[end]) or word.fonts[end] is None
+        ):
+            end += 1
+        width = _width(word.text[index:end], word.fonts[index:end], size)
+        clusters.append((index, end, width))
+        index = end
+    pieces: list[_Word] = []
+    start = 0
+    used = 0.0
+    for cluster_start, cluster_end, width in clusters:
+        if used + width > measure and cluster_start > start:
+            pieces.append(_slice(word, start, cluster_start, used))
+            start, used = cluster_start, 0.0
+        used += width
+        del cluster_end
+    pieces.append(_slice(word, start, len(word.text), used))
+    return pieces
+
+
+def _slice(word: _Word, start: int, end: int, width: float) -> _Word:
+    return _Word(word.text[start:end], word.fonts[start:end], word.rises[start:end], width)
+
+
+def _break(
+    words: list[_Word], space: float, measure: float, size: float
+) -> list[tuple[list[_Word], bool]]:
+    """Return lines of words (greedy, logical order) and whether each may be justified."""
+    lines: list[tuple[list[_Word], bool]] = []
+    current: list[_Word] = []
+    used = 0.0
+    for word in words:
+        needed = word.width if not current else used + space + word.width
+        if needed <= measure + 1e-6:
+            current.append(word)
+            used = needed
+            continue
+        if word.width > measure:
+            # Too long for any line: it starts a line of its own and is cut in pieces.
+            if current:
+                lines.append((current, False))
+            pieces = _split_word(word, measure, size)
+            for piece in pieces[:-1]:
+                lines.append(([piece], False))
+            current, used = [pieces[-1]], pieces[-1].width
+            continue
+        lines.append((current, True))
+        current, used = [word], word.width
+    if current:
+        lines.append((current, False))
+    return lines
+
+
+@lru_cache(maxsize=8192)
+def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> TextLayout:
+    """Return ``text`` (logical order, plain: never markup) laid out in lines of ``width`` points.
+
+    Words are shaped and measured in logical order, lines are broken in logical order,
+    and only then is each line reordered with the bidi algorithm on its own (reordering
+    the paragraph first would put its lines bottom-up).
+    """
+    fallback = default_script(base)
+    book = font_book(style.fonts)
+    words = [
+        prepare_word(word, style.fonts, style.bold, style.size, fallback)
+        for word in normalize(text).split(" ")
+        if word
+    ]
+    space_font = book.primary(fallback, style.bold)
+    space = text_width(" ", space_font, style.size)
+    lines = []
+    for line_words, stretchable in _break(words, space, width, style.size):
+        lines.append(_set_line(line_words, stretchable, base, style, width, space))
+    return TextLayout(tuple(lines), width, style, base)
+
+
+def _set_line(
+    words: list[_Word],
+    stretchable: bool,
+    base: Direction,
+    style: TextStyle,
+    measure: float,
+    space: float,
+) -> Line:
+    """Return one line in visual order with the x position of every run."""
+    logical = " ".join(word.text for word in words)
+    fonts: list[str | None] = []
+    rises: list[float] = []
+    for position, word in enumerate(words):
+        if position:
+            fonts.append(None)
+            rises.append(0.0)
+        fonts += word.fonts
+        rises += word.rises
+    natural = sum(word.width for word in words) + space * (len(words) - 1)
+    gaps = len(words) - 1
+    extra = 0.0
+    offset = 0.0
+    spare = max(0.0, measure - natural)
+    align = style.align
+    if align == "justify":
+        if stretchable and gaps and spare / gaps <= MAX_JUSTIFY_STRETCH * space:
+            extra = spare / gaps
+        else:
+            align = "start"
+    # Where the line starts: "start" is the right edge for right-to-left text.
+    flush_right = (align == "start" and base == "R") or (align == "end" and base == "L")
+    if align == "center":
+        offset = spare / 2
+    elif flush_right:
+        offset = spare
+    visual, origin, _levels = reorder_line(logical, base)
+    runs: list[Run] = []
+    lifted: list[Run] = []
+    x = offset
+    pending: list[str] = []
+    pending_font: str | None = None
+    pending_rise = 0.0
+    pending_x = x
+
+    def flush() -> float:
+        if pending and pending_font is not None:
+            text = "".join(pending)
+            if pending_rise:
+                runs.append(Run(text, pending_font, pending_x, 0.0, hidden=True))
+                lifted.append(Run(text, pending_font, pending_x, pending_rise))
+            else:
+                runs.append(Run(text, pending_font, pending_x))
+            return text_width(text, pending_font, style.size)
+        return 0.0
+
+    for char, index in zip(visual, origin, strict=True):
+        if logical[index] == " ":
+            x = pending_x + flush() if pending else x
+            pending = []
+            x += space + extra
+            pending_x = x
+            continue
+        font = fonts[index]
+        if font is None:
+            continue
+        rise = rises[index]
+        if pending and (font != pending_font or rise != pending_rise):
+            x = pending_x + flush()
+            pending = []
+        if not pending:
+            pending_font, pending_rise, pending_x = font, rise, x
+        pending.append(char)
+    flush()
+    width = natural + extra * gaps
+    return Line(tuple(runs), width, logical, tuple(lifted))

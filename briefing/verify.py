@@ -1,0 +1,299 @@
+"""Read an exported PDF back with pdftotext and check that every paragraph reads in order."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bidi.algorithm import get_display
+
+from briefing.document import (
+    Block,
+    BulletList,
+    Chart,
+    Cover,
+    Document,
+    Heading,
+    Paragraph,
+    Parallel,
+    Table,
+)
+from briefing.errors import BriefingError
+from briefing.text import FontBook, FontSet, font_book, normalize, reshape
+from briefing.text.script import is_invisible, is_mark
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+# How many words of a paragraph a problem report quotes.
+QUOTED_WORDS = 6
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """A line of text as pdftotext found it: page, box, and its characters left to right."""
+
+    page: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    text: str  # canonical: NFKC, no spaces, no invisible characters
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A paragraph the PDF must contain: its language, logical text and weight."""
+
+    lang: str
+    text: str
+    bold: bool = False
+
+
+def canonical(text: str) -> str:
+    """Return ``text`` as compared: NFKC (presentation forms become letters), no spaces.
+
+    Spaces are left out because pdftotext guesses them from gaps, which a justified
+    Arabic line makes wide and a font change inside a word can fake.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if not c.isspace() and not is_invisible(c))
+
+
+def extract_lines(data: bytes) -> list[PdfLine]:
+    """Return every text line of the PDF, words ordered left to right as drawn."""
+    if shutil.which("pdftotext") is None:
+        raise BriefingError("verify needs poppler-utils (pdftotext): install it, or export without --verify")
+    with tempfile.TemporaryDirectory(prefix="briefing-verify-") as folder:
+        source = Path(folder) / "brief.pdf"
+        source.write_bytes(data)
+        result = subprocess.run(
+            ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(source), "-"],
+            capture_output=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BriefingError(f"verify: pdftotext cannot read the PDF ({message[-1] if message else 'error'})")
+    root = ElementTree.fromstring(result.stdout)
+    lines: list[PdfLine] = []
+    for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
+        for line in page.iter(f"{_XHTML}line"):
+            words = [
+                (float(word.get("xMin", 0)), word.text or "")
+                for word in line.iter(f"{_XHTML}word")
+            ]
+            words.sort(key=lambda item: item[0])
+            lines.append(
+                PdfLine(
+                    page=number,
+                    top=float(line.get("yMin", 0)),
+                    bottom=float(line.get("yMax", 0)),
+                    left=float(line.get("xMin", 0)),
+                    right=float(line.get("xMax", 0)),
+                    text=canonical("".join(text for _, text in words)),
+                )
+            )
+    lines.sort(key=lambda line: (line.page, line.top, -line.right))
+    return lines
+
+
+def expected_paragraphs(document: Document) -> list[Expected]:
+    """Return the paragraphs of ``document`` in reading order (cells and captions too)."""
+    return list(_expected(document.blocks))
+
+
+def _expected(blocks: tuple[Block, ...]) -> Iterator[Expected]:
+    for block in blocks:
+        if isinstance(block, Parallel):
+            yield from _expected(block.ar)
+            yield from _expected(block.en)
+        elif isinstance(block, Cover):
+            if block.style == "none":
+                continue
+            yield Expected(block.lang, block.title, bold=True)
+            if block.subtitle:
+                yield Expected(block.lang, block.subtitle)
+            for label, value in block.fields:
+                yield Expected(block.lang, label, bold=True)
+                yield Expected(block.lang, value)
+        elif isinstance(block, Heading):
+            text = f"{block.number} {block.text}" if block.number else block.text
+            yield Expected(block.lang, text, bold=True)
+        elif isinstance(block, Paragraph):
+            yield Expected(block.lang, block.text)
+        elif isinstance(block, BulletList):
+            for item in block.items:
+                yield Expected(block.lang, item)
+        elif isinstance(block, Table):
+            for cell in block.header:
+                yield Expected(block.lang, cell, bold=True)
+            for row in block.rows:
+                for cell in row:
+                    yield Expected(block.lang, cell)
+        elif isinstance(block, Chart):
+            yield Expected(block.lang, block.caption)
+
+
+class _Paragraph:
+    """One expected paragraph and the displays of its pieces, computed as they are asked for."""
+
+    def __init__(self, expected: Expected, book: FontBook) -> None:
+        self.words = [w for w in normalize(expected.text).split(" ") if w]
+        self.base = "R" if expected.lang == "ar" else "L"
+        self.book = book
+        self.bold = expected.bold
+
+    def display(self, start: tuple[int, int], end: tuple[int, int]) -> str:
+        """Return the canonical visual form of the words from ``start`` to ``end``.
+
+        Positions are ``(word, character)``; the piece is shaped, given placeholders
+        where no font has a character, and reordered with get_display on its own, as
+        a line of the PDF is.
+        """
+        return _display(tuple(self._piece(start, end)), self.base, self.book, self.bold)
+
+    def _piece(self, start: tuple[int, int], end: tuple[int, int]) -> Iterator[str]:
+        (first, offset), (last, stop) = start, end
+        for index in range(first, min(last, len(self.words) - 1) + 1):
+            word = self.words[index]
+            begin = offset if index == first else 0
+            finish = stop if index == last else len(word)
+            if finish > begin:
+                yield word[begin:finish]
+
+    def ends(self, start: tuple[int, int]) -> Iterator[tuple[int, int]]:
+        """Yield where a line starting at ``start`` may end, longest first.
+
+        Lines end between words; only a word too long for a line is cut inside, and
+        then the line holds that piece alone.
+        """
+        first, _ = start
+        for last in range(len(self.words) - 1, first - 1, -1):
+            yield (last, len(self.words[last]))
+        word = self.words[first]
+        for stop in range(len(word) - 1, start[1], -1):
+            yield (first, stop)
+
+    def next_start(self, end: tuple[int, int]) -> tuple[int, int] | None:
+        """Return where the text after ``end`` starts, or None at the paragraph's end."""
+        word, stop = end
+        if stop < len(self.words[word]):
+            return (word, stop)
+        if word + 1 < len(self.words):
+            return (word + 1, 0)
+        return None
+
+    def quote(self) -> str:
+        """Return the paragraph's first words, for a report."""
+        words = self.words[:QUOTED_WORDS]
+        return " ".join(words) + ("…" if len(self.words) > QUOTED_WORDS else "")
+
+
+@lru_cache(maxsize=16384)
+def _display(pieces: tuple[str, ...], base: str, book: FontBook, bold: bool) -> str:
+    shaped = []
+    for piece in pieces:
+        chars = []
+        for char in reshape(piece):
+            if is_invisible(char) or _printable(book, char, bold):
+                chars.append(char)
+            elif not is_mark(char):
+                chars.append(book.placeholder(bold)[0])
+        shaped.append("".join(chars))
+    return canonical(get_display(" ".join(shaped), base_dir=base))
+
+
+def _printable(book: FontBook, char: str, bold: bool) -> bool:
+    return (
+        book.font_for(char, "arabic", bold) is not None
+        or book.font_for(char, "latin", bold) is not None
+    )
+
+
+def _match(line: PdfLine, paragraph: _Paragraph, start: tuple[int, int]) -> tuple[int, int] | None:
+    """Return where the longest piece of ``paragraph`` from ``start`` found in ``line`` ends."""
+    for end in paragraph.ends(start):
+        shown = paragraph.display(start, end)
+        if len(shown) > len(line.text):
+            continue
+        if shown and shown in line.text:
+            return end
+    return None
+
+
+def _below(line: PdfLine, previous: PdfLine) -> bool:
+    """Return True when ``line`` may continue ``previous``: lower in its column, or a later page."""
+    if line.page != previous.page:
+        return line.page > previous.page
+    overlaps = line.left < previous.right and line.right > previous.left
+    return overlaps and line.top > previous.top + 1.0
+
+
+def verify_pdf(data: bytes, document: Document) -> list[str]:
+    """Return one line per paragraph of ``document`` that does not read back in order.
+
+    Each paragraph must be found as consecutive lines, each equal (after NFKC, without
+    spaces) to get_display of a run of its words: that catches lines set bottom-up,
+    words or letters reversed, lost Latin runs, numbers turned round and brackets
+    facing the wrong way. An empty list means every paragraph reads in order.
+    """
+    lines = extract_lines(data)
+    book = font_book(FontSet(document.template.fonts.arabic, document.template.fonts.latin))
+    problems: list[str] = []
+    cursor = 0  # paragraphs come in reading order: search from the last sure page
+    for expected in expected_paragraphs(document):
+        paragraph = _Paragraph(expected, book)
+        if not paragraph.words:
+            continue
+        found, page, last_index = _find(paragraph, lines, cursor)
+        if not found:
+            problems.append(f"page {page}: paragraph '{paragraph.quote()}' reads out of order")
+            continue
+        if len(paragraph.words) >= 6:
+            first_page = lines[last_index].page
+            cursor = next(i for i, line in enumerate(lines) if line.page >= first_page - 1)
+    return problems
+
+
+def _find(paragraph: _Paragraph, lines: list[PdfLine], cursor: int) -> tuple[bool, int, int]:
+    """Return (found, page of the problem or of the start, index of the first line)."""
+    start = (0, 0)
+    first_page = lines[cursor].page if lines else 1
+    for index in range(cursor, len(lines)):
+        end = _match(lines[index], paragraph, start)
+        if end is None:
+            continue
+        ok, page = _follow(paragraph, lines, index, end)
+        if ok:
+            return True, lines[index].page, index
+        first_page = page
+        break
+    return False, first_page, cursor
+
+
+def _follow(
+    paragraph: _Paragraph, lines: list[PdfLine], index: int, end: tuple[int, int]
+) -> tuple[bool, int]:
+    """Follow a paragraph from its first line; return (read to the end, page reached)."""
+    previous = lines[index]
+    start = paragraph.next_start(end)
+    while start is not None:
+        for candidate in range(index + 1, len(lines)):
+            line = lines[candidate]
+            if not _below(line, previous):
+                continue
+            found = _match(line, paragraph, start)
+            if found is not None:
+                index, previous, end = candidate, line, found
+                break
+        else:
+            return False, previous.page
+        start = paragraph.next_start(end)
+    return True, previous.page

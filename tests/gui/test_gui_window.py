@@ -1,0 +1,250 @@
+"""The main window driven as a user would: typing, undo keys, files, prompts, sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+)
+
+from briefing.gui.mainwindow import MainWindow
+from briefing.gui.section_dialog import SectionDialog
+from briefing.gui.session import Session
+from briefing.gui.settings import AppSettings
+from briefing.store import load_brief
+
+
+def test_typing_a_title_then_undo_and_redo_keys(window: MainWindow, qtbot: Any) -> None:
+    editor = window.meta_editors["title"]["en"]
+    window.tabs.setCurrentIndex(2)
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Transit brief")
+    assert window.session.brief.meta.title.en == "Transit brief"
+    assert window.isWindowModified()
+    assert window.session.undo_stack.count() == 1, "typing in one field is one undo step"
+    # The keys reach the brief's undo stack, not the line edit's own history.
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.brief.meta.title.en == ""
+    assert editor.text() == ""
+    assert not window.isWindowModified()
+    assert window.session.undo_stack.count() == 1
+    shift_control = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(editor, Qt.Key.Key_Z, shift_control)
+    assert editor.text() == "Transit brief"
+    assert window.session.brief.meta.title.en == "Transit brief"
+    window.undo_action.trigger()
+    window.redo_action.trigger()
+    assert editor.text() == "Transit brief"
+
+
+def test_undo_shortcuts_are_the_usual_keys(window: MainWindow) -> None:
+    assert window.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert "Ctrl+Shift+Z" in [k.toString() for k in window.redo_action.shortcuts()]
+
+
+def test_arabic_fields_are_right_to_left(window: MainWindow) -> None:
+    arabic = window.meta_editors["title"]["ar"]
+    english = window.meta_editors["title"]["en"]
+    assert arabic.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert arabic.alignment() & Qt.AlignmentFlag.AlignRight
+    assert english.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert arabic.placeholderText(), "the default title is shown while the field is empty"
+
+
+def test_output_pickers_edit_the_brief(window: MainWindow, prompts: Any) -> None:
+    window.language_boxes["en"].setChecked(True)
+    assert window.session.brief.languages == ("ar", "en")
+    window.language_boxes["ar"].setChecked(False)
+    window.language_boxes["en"].setChecked(False)
+    # The last language cannot go: refused with the command line's message.
+    assert prompts.errors[-1][1] == "no language given (use ar, en or bi)"
+    assert window.session.brief.languages == ("en",)
+    assert window.language_boxes["en"].isChecked()
+    combo = window.digits_combo
+    combo.setCurrentIndex(combo.findData("arabic"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.session.brief.digits == "arabic"
+    templates = [window.template_combo.itemData(i) for i in range(window.template_combo.count())]
+    assert "ministry" in templates
+    other = next(t for t in templates if t != window.session.brief.template)
+    window.template_combo.setCurrentIndex(templates.index(other))
+    window.template_combo.activated.emit(templates.index(other))
+    assert window.session.brief.template == other
+    window.undo_action.trigger()
+    assert window.template_combo.currentData() == "ministry"
+
+
+def test_marking_uses_the_template_until_changed(window: MainWindow) -> None:
+    assert window.session.brief.meta.marking is None
+    assert not window.meta_editors["marking"]["en"].isEnabled()
+    assert window.meta_editors["marking"]["en"].text() == "RESTRICTED"
+    window.marking_check.setChecked(False)
+    assert window.session.brief.meta.marking is not None
+    assert window.meta_editors["marking"]["en"].isEnabled()
+    editor = window.meta_editors["marking"]["en"]
+    editor.setText("CONFIDENTIAL")
+    editor.textEdited.emit("CONFIDENTIAL")
+    assert window.session.brief.meta.marking.en == "CONFIDENTIAL"
+    window.marking_check.setChecked(True)
+    assert window.session.brief.meta.marking is None
+
+
+def test_save_open_and_recent_files(
+    window: MainWindow, prompts: Any, tmp_path: Path, settings: AppSettings
+) -> None:
+    window.session.apply("t", __import__("briefing.edits").edits.set_digits, "arabic")
+    target = tmp_path / "first"
+    prompts.files_to_save.append(target.with_suffix(".brief"))
+    assert window.save_brief()
+    saved = tmp_path / "first.brief"
+    assert load_brief(saved).digits == "arabic"
+    assert not window.isWindowModified()
+    assert "first.brief" in window.windowTitle()
+    assert settings.recent_files() == [str(saved.resolve())]
+
+    window.new_brief()
+    assert window.session.brief.digits == "latin" and window.session.path is None
+    assert window.open_brief(saved)
+    assert window.session.brief.digits == "arabic"
+    assert window.session.path == saved
+
+    bad = tmp_path / "broken.brief"
+    bad.write_text("[]", encoding="utf-8")
+    assert not window.open_brief(bad)
+    assert prompts.errors[-1][1].startswith(str(bad))
+
+
+def test_unsaved_changes_are_asked_about(window: MainWindow, prompts: Any, tmp_path: Path) -> None:
+    window.language_boxes["en"].setChecked(True)
+    prompts.save_answer = "cancel"
+    window.new_brief()
+    assert window.session.brief.languages == ("ar", "en"), "cancel keeps the brief"
+    assert not window.close()
+    assert window.isVisible()
+    prompts.save_answer = "save"
+    prompts.files_to_save.append(tmp_path / "kept.brief")
+    assert window.close()
+    assert load_brief(tmp_path / "kept.brief").languages == ("ar", "en")
+    assert len(prompts.asked_save) == 3
+
+
+def test_close_without_changes_asks_nothing(window: MainWindow, prompts: Any) -> None:
+    assert window.close()
+    assert prompts.asked_save == []
+    assert window.autosaver is not None and window.autosaver.marker_file.exists()
+
+
+def _fill_section_dialog(dialog: SectionDialog) -> int:
+    dialog.set_field("title", "en", "Our position")
+    dialog.set_field("title", "ar", "موقفنا")
+    dialog.set_field("body", "en", "We support {fig:kz_exports_eu_share} of exports going west.")
+    dialog.set_field("body", "ar", "ندعم توجيه {fig:kz_exports_eu_share} من الصادرات غرباً.")
+    dialog.set_field("talking_points", "ar", "النقطة الأولى\nالنقطة الثانية")
+    dialog.update_preview()
+    assert dialog.problem() == ""
+    dialog.accept()
+    return int(dialog.result())
+
+
+def test_add_edit_and_remove_own_section(window: MainWindow, monkeypatch: Any) -> None:
+    seen: list[SectionDialog] = []
+
+    def run(dialog: SectionDialog) -> int:
+        seen.append(dialog)
+        return _fill_section_dialog(dialog)
+
+    monkeypatch.setattr(window, "run_dialog", run)
+    window.add_section()
+    brief = window.session.brief
+    assert brief.sections[-1] == "our_position"
+    section = brief.custom("our_position")
+    assert section.title.ar == "موقفنا"
+    assert len(section.talking_points) == 2
+    # The preview shows the figure phrase, right to left for Arabic.
+    dialog = seen[0]
+    assert dialog.editors[("body", "ar")].layoutDirection() == Qt.LayoutDirection.RightToLeft
+    dialog._set_preview_lang("ar")
+    text = dialog.preview.toPlainText()
+    assert "{fig:" not in text and "50" in text
+    assert window.current_section_id() == "our_position"
+    assert window.edit_section_button.isEnabled()
+
+    def change_title(dialog: SectionDialog) -> int:
+        assert dialog.id_edit.isReadOnly()
+        dialog.set_field("title", "en", "Our revised position")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(window, "run_dialog", change_title)
+    window.edit_section()
+    assert window.session.brief.custom("our_position").title.en == "Our revised position"
+    window.remove_section()
+    assert window.session.brief.custom("our_position") is None
+    window.undo_action.trigger()
+    assert window.session.brief.custom("our_position").title.en == "Our revised position"
+
+
+def test_section_dialog_refuses_bad_sections(window: MainWindow) -> None:
+    dialog = window._section_dialog(None)
+    dialog.set_field("body", "en", "Text citing {fig:no_such_figure}.")
+    dialog.set_field("title", "en", "X")
+    dialog.accept()
+    assert dialog.result() == 0
+    assert "no_such_figure" in dialog.error_label.text()
+    dialog.set_field("title", "en", "")
+    dialog.set_field("title", "ar", "")
+    dialog.set_field("body", "en", "Fine text.")
+    assert "title is empty" in dialog.problem()
+
+
+def test_keyboard_reorder_of_sections(window: MainWindow) -> None:
+    first, second = window.session.brief.sections[:2]
+    window.select_section(first)
+    window.move_down_action.trigger()
+    assert window.session.brief.sections[:2] == (second, first)
+    assert window.current_section_id() == first, "the moved section stays selected"
+    window.move_up_action.trigger()
+    assert window.session.brief.sections[:2] == (first, second)
+    assert window.section_view.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
+
+
+def test_controls_have_accessible_names(window: MainWindow) -> None:
+    missing = []
+    for kind in (QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit, QPlainTextEdit,
+                 QAbstractItemView):
+        for widget in window.findChildren(kind):
+            parent = type(widget.parent()).__name__ if widget.parent() is not None else ""
+            if parent in ("QSpinBox", "QDateEdit", "QComboBox", "QDoubleSpinBox",
+                          "QComboBoxPrivateContainer", "QCalendarWidget"):
+                continue  # the inner parts of spin boxes, combo boxes and calendars
+            if isinstance(widget, QHeaderView) or widget.window() is not window:
+                continue  # table headers, and popups that belong to combo boxes
+            if not widget.accessibleName():
+                missing.append(f"{type(widget).__name__} in {parent}")
+    assert missing == []
+
+
+def test_window_geometry_is_remembered(
+    qtbot: Any, session: Session, settings: AppSettings, prompts: Any
+) -> None:
+    first = MainWindow(session, settings, prompts=prompts)
+    first.preview_on_show = False
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(751, 533)
+    qtbot.waitUntil(lambda: first.width() == 751)
+    first.close()
+    second = MainWindow(session, AppSettings(), prompts=prompts)
+    second.preview_on_show = False
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (751, 533)
