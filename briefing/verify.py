@@ -27,6 +27,7 @@ from briefing.document import (
 )
 from briefing.errors import BriefingError
 from briefing.text import FontBook, FontSet, font_book, normalize, reshape
+from briefing.text.layout import BREAK_AFTER
 from briefing.text.script import is_invisible, is_mark
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -149,6 +150,10 @@ class _Paragraph:
         self.base = "R" if expected.lang == "ar" else "L"
         self.book = book
         self.bold = expected.bold
+        # Reordering moves characters but never adds or drops one, so the length of a
+        # piece's display is the sum of its words' lengths: a cheap bound per line.
+        self.lengths = [len(self.display((i, 0), (i, len(w)))) for i, w in enumerate(self.words)]
+        self.anchor = _core(self.display((0, 0), (0, len(self.words[0])))) if self.words else ""
 
     def display(self, start: tuple[int, int], end: tuple[int, int]) -> str:
         """Return the canonical visual form of the words from ``start`` to ``end``.
@@ -168,18 +173,37 @@ class _Paragraph:
             if finish > begin:
                 yield word[begin:finish]
 
-    def ends(self, start: tuple[int, int]) -> Iterator[tuple[int, int]]:
-        """Yield where a line starting at ``start`` may end, longest first.
+    def ends(self, start: tuple[int, int], limit: int) -> Iterator[tuple[tuple[int, int], bool]]:
+        """Yield ``(end, whole)`` where a line starting at ``start`` may end, longest first.
 
-        Lines end between words; only a word too long for a line is cut inside, and
-        then the line holds that piece alone.
+        Lines end between words or after a dash inside a word (``whole``: the piece
+        may sit anywhere in the line). Only a word too long for a line is cut
+        elsewhere, and then the piece fills the line. Pieces longer than ``limit``
+        characters are skipped.
         """
-        first, _ = start
-        for last in range(len(self.words) - 1, first - 1, -1):
-            yield (last, len(self.words[last]))
+        first, offset = start
+        found: list[tuple[int, tuple[int, int]]] = []
+        total = 0
+        for last in range(first, len(self.words)):
+            word = self.words[last]
+            begin = offset if last == first else 0
+            for position in _dash_breaks(word):
+                if position > begin:
+                    length = total + len(self.display((last, begin), (last, position)))
+                    if length <= limit:
+                        found.append((length, (last, position)))
+            if begin:
+                total += len(self.display((last, begin), (last, len(word))))
+            else:
+                total += self.lengths[last]
+            if total > limit:
+                break
+            found.append((total, (last, len(word))))
+        for _, end in sorted(found, reverse=True):
+            yield end, True
         word = self.words[first]
-        for stop in range(len(word) - 1, start[1], -1):
-            yield (first, stop)
+        for stop in range(len(word) - 1, offset, -1):
+            yield (first, stop), False
 
     def next_start(self, end: tuple[int, int]) -> tuple[int, int] | None:
         """Return where the text after ``end`` starts, or None at the paragraph's end."""
@@ -194,6 +218,23 @@ class _Paragraph:
         """Return the paragraph's first words, for a report."""
         words = self.words[:QUOTED_WORDS]
         return " ".join(words) + ("…" if len(self.words) > QUOTED_WORDS else "")
+
+
+def _dash_breaks(word: str) -> list[int]:
+    """Return the positions after a hyphen or dash inside ``word`` (where the PDF may break)."""
+    return [i + 1 for i, char in enumerate(word[:-1]) if char in BREAK_AFTER and i > 0]
+
+
+def _core(text: str) -> str:
+    """Return the longest run of letters and digits in ``text`` (brackets may turn round)."""
+    best = current = ""
+    for char in text:
+        if char.isalnum() or is_mark(char):
+            current += char
+            best = current if len(current) > len(best) else best
+        else:
+            current = ""
+    return best
 
 
 @lru_cache(maxsize=16384)
@@ -217,13 +258,21 @@ def _printable(book: FontBook, char: str, bold: bool) -> bool:
     )
 
 
+# A cut word fills its line; a shorter piece found in a line is a coincidence.
+MIN_CUT_PIECE = 4
+
+
 def _match(line: PdfLine, paragraph: _Paragraph, start: tuple[int, int]) -> tuple[int, int] | None:
     """Return where the longest piece of ``paragraph`` from ``start`` found in ``line`` ends."""
-    for end in paragraph.ends(start):
+    for end, whole in paragraph.ends(start, len(line.text)):
         shown = paragraph.display(start, end)
-        if len(shown) > len(line.text):
+        if not shown:
             continue
-        if shown and shown in line.text:
+        if whole and shown in line.text:
+            return end
+        if not whole and len(shown) >= MIN_CUT_PIECE and (
+            line.text.startswith(shown) or line.text.endswith(shown)
+        ):
             return end
     return None
 
@@ -236,46 +285,59 @@ def _below(line: PdfLine, previous: PdfLine) -> bool:
     return overlaps and line.top > previous.top + 1.0
 
 
+# A paragraph is looked for from the page of the last long paragraph found, this many
+# pages on at most (a long table or chart can sit between two paragraphs).
+SEARCH_PAGES = 4
+
+
 def verify_pdf(data: bytes, document: Document) -> list[str]:
     """Return one line per paragraph of ``document`` that does not read back in order.
 
-    Each paragraph must be found as consecutive lines, each equal (after NFKC, without
-    spaces) to get_display of a run of its words: that catches lines set bottom-up,
-    words or letters reversed, lost Latin runs, numbers turned round and brackets
-    facing the wrong way. An empty list means every paragraph reads in order.
+    Each paragraph must be found as consecutive lines, each holding (after NFKC,
+    without spaces) get_display of a run of its words: that catches lines set
+    bottom-up, words or letters reversed, lost Latin runs, numbers turned round and
+    brackets facing the wrong way. An empty list means every paragraph reads in order.
     """
     lines = extract_lines(data)
     book = font_book(FontSet(document.template.fonts.arabic, document.template.fonts.latin))
     problems: list[str] = []
-    cursor = 0  # paragraphs come in reading order: search from the last sure page
+    page_starts: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        page_starts.setdefault(line.page, index)
+    cursor_page = 1
     for expected in expected_paragraphs(document):
         paragraph = _Paragraph(expected, book)
         if not paragraph.words:
             continue
-        found, page, last_index = _find(paragraph, lines, cursor)
+        found, page = _find(paragraph, lines, page_starts.get(cursor_page, 0), cursor_page)
         if not found:
             problems.append(f"page {page}: paragraph '{paragraph.quote()}' reads out of order")
-            continue
-        if len(paragraph.words) >= 6:
-            first_page = lines[last_index].page
-            cursor = next(i for i, line in enumerate(lines) if line.page >= first_page - 1)
+        elif len(paragraph.words) >= 6:
+            # Short texts (a "2025" cell) match anywhere; only long ones move the search on.
+            cursor_page = max(1, page - 1)
     return problems
 
 
-def _find(paragraph: _Paragraph, lines: list[PdfLine], cursor: int) -> tuple[bool, int, int]:
-    """Return (found, page of the problem or of the start, index of the first line)."""
-    start = (0, 0)
-    first_page = lines[cursor].page if lines else 1
-    for index in range(cursor, len(lines)):
-        end = _match(lines[index], paragraph, start)
+def _find(
+    paragraph: _Paragraph, lines: list[PdfLine], first: int, first_page: int
+) -> tuple[bool, int]:
+    """Return (found, page): the page the paragraph starts on, or where reading it failed."""
+    failed_page = first_page
+    for index in range(first, len(lines)):
+        line = lines[index]
+        if line.page > first_page + SEARCH_PAGES:
+            break
+        anchor = paragraph.anchor
+        if anchor and len(anchor) <= len(line.text) and anchor not in line.text:
+            continue  # (a first word longer than the line is cut: its piece is checked below)
+        end = _match(line, paragraph, (0, 0))
         if end is None:
             continue
         ok, page = _follow(paragraph, lines, index, end)
         if ok:
-            return True, lines[index].page, index
-        first_page = page
-        break
-    return False, first_page, cursor
+            return True, line.page
+        failed_page = page
+    return False, failed_page
 
 
 def _follow(
@@ -287,6 +349,8 @@ def _follow(
     while start is not None:
         for candidate in range(index + 1, len(lines)):
             line = lines[candidate]
+            if line.page > previous.page + 1:
+                return False, previous.page
             if not _below(line, previous):
                 continue
             found = _match(line, paragraph, start)

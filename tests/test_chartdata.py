@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from briefing.chartdata import ChartData, resolve_chart, shown_value
-from briefing.document import Chart, Document, Parallel, Paragraph, Table, build_document
+from briefing.document import Chart, Document, Paragraph, Parallel, Table, build_document
 from briefing.edits import default_brief, set_figure_value
 from briefing.errors import BriefingError
 from briefing.library import Library, parse_chart
@@ -121,7 +121,7 @@ def test_parts_larger_than_the_whole_are_refused(library: Library) -> None:
         },
         "test.toml",
     )
-    with pytest.raises(BriefingError, match="too_much.*more than the whole"):
+    with pytest.raises(BriefingError, match=r"too_much.*more than the whole"):
         resolve_chart(spec, library.figures, library.units, "en", "latin", "")
 
 

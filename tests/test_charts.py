@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -25,11 +26,16 @@ from briefing.model import Lang
 from briefing.render import charts
 from briefing.templates import Template, load_template
 
-CHART_IDS = ("baku_port", "btk_railway", "az_green_capacity", "kz_renewables_target",
-             "eu_export_share")
+CHART_IDS = (
+    "baku_port",
+    "btk_railway",
+    "az_green_capacity",
+    "kz_renewables_target",
+    "eu_export_share",
+)
 VARIANTS = (("ar", "latin"), ("ar", "arabic"), ("en", "latin"))
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
-ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 ARABIC_INDIC = re.compile("[\u0660-\u0669]")
 
 
@@ -150,10 +156,12 @@ def test_fonts_are_the_templates_own_script_first(library: Library, template: Te
 
 def test_horizontal_bars_grow_leftwards_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[2]  # the expandable capacity, the longest bar
-    arabic = colour_columns(charts.render_chart_png(
-        data_for(library, "baku_port", "ar"), template, "full"), colour)
-    english = colour_columns(charts.render_chart_png(
-        data_for(library, "baku_port", "en"), template, "full"), colour)
+    arabic = colour_columns(
+        charts.render_chart_png(data_for(library, "baku_port", "ar"), template, "full"), colour
+    )
+    english = colour_columns(
+        charts.render_chart_png(data_for(library, "baku_port", "en"), template, "full"), colour
+    )
     # The baseline is on the right in Arabic (labels right of it), on the left in English.
     assert arabic.max() > 0.6 and arabic.min() < 0.2
     assert english.min() > 0.25 and english.max() > 0.8
@@ -162,30 +170,40 @@ def test_horizontal_bars_grow_leftwards_in_arabic(library: Library, template: Te
 
 def test_vertical_bars_run_right_to_left_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]  # the capacity, the third and last bar
-    arabic = colour_columns(charts.render_chart_png(
-        data_for(library, "btk_railway", "ar"), template, "full"), colour)
-    english = colour_columns(charts.render_chart_png(
-        data_for(library, "btk_railway", "en"), template, "full"), colour)
+    arabic = colour_columns(
+        charts.render_chart_png(data_for(library, "btk_railway", "ar"), template, "full"), colour
+    )
+    english = colour_columns(
+        charts.render_chart_png(data_for(library, "btk_railway", "en"), template, "full"), colour
+    )
     assert arabic.max() < 0.4
     assert english.min() > 0.6
 
 
 def test_progress_fills_from_the_right_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]
-    arabic = colour_columns(charts.render_chart_png(
-        data_for(library, "kz_renewables_target", "ar"), template, "half"), colour)
-    english = colour_columns(charts.render_chart_png(
-        data_for(library, "kz_renewables_target", "en"), template, "half"), colour)
+    arabic = colour_columns(
+        charts.render_chart_png(data_for(library, "kz_renewables_target", "ar"), template, "half"),
+        colour,
+    )
+    english = colour_columns(
+        charts.render_chart_png(data_for(library, "kz_renewables_target", "en"), template, "half"),
+        colour,
+    )
     assert arabic.max() > 0.9 and arabic.min() > 0.45
     assert english.min() < 0.1 and english.max() < 0.55
 
 
 def test_donut_and_legend_swap_sides_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]
-    arabic = colour_columns(charts.render_chart_png(
-        data_for(library, "eu_export_share", "ar"), template, "full"), colour)
-    english = colour_columns(charts.render_chart_png(
-        data_for(library, "eu_export_share", "en"), template, "full"), colour)
+    arabic = colour_columns(
+        charts.render_chart_png(data_for(library, "eu_export_share", "ar"), template, "full"),
+        colour,
+    )
+    english = colour_columns(
+        charts.render_chart_png(data_for(library, "eu_export_share", "en"), template, "full"),
+        colour,
+    )
     # The EU part of the ring starts at twelve o'clock and runs anticlockwise in Arabic.
     assert np.median(arabic) > 0.5 > np.median(english)
 
@@ -225,7 +243,8 @@ def test_drawing_is_the_same_in_another_process(
     here = charts.render_chart_png(data, template, "half")
     code = (
         "import sys; from briefing.library import load_library;"
-        "from briefing.templates import load_template; from briefing.chartdata import resolve_chart;"
+        "from briefing.templates import load_template;"
+        "from briefing.chartdata import resolve_chart;"
         "from briefing.render import charts; charts.configure_disk_cache(None);"
         "lib = load_library(); spec = lib.charts['btk_railway'];"
         "data = resolve_chart(spec, lib.figures, lib.units, 'en', 'latin', 'source');"
@@ -253,6 +272,22 @@ def test_disk_cache_serves_a_new_process_and_ignores_broken_files(
     assert charts.render_chart_png(data, template, "half") == png
     assert charts.cache_info()["draws"] == 1
     assert files[0].read_bytes() == png
+
+
+def test_disk_cache_keeps_only_the_newest_pictures(
+    library: Library, template: Template, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "DISK_CACHE_FILES", 2)
+    pictures = []
+    for age, chart_id in enumerate(("baku_port", "btk_railway", "eu_export_share")):
+        pictures.append(
+            charts.render_chart_png(data_for(library, chart_id, "en"), template, "half")
+        )
+        for path in fresh_cache.glob("*.png"):
+            if path.read_bytes() == pictures[-1]:
+                os.utime(path, ns=(age * 10**9, age * 10**9))  # distinct ages, oldest first
+    kept = {path.read_bytes() for path in fresh_cache.glob("*.png")}
+    assert kept == set(pictures[1:])
 
 
 def test_cache_can_be_switched_off_by_environment(
@@ -290,9 +325,9 @@ def test_parallel_rendering_matches_and_draws_each_chart_once(
 
 def test_bad_requests_name_the_chart(library: Library, template: Template) -> None:
     data = data_for(library, "baku_port", "en")
-    with pytest.raises(BriefingError, match="baku_port.*size 'huge'"):
+    with pytest.raises(BriefingError, match=r"baku_port.*size 'huge'"):
         charts.render_chart_png(data, template, "huge")
-    with pytest.raises(BriefingError, match="baku_port.*kind 'radar'"):
+    with pytest.raises(BriefingError, match=r"baku_port.*kind 'radar'"):
         charts.render_chart_png(replace(data, kind="radar"), template, "full")
 
 

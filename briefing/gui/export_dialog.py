@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.errors import BriefingError
+from briefing.gui.i18n import isolate_ltr
 from briefing.gui.prompts import Prompts
 from briefing.gui.session import Session
 from briefing.gui.workers import ExportJob
@@ -175,7 +176,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(step)
         if name != "done":
-            self.status.setText(self.tr("Writing {0}…").format(name))
+            self.status.setText(self.tr("Writing {0}…").format(isolate_ltr(name)))
 
     @Slot(list, list)
     def _on_done(self, paths: list[str], problems: list[str]) -> None:
@@ -184,8 +185,10 @@ class ExportDialog(QDialog):
         self._set_inputs_enabled(True)
         self.written = [Path(p) for p in paths]
         self.progress.setValue(self.progress.maximum())
-        names = ", ".join(path.name for path in self.written)
-        self.status.setText(self.tr("Exported {0} to {1}").format(names, self.folder()))
+        names = ", ".join(isolate_ltr(path.name) for path in self.written)
+        self.status.setText(
+            self.tr("Exported {0} to {1}").format(names, isolate_ltr(self.folder()))
+        )
         self.show_button.setEnabled(bool(self.written))
         self.show_button.setFocus()
         if problems:

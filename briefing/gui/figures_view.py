@@ -55,7 +55,8 @@ class FigureDelegate(QStyledItemDelegate):
             combo.setAccessibleName(self.tr("Qualifier"))
             return combo
         editor = QLineEdit(parent)
-        editor.setAccessibleName(str(self.model.headerData(index.column(), Qt.Orientation.Horizontal)))
+        header = self.model.headerData(index.column(), Qt.Orientation.Horizontal)
+        editor.setAccessibleName(str(header))
         if name in ("label", "source") and self.model.text_lang == "ar":
             make_right_to_left(editor)
         elif name in ("label", "source", "as_of", "value"):

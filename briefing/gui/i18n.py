@@ -9,6 +9,18 @@ from briefing.resources import as_path, resource
 
 _installed: list[QTranslator] = []
 
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def isolate_ltr(text: object) -> str:
+    """Return ``text`` wrapped as a left-to-right island, for paths and file names in Arabic.
+
+    Without it the bidi algorithm moves a path's leading "/" or a name's ".pdf" to the
+    wrong end when the sentence around it is Arabic.
+    """
+    return f"{LEFT_TO_RIGHT_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
+
 
 def translation_file(lang: str) -> str:
     """Return the path of the app's compiled translation for ``lang``."""
@@ -40,5 +52,6 @@ def install_language(app: QApplication, lang: str) -> bool:
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if lang == "ar" else Qt.LayoutDirection.LeftToRight
     )
-    QLocale.setDefault(QLocale(QLocale.Language.Arabic if lang == "ar" else QLocale.Language.English))
+    language = QLocale.Language.Arabic if lang == "ar" else QLocale.Language.English
+    QLocale.setDefault(QLocale(language))
     return ok

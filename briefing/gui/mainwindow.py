@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QDate,
     QEvent,
     QKeyCombination,
+    QLocale,
     QModelIndex,
     QObject,
     QSignalBlocker,
@@ -47,6 +48,7 @@ from briefing.document import effective_figures
 from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.figures_view import FigureEditor
+from briefing.gui.i18n import isolate_ltr
 from briefing.gui.models import CUSTOM_ROLE, ID_ROLE, FigureTableModel, SectionListModel
 from briefing.gui.preview import PreviewController, PreviewPane
 from briefing.gui.prompts import Prompts
@@ -65,14 +67,16 @@ class UndoKeysToWindow(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Refuse the line edit's claim on the undo and redo keys."""
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if (event.matches(QKeySequence.StandardKey.Undo)
-                    or event.matches(QKeySequence.StandardKey.Redo)
-                    or event.keyCombination() == QKeyCombination(
-                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
-                        Qt.Key.Key_Z)):
-                event.ignore()
-                return True
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        redo_keys = QKeyCombination(
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z
+        )
+        if (event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+                or event.keyCombination() == redo_keys):
+            event.ignore()
+            return True
         return False
 
 
@@ -157,8 +161,10 @@ class MainWindow(QMainWindow):
                                         self.tr("Open a .brief file"))
         self.save_action = self._action(self.tr("&Save"), self.save_brief, key.Save,
                                         self.tr("Save the brief"))
-        self.save_as_action = self._action(self.tr("Save &As…"), self.save_brief_as,
-                                           "Ctrl+Shift+S", self.tr("Save the brief under a new name"))
+        self.save_as_action = self._action(
+            self.tr("Save &As…"), self.save_brief_as, "Ctrl+Shift+S",
+            self.tr("Save the brief under a new name"),
+        )
         self.export_action = self._action(self.tr("&Export…"), self.open_export_dialog, "Ctrl+E",
                                           self.tr("Export PDF and Word files"))
         self.quit_action = self._action(self.tr("&Quit"), self.close, key.Quit)
@@ -166,8 +172,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(key.Undo))
         self.redo_action = self.session.undo_stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.add_section_action = self._action(self.tr("&Add your section…"), self.add_section,
-                                               "Ctrl+Shift+N", self.tr("Write a section of your own"))
+        self.add_section_action = self._action(
+            self.tr("&Add your section…"), self.add_section, "Ctrl+Shift+N",
+            self.tr("Write a section of your own"),
+        )
         self.edit_section_action = self._action(self.tr("&Edit your section…"),
                                                 self.edit_section, "Ctrl+Shift+E")
         self.remove_section_action = self._action(self.tr("Re&move your section"),
@@ -234,8 +242,21 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("MainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # The stack's own undo/redo actions name the step ("Undo Change value of …"); on the
+        # toolbar short labels keep the buttons still, and the tooltip names the step.
+        self.undo_tool_action = QAction(self.tr("Undo"), self)
+        self.undo_tool_action.triggered.connect(self.session.undo_stack.undo)
+        self.redo_tool_action = QAction(self.tr("Redo"), self)
+        self.redo_tool_action.triggered.connect(self.session.undo_stack.redo)
+        stack = self.session.undo_stack
+        stack.canUndoChanged.connect(self.undo_tool_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_tool_action.setEnabled)
+        stack.undoTextChanged.connect(self.undo_tool_action.setToolTip)
+        stack.redoTextChanged.connect(self.redo_tool_action.setToolTip)
+        self.undo_tool_action.setEnabled(stack.canUndo())
+        self.redo_tool_action.setEnabled(stack.canRedo())
         for action in (self.new_action, self.open_action, self.save_action, None,
-                       self.undo_action, self.redo_action, None, self.export_action):
+                       self.undo_tool_action, self.redo_tool_action, None, self.export_action):
             if action is None:
                 toolbar.addSeparator()
             else:
@@ -655,10 +676,11 @@ class MainWindow(QMainWindow):
         with QSignalBlocker(self.digits_combo):
             self.digits_combo.setCurrentIndex(max(0, self.digits_combo.findData(brief.digits)))
         self._sync_template_combo()
-        included = len(brief.sections)
-        total = self.section_model.rowCount()
+        locale = QLocale()  # counts in the interface's digits, like Qt's own widgets
         self.section_count.setText(
-            self.tr("{0} of {1} sections included").format(included, total)
+            self.tr("{0} of {1} sections included").format(
+                locale.toString(len(brief.sections)), locale.toString(self.section_model.rowCount())
+            )
         )
         self._update_section_buttons()
 
@@ -732,7 +754,7 @@ class MainWindow(QMainWindow):
         self._remember_file(Path(path))
         if self.autosaver is not None:
             self.autosaver.discard()
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 4000)
+        self.statusBar().showMessage(self.tr("Opened {0}").format(isolate_ltr(path)), 4000)
         return True
 
     @Slot()
@@ -760,7 +782,7 @@ class MainWindow(QMainWindow):
         self._remember_file(path)
         if self.autosaver is not None:
             self.autosaver.discard()
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 4000)
+        self.statusBar().showMessage(self.tr("Saved {0}").format(isolate_ltr(path)), 4000)
         return True
 
     def _remember_file(self, path: Path) -> None:
@@ -771,7 +793,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.settings.recent_files()
         for number, name in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{number}  {name}")
+            action = self.recent_menu.addAction(f"&{number}  {isolate_ltr(name)}")
             action.triggered.connect(lambda _checked=False, p=name: self.open_brief(Path(p)))
         if not files:
             empty = self.recent_menu.addAction(self.tr("No recent briefs"))

@@ -78,10 +78,26 @@ class SectionListModel(QAbstractListModel):
 
     def _refresh(self) -> None:
         rows = self._compute_rows(self.session.brief)
-        if [r.section_id for r in rows] == [r.section_id for r in self._rows]:
+        old_ids = [r.section_id for r in self._rows]
+        new_ids = [r.section_id for r in rows]
+        if new_ids == old_ids:
             self._rows = rows
             if rows:
                 self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
+        if sorted(new_ids) == sorted(old_ids):
+            # Same sections in a new order: a layout change keeps selections on their rows.
+            self.layoutAboutToBeChanged.emit()
+            new_row = {section_id: number for number, section_id in enumerate(new_ids)}
+            old_indexes = self.persistentIndexList()
+            new_indexes = [
+                self.index(new_row[old_ids[i.row()]]) if 0 <= i.row() < len(old_ids)
+                else QModelIndex()
+                for i in old_indexes
+            ]
+            self._rows = rows
+            self.changePersistentIndexList(old_indexes, new_indexes)
+            self.layoutChanged.emit()
             return
         self.beginResetModel()
         self._rows = rows
@@ -193,6 +209,22 @@ class SectionListModel(QAbstractListModel):
         return self.session.apply(
             self.tr("Reorder sections"), edits.move_section, section_id, position
         )
+
+    def moveRows(
+        self,
+        source_parent: AnyIndex,
+        source_row: int,
+        count: int,
+        destination_parent: AnyIndex,
+        destination_child: int,
+    ) -> bool:
+        """Move rows as a list view's internal drag asks; the brief takes the new order."""
+        if source_parent.isValid() or destination_parent.isValid() or count < 1:
+            return False
+        if not 0 <= source_row <= source_row + count - 1 < len(self._rows):
+            return False
+        moved = [row.section_id for row in self._rows[source_row:source_row + count]]
+        return self.move_ids(moved, destination_child)
 
     def supportedDropActions(self) -> Qt.DropAction:
         """Return MoveAction: rows are only moved within the list."""
@@ -361,7 +393,9 @@ class FigureTableModel(QAbstractTableModel):
     def unit_name(self, unit_id: str) -> str:
         """Return a unit's name in the interface language."""
         unit = self.session.library.units[unit_id]
-        return unit.form("ar" if self.ui_lang == "ar" else "en", "other") or unit_id
+        lang = "ar" if self.ui_lang == "ar" else "en"
+        # Calendar years have no unit words at all; a dash says so.
+        return unit.form(lang, "other") or unit.form(lang, "short") or "—"
 
     def qualifier_name(self, qualifier: str) -> str:
         """Return a qualifier's name in the interface language."""
@@ -467,10 +501,11 @@ class FigureTableModel(QAbstractTableModel):
         figure_id = self.figure_ids[row]
         if text == self.text(row, column) and (row, column) not in self.errors:
             return True
-        label = self.headerData(column, Qt.Orientation.Horizontal)
+        column_name = self.headerData(column, Qt.Orientation.Horizontal)
+        figure_name = self.figure(row).label.get("ar" if self.ui_lang == "ar" else "en")
         try:
             self.session.apply(
-                self.tr("Change {0} of {1}").format(label, figure_id),
+                self.tr("Change {0} of {1}").format(column_name, figure_name),
                 edits.set_figure_field,
                 self.session.library,
                 figure_id,

@@ -107,9 +107,9 @@ class PreviewController(QObject):
         self._jobs.pop(generation, None)
         self.running = False
         current = generation == self.generation
-        if self._pending or not current:
-            if not self.timer.isActive():
-                self._start()
+        # A newer request is waiting: start it now unless its debounce timer will.
+        if (self._pending or not current) and not self.timer.isActive():
+            self._start()
         return current
 
     @Slot(int, bytes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Callable
@@ -91,23 +92,26 @@ def section_html(
 ) -> str:
     """Return the section as HTML in ``lang``, with the direction and alignment of that language."""
     direction = "rtl" if lang == "ar" else "ltr"
-    align = "right" if lang == "ar" else "left"
     font = "Amiri" if lang == "ar" else "Noto Serif"
 
     def text(value: str) -> str:
         return html.escape(fill_figures(value, lang, figures, library, digits))
 
-    parts = [f'<div dir="{direction}" align="{align}" style="font-family: \'{font}\';">']
-    parts.append(f"<h2>{text(section.title.get(lang))}</h2>")  # type: ignore[arg-type]
+    # Qt's rich text takes the direction per block, so every block carries it; alignment
+    # follows from the direction (an explicit align="right" would flip in a right-to-left block).
+    block = f'dir="{direction}"'
+    parts = [f"<body style=\"font-family: '{font}';\">"]
+    parts.append(f"<h2 {block}>{text(section.title.get(lang))}</h2>")  # type: ignore[arg-type]
     for paragraph in split_paragraphs(section.body.get(lang)):  # type: ignore[arg-type]
-        parts.append(f"<p>{text(paragraph)}</p>")
+        parts.append(f"<p {block}>{text(paragraph)}</p>")
     key_point = section.key_point.get(lang)  # type: ignore[arg-type]
     if key_point:
-        parts.append(f"<p><b>{text(key_point)}</b></p>")
+        parts.append(f"<p {block}><b>{text(key_point)}</b></p>")
     points = [p.get(lang) for p in section.talking_points]  # type: ignore[arg-type]
     if any(points):
-        parts.append("<ul>" + "".join(f"<li>{text(p)}</li>" for p in points if p) + "</ul>")
-    parts.append("</div>")
+        items = "".join(f"<li {block}>{text(p)}</li>" for p in points if p)
+        parts.append(f"<ul {block}>{items}</ul>")
+    parts.append("</body>")
     return "".join(parts)
 
 
@@ -147,7 +151,9 @@ class SectionDialog(QDialog):
         self.editing = section
         self.ui_lang = ui_lang
         self._id_touched = section is not None
-        self.setWindowTitle(self.tr("Edit your section") if section else self.tr("Add your section"))
+        self.setWindowTitle(
+            self.tr("Edit your section") if section else self.tr("Add your section")
+        )
         self.resize(1100, 720)
 
         self.id_edit = QLineEdit(self)
@@ -180,7 +186,8 @@ class SectionDialog(QDialog):
                     editor = QLineEdit(self)
                     editor.textChanged.connect(self._schedule_preview)
                 language = self.tr("Arabic") if lang == "ar" else self.tr("English")
-                editor.setAccessibleName(f"{label_text.replace('&', '').splitlines()[0]} ({language})")
+                plain_label = label_text.replace("&", "").splitlines()[0]
+                editor.setAccessibleName(f"{plain_label} ({language})")
                 if lang == "ar":
                     make_right_to_left(editor)
                 else:
@@ -199,7 +206,8 @@ class SectionDialog(QDialog):
         self.figure_combo.setAccessibleName(self.tr("Insert a figure"))
         self.figure_combo.addItem(self.tr("Insert a figure at the cursor…"), "")
         for figure in figures.values():
-            self.figure_combo.addItem(figure.label.get("ar" if ui_lang == "ar" else "en"), figure.id)
+            label = figure.label.get("ar" if ui_lang == "ar" else "en")
+            self.figure_combo.addItem(label, figure.id)
         self.figure_combo.activated.connect(self._insert_figure)
         self._last_editor: QLineEdit | QPlainTextEdit = self.editors[("body", "ar")]
         for editor in self.editors.values():
@@ -210,7 +218,11 @@ class SectionDialog(QDialog):
         self.chart_list.setMaximumHeight(110)
         chosen = set(section.charts) if section else set()
         for chart in library.charts.values():
-            item = QListWidgetItem(chart.title.get("ar" if ui_lang == "ar" else "en"))
+            title_lang = "ar" if ui_lang == "ar" else "en"
+            title = chart.title.get(title_lang)  # type: ignore[arg-type]
+            with contextlib.suppress(BriefingError):  # the raw title still names the chart
+                title = fill_figures(title, title_lang, figures, library, digits)
+            item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, chart.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
@@ -333,15 +345,16 @@ class SectionDialog(QDialog):
                 charts.append(str(item.data(Qt.ItemDataRole.UserRole)))
         return Section(
             id=self.id_edit.text().strip(),
-            title=LocalText(ar=self._text("title", "ar").strip(), en=self._text("title", "en").strip()),
-            body=LocalText(ar=self._text("body", "ar").strip(), en=self._text("body", "en").strip()),
-            key_point=LocalText(
-                ar=self._text("key_point", "ar").strip(), en=self._text("key_point", "en").strip()
-            ),
+            title=self._local("title"),
+            body=self._local("body"),
+            key_point=self._local("key_point"),
             talking_points=tuple(points),
             charts=tuple(charts),
             custom=True,
         )
+
+    def _local(self, name: str) -> LocalText:
+        return LocalText(ar=self._text(name, "ar").strip(), en=self._text(name, "en").strip())
 
     @Slot(str)
     def _title_edited(self, text: str) -> None:
@@ -390,7 +403,9 @@ class SectionDialog(QDialog):
         """Show the section as it will read, in the chosen language and direction."""
         section = self.section()
         try:
-            markup = section_html(section, self.preview_lang, self.figures, self.library, self.digits)
+            markup = section_html(
+                section, self.preview_lang, self.figures, self.library, self.digits
+            )
         except BriefingError as exc:
             self.preview.setPlainText(str(exc))
             return

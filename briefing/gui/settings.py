@@ -32,7 +32,9 @@ def make_settings() -> QSettings:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "Briefing", "Briefing")
+    return QSettings(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "Briefing", "Briefing"
+    )
 
 
 def system_ui_language() -> str:

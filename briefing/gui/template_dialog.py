@@ -195,7 +195,9 @@ class TemplateDialog(QDialog):
         for family in BUNDLED_FAMILIES:
             if family in ARABIC_FAMILIES:
                 self.arabic_font.addItem(family, family)
-        self.arabic_font.setCurrentIndex(max(0, self.arabic_font.findData(base.fonts.arabic.family)))
+        self.arabic_font.setCurrentIndex(
+            max(0, self.arabic_font.findData(base.fonts.arabic.family))
+        )
         self.latin_font = QComboBox(fonts_box)
         self.latin_font.setAccessibleName(self.tr("Latin font"))
         for family in BUNDLED_FAMILIES:
@@ -321,7 +323,10 @@ class TemplateDialog(QDialog):
         return {
             "colours": colours,
             "marking": {"ar": self.marking_ar.text().strip(), "en": self.marking_en.text().strip()},
-            "fonts": {"arabic": self.arabic_font.currentData(), "latin": self.latin_font.currentData()},
+            "fonts": {
+                "arabic": self.arabic_font.currentData(),
+                "latin": self.latin_font.currentData(),
+            },
             "margins": {key: Decimal(str(spin.value())) for key, spin in self.margin_spins.items()},
             "logo": self.logo_edit.text().strip(),
         }

@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import docx
@@ -148,7 +148,9 @@ class _WordWriter:
         try:
             word = docx.Document(str(self.letterhead))
         except Exception as exc:  # a damaged or non-Word file
-            raise BriefingError(f"letterhead {self.letterhead} cannot be read as Word: {exc}") from None
+            raise BriefingError(
+                f"letterhead {self.letterhead} cannot be read as Word: {exc}"
+            ) from None
         body = word.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
@@ -177,7 +179,7 @@ class _WordWriter:
         day = self.document.date
         if day is None:
             return None
-        return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+        return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
 
     def _properties(self) -> None:
         core = self.word.core_properties
@@ -305,12 +307,24 @@ class _WordWriter:
         title = self._paragraph_style("Title", colours["primary"], bold=True, after=6)
         title_paragraph = title.element.get_or_add_pPr()
         ox.remove_children(title_paragraph, "w:pBdr")
-        subtitle = self._paragraph_style("Subtitle", colours["muted"], after=12)
+        self._paragraph_style("Subtitle", colours["muted"], after=12)
         self._paragraph_style(
-            "Heading 1", colours["primary"], bold=True, before=16, after=6, keep_next=True, outline=0
+            "Heading 1",
+            colours["primary"],
+            bold=True,
+            before=16,
+            after=6,
+            keep_next=True,
+            outline=0,
         )
         self._paragraph_style(
-            "Heading 2", colours["primary"], bold=True, before=12, after=4, keep_next=True, outline=1
+            "Heading 2",
+            colours["primary"],
+            bold=True,
+            before=12,
+            after=4,
+            keep_next=True,
+            outline=1,
         )
         self._paragraph_style(
             "Heading 3", colours["text"], bold=True, before=8, after=3, keep_next=True, outline=2
@@ -415,7 +429,7 @@ class _WordWriter:
             return part.numbering_part
         except NotImplementedError:
             # The base file has no numbering part and python-docx cannot create one.
-            element = parse_xml(f'<w:numbering {nsdecls("w")}/>')
+            element = parse_xml(f"<w:numbering {nsdecls('w')}/>")
             numbering = NumberingPart(
                 PackURI("/word/numbering.xml"), CONTENT_TYPE.WML_NUMBERING, element, part.package
             )
@@ -457,7 +471,7 @@ class _WordWriter:
                 paragraph.style = self.word.styles[style]
         else:
             paragraph = container.add_paragraph(style=self.word.styles[style] if style else None)
-        if lang == "ar":
+        if lang == "xx":
             ox.set_paragraph_bidi(paragraph)
             mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
             ox.set_rtl(mark)
@@ -504,9 +518,7 @@ class _WordWriter:
         if colour:
             ox.set_colour(run, colour)
 
-    def _write_page_text(
-        self, paragraph: WordParagraph, text: str, lang: Lang, style: str
-    ) -> None:
+    def _write_page_text(self, paragraph: WordParagraph, text: str, lang: Lang, style: str) -> None:
         """Append header/footer text, turning {page} and {pages} into Word fields."""
         for piece in PAGE_FIELDS.split(text):
             if piece in ("{page}", "{pages}"):
@@ -740,8 +752,12 @@ class _WordWriter:
             for row, (label, value) in zip(table.rows, block.fields, strict=True):
                 label_paragraph = self._new_paragraph(row.cells[0], block.lang, TABLE_TEXT_STYLE)
                 self._write_text(
-                    label_paragraph, label, block.lang, TABLE_TEXT_STYLE,
-                    bold=True, colour=self.colours["primary"],
+                    label_paragraph,
+                    label,
+                    block.lang,
+                    TABLE_TEXT_STYLE,
+                    bold=True,
+                    colour=self.colours["primary"],
                 )
                 value_paragraph = self._new_paragraph(row.cells[1], block.lang, TABLE_TEXT_STYLE)
                 self._write_text(value_paragraph, value, block.lang, TABLE_TEXT_STYLE)
@@ -765,9 +781,7 @@ class _WordWriter:
             column = (width - int(GUTTER)) // 2
             columns = [column, width - 2 * column, column]
             self.layout_table = self._layout_table(container, 0, columns, "ar")
-            ox.set_cell_margins(
-                self.layout_table._tbl.tblPr, {"left": 0, "right": 0}, table=True
-            )
+            ox.set_cell_margins(self.layout_table._tbl.tblPr, {"left": 0, "right": 0}, table=True)
         table = self.layout_table
         inner = int(table.columns[0].width or width // 2)
         kinds = [type(b) for b in block.ar] == [type(b) for b in block.en]
@@ -839,7 +853,8 @@ class _WordWriter:
             if index:
                 separator = paragraph.add_run("  |  ")
                 self._format_run(separator, lang, style, inside=lang)
-            self._write_text(paragraph, text, code, style, bold=True, colour=self.colours["marking"])
+            colour = self.colours["marking"]
+            self._write_text(paragraph, text, code, style, bold=True, colour=colour)
         for run in paragraph.runs:
             ox.set_size(run, self.sizes["Normal"])
         return paragraph
@@ -883,7 +898,8 @@ class _WordWriter:
         table = self._layout_table(part, 1, [half, width - half], "ar")
         ox.set_table_borders(table._tbl.tblPr, {border: self.colours["rule"]})
         by_lang = dict(texts)
-        for cell, code in zip(table.rows[0].cells, ("ar", "en"), strict=True):
+        codes: tuple[Lang, Lang] = ("ar", "en")
+        for cell, code in zip(table.rows[0].cells, codes, strict=True):
             paragraph = self._new_paragraph(cell, code, style)
             self._write_page_text(paragraph, by_lang.get(code, ""), code, style)
         # Headers and footers, like cells, must end with a paragraph.
@@ -936,14 +952,14 @@ def _freeze_furniture_spacing(word: WordDocument) -> None:
 def _app_properties() -> bytes:
     """Return a neutral docProps/app.xml (the stock one names another program and page count)."""
     return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/docPropsVTypes"><Application>Briefing</Application><DocSecurity>0</DocSecurity>'
-        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
-        "</Properties>"
-    ).encode()
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/docPropsVTypes"><Application>Briefing</Application><DocSecurity>0</DocSecurity>'
+        b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+        b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+        b"</Properties>"
+    )
 
 
 def _normalise_package(data: bytes, stamp: datetime | None) -> bytes:
@@ -951,9 +967,10 @@ def _normalise_package(data: bytes, stamp: datetime | None) -> bytes:
     day: date = stamp.date() if stamp is not None else date(1980, 1, 1)
     date_time = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
     output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-        output, "w", zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/app.xml":

@@ -1,4 +1,4 @@
-"""Word XML that python-docx has no API for: bidi, complex-script runs, fields, shading, alt text."""
+"""Word XML python-docx has no API for: bidi, complex-script runs, fields, shading, alt text."""
 
 from __future__ import annotations
 
@@ -10,49 +10,46 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+
+def _tags(names: str) -> tuple[str, ...]:
+    """Return space-separated element names as a tuple of ``w:`` tags."""
+    return tuple(f"w:{name}" for name in names.split())
+
+
 # Child order of the property elements touched here (ECMA-376 Part 1, transitional schema).
 # A child written out of order makes Word report the file as corrupt, so every insertion
 # goes through ``get_or_add`` with one of these sequences.
-RPR_ORDER: tuple[str, ...] = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
-    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof",
-    "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
-    "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath", "w:rPrChange",
+RPR_ORDER = _tags(
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath "
+    "rPrChange"
 )
-PPR_ORDER: tuple[str, ...] = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+PPR_ORDER = _tags(
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct "
+    "autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing "
+    "mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl "
+    "divId cnfStyle rPr sectPr pPrChange"
 )
-SECTPR_ORDER: tuple[str, ...] = (
-    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type",
-    "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols",
-    "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+SECTPR_ORDER = _tags(
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange"
 )
-TBLPR_ORDER: tuple[str, ...] = (
-    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
-    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
-    "w:tblPrChange",
+TBLPR_ORDER = _tags(
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+    "tblDescription tblPrChange"
 )
-TCPR_ORDER: tuple[str, ...] = (
-    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
-    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+TCPR_ORDER = _tags(
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+    "vAlign hideMark headers cellIns cellDel cellMerge tcPrChange"
 )
 # Row properties are an unordered choice in the schema.
 TRPR_ORDER: tuple[str, ...] = ()
-BORDER_ORDER: tuple[str, ...] = (
-    "w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV", "w:between", "w:bar",
-)
-CELL_MARGIN_ORDER: tuple[str, ...] = ("w:top", "w:left", "w:bottom", "w:right")
+BORDER_ORDER = _tags("top left bottom right insideH insideV between bar")
+CELL_MARGIN_ORDER = _tags("top left bottom right")
 # Sides of a table or cell box, in the plain names the functions below take.
 BOX_SIDES: tuple[str, ...] = ("top", "left", "bottom", "right", "insideH", "insideV")
 
@@ -161,7 +158,7 @@ def set_colour(target: Run | BaseOxmlElement, colour: str) -> None:
 def set_language(
     target: Run | BaseOxmlElement, latin: str | None = None, bidi: str | None = None
 ) -> None:
-    """Set the proofing language of Latin text (``w:val``) and of right-to-left text (``w:bidi``)."""
+    """Set the proofing language of Latin (``w:val``) and right-to-left (``w:bidi``) text."""
     element = get_or_add(run_properties(target), "w:lang", RPR_ORDER)
     if latin:
         element.set(qn("w:val"), latin)
@@ -255,7 +252,7 @@ def _set_border(
     parent: BaseOxmlElement, side: str, colour: str | None, eighths: int, space: int
 ) -> None:
     """Write one side of a border box: a single rule of ``eighths`` of a point, or none."""
-    if side not in BOX_SIDES + ("between", "bar"):
+    if side not in (*BOX_SIDES, "between", "bar"):
         raise ValueError(f"unknown border side {side!r}")
     element = get_or_add(parent, f"w:{side}", BORDER_ORDER)
     if colour is None:
@@ -316,8 +313,12 @@ def set_table_look(tbl_pr: BaseOxmlElement, first_row: bool, banded_rows: bool) 
     look = get_or_add(tbl_pr, "w:tblLook", TBLPR_ORDER)
     look.attrib.clear()
     values = {
-        "w:firstRow": first_row, "w:lastRow": False, "w:firstColumn": False,
-        "w:lastColumn": False, "w:noHBand": not banded_rows, "w:noVBand": True,
+        "w:firstRow": first_row,
+        "w:lastRow": False,
+        "w:firstColumn": False,
+        "w:lastColumn": False,
+        "w:noHBand": not banded_rows,
+        "w:noVBand": True,
     }
     mask = (0x20 if first_row else 0) | (0 if banded_rows else 0x200) | 0x400
     look.set(qn("w:val"), f"{mask:04X}")

@@ -31,6 +31,7 @@ from briefing.errors import BriefingError
 from briefing.model import Lang
 from briefing.render.pdf_flowables import Box, Picture, Rule, SideBySide, TextBlock
 from briefing.text import Direction, FontSet, TextStyle, draw_lines, font_book, layout_text
+from briefing.text.layout import measure_text
 
 # Streams are written as compressed binary: ASCII85 on top only served 7-bit mail
 # transport, makes files a quarter larger and, in pure Python, costs most of a render.
@@ -39,6 +40,7 @@ rl_config.useA85 = 0
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 GUTTER = 8 * mm  # between the Arabic and English columns of a bilingual brief
 BULLET = "•"
+CELL_PADDING = 5.0  # points left and right of a table cell's text
 
 
 def base_direction(lang: Lang) -> Direction:
@@ -231,8 +233,7 @@ class _Kit:
         base = base_direction(block.lang)
         weights = list(block.widths) if len(block.widths) == len(block.header) else []
         weights = weights or [1.0] * len(block.header)
-        total = sum(weights)
-        col_widths = [width * weight / total for weight in weights]
+        col_widths = self._column_widths(block, base, weights, width)
 
         def cell(text: str, column: int, header: bool) -> Flowable:
             style = self.styles["cell_head" if header else "cell"]
@@ -247,7 +248,7 @@ class _Kit:
         if base == "R":
             rows = [list(reversed(row)) for row in rows]
             col_widths.reverse()
-        table = Table(rows, colWidths=col_widths, repeatRows=1, splitInRow=1)
+        table = Table(rows, colWidths=col_widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -256,8 +257,8 @@ class _Kit:
                     ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ]
@@ -266,6 +267,50 @@ class _Kit:
         table.spaceBefore = 2
         table.spaceAfter = 12
         return table
+
+    def _column_widths(
+        self, block: TableBlock, base: Direction, weights: list[float], width: float
+    ) -> list[float]:
+        """Return column widths: short columns as wide as their text, the rest by weight.
+
+        A date or a number column gets its natural width when that is less than its
+        share; the long text columns share what is left, never narrower than their
+        longest word, so "20 October 2025" is not cut in a narrow bilingual column.
+        """
+        padding = 2 * CELL_PADDING + 1
+        columns = len(weights)
+        natural = [0.0] * columns
+        widest = [0.0] * columns
+        for row_index, row in enumerate((block.header, *block.rows)):
+            style = self.styles["cell_head" if row_index == 0 else "cell"]
+            for column, text in enumerate(row[:columns]):
+                line, word = measure_text(text, base, style)
+                natural[column] = max(natural[column], line + padding)
+                widest[column] = max(widest[column], word + padding)
+        # The heaviest column holds the running text: keep it from being squeezed.
+        main = max(range(columns), key=lambda c: weights[c])
+        floor = [max(widest[c], 0.3 * width if c == main else 0.0) for c in range(columns)]
+        fixed: set[int] = set()
+        for column in sorted(range(columns), key=lambda c: natural[c]):
+            trial = fixed | {column}
+            room = width - sum(natural[c] for c in trial)
+            if room >= sum(floor[c] for c in range(columns) if c not in trial):
+                fixed = trial
+            else:
+                break
+        room = width - sum(natural[c] for c in fixed)
+        free = [c for c in range(columns) if c not in fixed]
+        result = [natural[c] if c in fixed else 0.0 for c in range(columns)]
+        if free:
+            share = sum(weights[c] for c in free)
+            for column in free:
+                result[column] = max(floor[column], room * weights[column] / share)
+        else:
+            # Everything fits on one line: spread the spare room by weight.
+            spare = room / sum(weights)
+            result = [result[c] + spare * weights[c] for c in range(columns)]
+        scale = width / sum(result)
+        return [value * scale for value in result]
 
     def chart(self, block: Chart, width: float) -> list[Flowable]:
         """Return the chart picture and its caption, kept together."""
@@ -302,6 +347,10 @@ class _Kit:
         if self.template.logo is not None:
             result.append(self._logo(base if block.style != "title" else None))
         title_style = replace(self.styles["title"], align=align)
+        if self.bilingual:
+            title_style = replace(
+                title_style, size=title_style.size * 0.8, leading=title_style.leading * 0.8
+            )
         if block.style == "title":
             title_style = replace(
                 title_style, size=title_style.size * 1.25, leading=title_style.leading * 1.25

@@ -14,6 +14,9 @@ from briefing.text.shaping import normalize, reshape
 
 Align = Literal["start", "end", "center", "justify"]
 
+# A line may end after these inside a word (hyphen, non-breaking hyphen excluded, dashes).
+BREAK_AFTER = frozenset("-\u2010\u2013\u2014")
+
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
 MAX_JUSTIFY_STRETCH = 4.0
@@ -219,18 +222,54 @@ def _slice(word: _Word, start: int, end: int, width: float) -> _Word:
     return _Word(word.text[start:end], word.fonts[start:end], word.rises[start:end], width)
 
 
+def _break_after(word: _Word) -> list[int]:
+    """Return the positions inside ``word`` after a hyphen or dash, where a line may end."""
+    return [
+        index + 1
+        for index, char in enumerate(word.text[:-1])
+        if char in BREAK_AFTER and index > 0
+    ]
+
+
+def _fit_prefix(word: _Word, room: float, size: float) -> tuple[_Word, _Word] | None:
+    """Return the longest head of ``word`` ending after a dash that fits in ``room``, and the rest."""
+    for position in reversed(_break_after(word)):
+        head_width = _width(word.text[:position], word.fonts[:position], size)
+        if head_width <= room + 1e-6:
+            tail_width = _width(word.text[position:], word.fonts[position:], size)
+            return (
+                _slice(word, 0, position, head_width),
+                _slice(word, position, len(word.text), tail_width),
+            )
+    return None
+
+
 def _break(
     words: list[_Word], space: float, measure: float, size: float
 ) -> list[tuple[list[_Word], bool]]:
-    """Return lines of words (greedy, logical order) and whether each may be justified."""
+    """Return lines of words (greedy, logical order) and whether each may be justified.
+
+    Lines break at spaces, or after a hyphen or dash inside a word ("Azerbaijan–
+    Kazakhstan"); a word longer than a whole line is cut where it must.
+    """
     lines: list[tuple[list[_Word], bool]] = []
     current: list[_Word] = []
     used = 0.0
-    for word in words:
+    pending = list(reversed(words))
+    while pending:
+        word = pending.pop()
         needed = word.width if not current else used + space + word.width
         if needed <= measure + 1e-6:
             current.append(word)
             used = needed
+            continue
+        room = measure - used - space if current else measure
+        split = _fit_prefix(word, room, size)
+        if split is not None:
+            current.append(split[0])
+            lines.append((current, True))
+            current, used = [], 0.0
+            pending.append(split[1])
             continue
         if word.width > measure:
             # Too long for any line: it starts a line of its own and is cut in pieces.
@@ -246,6 +285,29 @@ def _break(
     if current:
         lines.append((current, False))
     return lines
+
+
+def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, float]:
+    """Return ``(natural, widest word)``: the width of ``text`` on one line and of its longest word.
+
+    A table uses them to give short columns (numbers, dates) the room they need.
+    """
+    fallback = default_script(base)
+    words = [
+        prepare_word(word, style.fonts, style.bold, style.size, fallback)
+        for word in normalize(text).split(" ")
+        if word
+    ]
+    if not words:
+        return 0.0, 0.0
+    space = text_width(" ", font_book(style.fonts).primary(fallback, style.bold), style.size)
+    natural = sum(word.width for word in words) + space * (len(words) - 1)
+    widest = 0.0
+    for word in words:
+        positions = [0, *_break_after(word), len(word.text)]
+        for begin, end in zip(positions, positions[1:], strict=False):
+            widest = max(widest, _width(word.text[begin:end], word.fonts[begin:end], style.size))
+    return natural, widest
 
 
 @lru_cache(maxsize=8192)

@@ -12,7 +12,7 @@
     <context>
         <name>ExportDialog</name>
         <message>
-            <location filename="../../briefing/gui/export_dialog.py" line="+48" />
+            <location filename="../../briefing/gui/export_dialog.py" line="+49" />
             <source>Export brief</source>
             <translation>تصدير المذكرة</translation>
         </message>
@@ -24,7 +24,7 @@
         <message>
             <location line="+0" />
             <source>&amp;Word (.docx)</source>
-            <translation>وورد (.docx)</translation>
+            <translation>وورد (⁦.docx⁩)</translation>
         </message>
         <message>
             <location line="+11" />
@@ -102,12 +102,12 @@
             <translation>جارٍ كتابة {0}…</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Exported {0} to {1}</source>
             <translation>صُدِّر {0} إلى {1}</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+13" />
             <source>Nothing was written.</source>
             <translation>لم يُكتب أي ملف.</translation>
         </message>
@@ -133,7 +133,7 @@
     <context>
         <name>FigureEditor</name>
         <message>
-            <location line="+46" />
+            <location line="+47" />
             <source>Arabic</source>
             <translation>العربية</translation>
         </message>
@@ -221,7 +221,7 @@
             <translation>بتاريخ</translation>
         </message>
         <message>
-            <location line="+101" />
+            <location line="+103" />
             <source>minimum {0}</source>
             <translation>الحد الأدنى {0}</translation>
         </message>
@@ -236,7 +236,7 @@
             <translation>في المكتبة: {0}</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+33" />
             <source>Change {0} of {1}</source>
             <translation>تعديل {0} في {1}</translation>
         </message>
@@ -249,7 +249,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../briefing/gui/mainwindow.py" line="+121" />
+            <location filename="../../briefing/gui/mainwindow.py" line="+125" />
             <source>Status</source>
             <translation>الحالة</translation>
         </message>
@@ -271,7 +271,7 @@
         <message>
             <location line="+1" />
             <source>Open a .brief file</source>
-            <translation>فتح ملف ‎.brief</translation>
+            <translation>فتح ملف ⁦.brief⁩</translation>
         </message>
         <message>
             <location line="+1" />
@@ -284,7 +284,7 @@
             <translation>حفظ المذكرة</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>Save &amp;As…</source>
             <translation>حفظ باسم…</translation>
         </message>
@@ -294,7 +294,7 @@
             <translation>حفظ المذكرة باسم جديد</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>&amp;Export…</source>
             <translation>تصدير…</translation>
         </message>
@@ -319,7 +319,7 @@
             <translation>إعادة</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+3" />
             <source>&amp;Add your section…</source>
             <translation>إضافة قسم خاص بك…</translation>
         </message>
@@ -329,7 +329,7 @@
             <translation>كتابة قسم خاص بك</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>&amp;Edit your section…</source>
             <translation>تحرير قسمك…</translation>
         </message>
@@ -419,7 +419,17 @@
             <translation>الشريط الرئيسي</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+6" />
+            <source>Undo</source>
+            <translation>تراجع</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Redo</source>
+            <translation>إعادة</translation>
+        </message>
+        <message>
+            <location line="+19" />
             <source>Brief editor</source>
             <translation>محرر المذكرة</translation>
         </message>
@@ -735,12 +745,12 @@
         </message>
         <message>
             <location line="+7" />
-            <location line="+294" />
+            <location line="+295" />
             <source>Change template</source>
             <translation>تغيير القالب</translation>
         </message>
         <message>
-            <location line="-290" />
+            <location line="-291" />
             <source>Change languages</source>
             <translation>تغيير اللغات</translation>
         </message>
@@ -750,12 +760,12 @@
             <translation>إضافة قسمك</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+59" />
             <source>{0} of {1} sections included</source>
             <translation>الأقسام المدرجة: {0} من {1}</translation>
         </message>
         <message>
-            <location line="+18" />
+            <location line="+20" />
             <source>New brief</source>
             <translation>مذكرة جديدة</translation>
         </message>
@@ -828,7 +838,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
     <context>
         <name>PreviewPane</name>
         <message>
-            <location filename="../../briefing/gui/preview.py" line="+136" />
+            <location filename="../../briefing/gui/preview.py" line="+147" />
             <source>Preview of the exported pages</source>
             <translation>معاينة الصفحات المصدَّرة</translation>
         </message>
@@ -903,7 +913,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
             <translation>لم تُحدَّث المعاينة</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+12" />
             <source>of {0}</source>
             <translation>من {0}</translation>
         </message>
@@ -970,7 +980,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
     <context>
         <name>SectionDialog</name>
         <message>
-            <location filename="../../briefing/gui/section_dialog.py" line="+150" />
+            <location filename="../../briefing/gui/section_dialog.py" line="+155" />
             <source>Edit your section</source>
             <translation>تحرير قسمك</translation>
         </message>
@@ -980,26 +990,26 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
             <translation>إضافة قسمك</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+5" />
             <source>Section id</source>
             <translation>معرّف القسم</translation>
         </message>
         <message>
             <location line="+6" />
             <location line="+22" />
-            <location line="+56" />
+            <location line="+62" />
             <source>Arabic</source>
             <translation>العربية</translation>
         </message>
         <message>
-            <location line="-77" />
+            <location line="-83" />
             <location line="+21" />
-            <location line="+56" />
+            <location line="+62" />
             <source>English</source>
             <translation>الإنجليزية</translation>
         </message>
         <message>
-            <location line="-74" />
+            <location line="-80" />
             <source>&amp;Title</source>
             <translation>العنوان</translation>
         </message>
@@ -1021,7 +1031,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
 (نقطة في كل سطر)</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+33" />
             <source>Insert a figure</source>
             <translation>إدراج رقم</translation>
         </message>
@@ -1031,12 +1041,12 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
             <translation>إدراج رقم عند المؤشر…</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Charts shown after the section</source>
             <translation>الرسوم البيانية بعد القسم</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+17" />
             <source>Section &amp;id:</source>
             <translation>معرّف القسم:</translation>
         </message>
@@ -1074,7 +1084,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
     <context>
         <name>SectionListModel</name>
         <message>
-            <location filename="../../briefing/gui/models.py" line="-377" />
+            <location filename="../../briefing/gui/models.py" line="-380" />
             <source>{id} (not in the library)</source>
             <translation>{id} (غير موجود في المكتبة)</translation>
         </message>
@@ -1226,7 +1236,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
             <translation>الخط العربي</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+8" />
             <source>Latin font</source>
             <translation>الخط اللاتيني</translation>
         </message>

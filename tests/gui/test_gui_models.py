@@ -1,11 +1,11 @@
-"""Item models without widgets: section list (check, reorder, drop) and figure table (edit, reject)."""
+"""Item models without widgets: the section list (check, reorder, drop) and the figure table."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from briefing import edits
@@ -97,6 +97,20 @@ def test_drag_and_drop_moves_the_dragged_section(session: Session) -> None:
     model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
     assert session.brief.sections[-1] == order[1]
     assert not model.canDropMimeData(data, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+    del tester
+
+
+def test_list_view_moves_keep_the_moved_row_tracked(session: Session) -> None:
+    model = SectionListModel(session)
+    tester = _tester(model)
+    order = _ids(model)
+    tracked = QPersistentModelIndex(model.index(1))
+    # What QListView calls for an internal drag: row 1 before row 4.
+    assert model.moveRow(QModelIndex(), 1, QModelIndex(), 4)
+    assert list(session.brief.sections[:4]) == [order[0], order[2], order[3], order[1]]
+    assert tracked.isValid() and tracked.row() == 3, "the dragged row stays selected"
+    assert tracked.data(ID_ROLE) == order[1]
+    assert not model.moveRow(QModelIndex(), 99, QModelIndex(), 0)
     del tester
 
 

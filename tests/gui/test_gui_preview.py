@@ -1,4 +1,4 @@
-"""Live preview: edits re-render the exported pages off the GUI thread; stale results are dropped."""
+"""Live preview: edits re-render the pages off the GUI thread; stale results are dropped."""
 
 from __future__ import annotations
 

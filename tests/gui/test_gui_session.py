@@ -88,7 +88,7 @@ def test_save_and_open_round_trip(session: Session, tmp_path: Path, library: Any
 def test_open_reports_the_file_and_problem(session: Session, tmp_path: Path) -> None:
     bad = tmp_path / "bad.brief"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(BriefingError, match="bad.brief: not valid JSON"):
+    with pytest.raises(BriefingError, match=r"bad\.brief: not valid JSON"):
         session.open(bad)
     assert session.path is None
 

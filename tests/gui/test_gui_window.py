@@ -248,3 +248,42 @@ def test_window_geometry_is_remembered(
     second.preview_on_show = False
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (751, 533)
+
+
+def test_figure_cell_editor_checks_as_you_type(window: MainWindow, qtbot: Any) -> None:
+    window.tabs.setCurrentIndex(1)
+    editor_widget = window.figure_editor
+    table = editor_widget.table
+    model = window.figure_model
+    row = model.figure_ids.index("kz_exports_eu_share")
+    index = model.index(row, model.column_of("value"))
+    table.setCurrentIndex(index)
+    table.edit(index)
+    line = table.indexWidget(index) or table.focusWidget()
+    assert isinstance(line, QLineEdit)
+    line.selectAll()
+    qtbot.keyClicks(line, "140")
+    assert "background" in line.styleSheet(), "a bad value turns the editor red while typing"
+    assert "above its maximum 100" in editor_widget.message.text()
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert session_value(window, "kz_exports_eu_share") is None, "the bad value was refused"
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
+    assert not editor_widget.message.isHidden()
+    # Typing a good value is accepted and clears the red mark.
+    table.edit(index)
+    line = table.focusWidget()
+    line.selectAll()
+    qtbot.keyClicks(line, "55")
+    assert line.styleSheet() == ""
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert str(session_value(window, "kz_exports_eu_share")) == "55"
+    assert editor_widget.message.isHidden()
+    table.selectRow(row)
+    editor_widget.reset_button.click()
+    assert session_value(window, "kz_exports_eu_share") is None
+
+
+def session_value(window: MainWindow, figure_id: str) -> Any:
+    """Return the brief's own value of a figure, or None when it keeps the library's."""
+    override = window.session.brief.override(figure_id)
+    return None if override is None else override.value
