@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _give_mode(tmp, path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -41,6 +43,7 @@ class StagedFiles:
         target = self.folder / name
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
         try:
+            _give_mode(tmp, target)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -53,11 +56,37 @@ class StagedFiles:
         return target
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place; return the final paths."""
-        done = []
-        for tmp, target in self.staged:
-            os.replace(tmp, target)
-            done.append(target)
+        """Move every staged file into place; return the final paths.
+
+        The files being replaced are kept aside until every rename has succeeded: when one
+        fails half-way (a full disk, a file held open by a viewer), the old files come back
+        and the new ones go, so the folder never mixes new and old exports.
+        """
+        kept: dict[Path, Path | None] = {}
+        done: list[Path] = []
+        try:
+            for _tmp, target in self.staged:
+                kept[target] = _keep_aside(target)
+            for tmp, target in self.staged:
+                os.replace(tmp, target)
+                done.append(target)
+        except BaseException:
+            for target in reversed(done):
+                old = kept.get(target)
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        os.unlink(target)
+                    else:
+                        os.replace(old, target)
+            for old in kept.values():
+                if old is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(old)
+            raise
+        for old in kept.values():
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
         self.staged = []
         return done
 
@@ -73,3 +102,51 @@ class StagedFiles:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
+
+
+def _keep_aside(target: Path) -> Path | None:
+    """Return a hidden second name (or copy) of ``target``'s current file, None if it has none."""
+    if not os.path.lexists(target) or os.path.isdir(target):
+        return None  # nothing to keep; a folder in the way makes the rename fail, naming it
+    fd, backup = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+    os.close(fd)
+    try:
+        os.unlink(backup)
+        try:
+            os.link(target, backup)  # a second name costs nothing
+        except OSError:
+            shutil.copy2(target, backup)  # file systems without hard links
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)
+        raise
+    return Path(backup)
+
+
+def _give_mode(tmp: str, target: Path) -> None:
+    """Give the temporary file the mode the target has, or a new file would get.
+
+    mkstemp creates files readable by their owner only; an export written to a shared
+    folder must stay readable by the colleagues a plain save would let read it.
+    """
+    if os.name == "nt":
+        return  # Windows has no mode bits to speak of
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
+    os.chmod(tmp, mode)
+
+
+def _umask() -> int:
+    """Return the process umask (read from /proc on Linux, which leaves it untouched)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

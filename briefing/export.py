@@ -51,10 +51,13 @@ def check_output_folder(out_dir: Path) -> None:
     if str(out_dir).strip() == "" or "\0" in str(out_dir):
         raise BriefingError(f"output folder {str(out_dir)!r} is not a valid path")
     probe = Path(out_dir)
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
+    try:
+        while not probe.exists():
+            if probe.parent == probe:
+                break
+            probe = probe.parent
+    except OSError as exc:  # a name too long for the file system, a loop of links …
+        raise BriefingError(f"output folder {out_dir} is not usable: {exc.strerror}") from None
     if probe.exists() and not probe.is_dir():
         raise BriefingError(f"output folder {out_dir} is under a file ({probe}), not a folder")
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
@@ -124,7 +127,9 @@ def export(
                 staged.add(name, data)
             result.paths = staged.commit()
     except OSError as exc:
-        raise BriefingError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+        # A failed rename names the export it would have replaced (a folder in its way …).
+        where = exc.filename2 or out_dir
+        raise BriefingError(f"cannot write to {where}: {exc.strerror or exc}") from None
     if progress:
         progress("done", total, total)
     return result

@@ -126,7 +126,25 @@ def parse_decimal(text: object, what: str) -> Decimal:
         raise BriefingError(f"{what}: {text!r} is not a number")
     if not value.is_finite():
         raise BriefingError(f"{what}: {text!r} is not a finite number")
+    if value.is_zero():
+        return value.copy_abs()  # "-0" would print as "-0 billion tonnes"
+    # Printing writes every digit out: 1e-99999 would need 100 000 of them.
+    if not MIN_MAGNITUDE <= value.adjusted() <= MAX_MAGNITUDE:
+        size = "large" if value.adjusted() > 0 else "small"
+        raise BriefingError(f"{what}: {text!r} is too {size} a number")
+    significant = len("".join(map(str, value.as_tuple().digits)).rstrip("0"))
+    if significant > MAX_SIGNIFICANT_DIGITS:
+        raise BriefingError(
+            f"{what}: {text!r} has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+        )
     return value
+
+
+# Powers of ten a figure may reach (1e-12 … 999 trillion) and its digits: wide enough for
+# any statistic, narrow enough that a number always prints as a short string.
+MIN_MAGNITUDE = -12
+MAX_MAGNITUDE = 14
+MAX_SIGNIFICANT_DIGITS = 20
 
 
 _DIGIT_FOLD = str.maketrans(

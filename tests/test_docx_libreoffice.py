@@ -17,7 +17,15 @@ import pytest
 from bidi.algorithm import get_display
 from docx.shared import Emu
 
-from briefing.document import BulletList, Chart, Document, Heading, Paragraph, Parallel
+from briefing.document import (
+    BulletList,
+    Chart,
+    Document,
+    Heading,
+    Paragraph,
+    Parallel,
+    build_document,
+)
 from briefing.library import Library
 from briefing.model import Brief, BriefMeta, LocalText
 from briefing.render.docx import render_docx
@@ -213,25 +221,23 @@ def _render(document: Document, out: Path, name: str) -> tuple[Path, Path]:
 # -- tests --------------------------------------------------------------------------------
 
 
-def test_check_catches_words_stored_in_visual_order(out: Path, ministry: Template) -> None:
+def test_check_catches_words_stored_in_visual_order(
+    out: Path, library: Library, ministry: Template
+) -> None:
     """The reading check itself: text saved pre-reversed (a classic defect) must fail it."""
     good = "يلعب ميناء باكو البحري الدولي دوراً رائداً في وصول كازاخستان إلى السوق العالمية."
     bad = "وتبلغ سعة مناولة البضائع في ميناء باكو 15 مليون طن ويمكن زيادتها إلى 25 مليون طن."
-    from briefing.document import build_document
-    from briefing.library import load_library
-
-    library = load_library()
     base = build_document(Brief(sections=("port_of_baku",)), library, ministry, "ar")
     blocks = (Paragraph("ar", good), Paragraph("ar", get_display(bad, base_dir="R")))
     document = replace(base, blocks=blocks)
-    path, pdf = _render(replace(document, template=replace(ministry, letterhead=None)), out, "check")
+    path, pdf = _render(
+        replace(document, template=replace(ministry, letterhead=None)), out, "check"
+    )
     lines = read_lines(pdf, body_of(path))
     assert unreadable(lines, [good, bad]) == [bad]
 
 
 def test_arabic_brief_reads_in_order(out: Path, library: Library, ministry: Template) -> None:
-    from briefing.document import build_document
-
     document = build_document(_brief(library), library, ministry, "ar")
     path, pdf = _render(document, out, "brief-ar")
     expected = arabic_texts(document.blocks)
@@ -247,8 +253,6 @@ def test_arabic_brief_reads_in_order(out: Path, library: Library, ministry: Temp
 def test_bilingual_brief_reads_in_order_in_the_right_column(
     out: Path, library: Library, ministry: Template
 ) -> None:
-    from briefing.document import build_document
-
     document = build_document(_brief(library), library, ministry, "bi")
     path, pdf = _render(document, out, "brief-bi")
     lines = read_lines(pdf, body_of(path, right_half=True))
@@ -269,8 +273,6 @@ def test_bilingual_brief_reads_in_order_in_the_right_column(
 
 
 def test_english_brief_renders(out: Path, library: Library, ministry: Template) -> None:
-    from briefing.document import build_document
-
     document = build_document(_brief(library), library, ministry, "en")
     _, pdf = _render(document, out, "brief-en")
     text = " ".join(

@@ -619,3 +619,18 @@ def test_title_cover_gets_its_own_page_and_no_marking(library: Library) -> None:
         for r in part.iter(w("w:r"))
     )
     assert _instructions(furniture["footer"][0]) == ["PAGE"]
+
+
+def test_undated_brief_claims_no_dates_and_control_characters_are_dropped(
+    documents: dict[str, Document],
+) -> None:
+    document = replace(
+        documents["ar"], date=None, blocks=(Paragraph("ar", "نص\x0bمع\x01 رموز تحكم"),)
+    )
+    data = render_docx(document)
+    _check_package(data)
+    core = _part(data, "docProps/core.xml")
+    assert not [e for e in core if e.tag.endswith(("}created", "}modified"))]
+    assert _paragraphs_with_text(_body(data), "نصمع رموز تحكم")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -123,9 +123,11 @@ class FigureEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in ((0, 250), (1, 80), (4, 220)):
-            self.table.setColumnWidth(column, width)
-        for column in (2, 3, 5):
+        # The label takes the room left over; the short columns fit their contents.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.table.setColumnWidth(4, 200)
+        for column in (1, 2, 3, 5):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(26)
 

@@ -519,7 +519,8 @@ class MainWindow(QMainWindow):
     @Slot(QDate)
     def _date_changed(self, value: QDate) -> None:
         if self.date_check.isChecked():
-            self._apply(self.tr("Change date"), edits.set_meta, date=value.toPython())
+            self._apply(self.tr("Change date"), edits.set_meta, date=value.toPython(),
+                        merge_key="meta.date")
 
     @Slot(bool)
     def _marking_toggled(self, use_template: bool) -> None:
@@ -613,6 +614,10 @@ class MainWindow(QMainWindow):
         """Run a modal dialog; tests replace this to drive dialogs without blocking."""
         return int(dialog.exec())
 
+    def _finished_with(self, dialog: Any) -> None:
+        """Free a dialog once its values have been read."""
+        dialog.deleteLater()
+
     @Slot()
     def add_section(self) -> None:
         """Write a new section of one's own and add it to the brief."""
@@ -622,6 +627,7 @@ class MainWindow(QMainWindow):
             if self._apply(self.tr("Add your section"), edits.add_custom_section,
                            self.session.library, section):
                 self.select_section(section.id)
+        self._finished_with(dialog)
 
     @Slot()
     def edit_section(self) -> None:
@@ -634,6 +640,7 @@ class MainWindow(QMainWindow):
             self._apply(self.tr("Edit your section"), edits.update_custom_section,
                         self.session.library, dialog.section())
             self.select_section(section.id)
+        self._finished_with(dialog)
 
     @Slot()
     def remove_section(self) -> None:
@@ -699,7 +706,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_title(self, *_args: Any) -> None:
         name = self.session.display_name() or self.tr("New brief")
-        self.setWindowTitle(f"{name}[*] — {self.tr('Briefing')}")
+        self.setWindowTitle(f"{name}[*] — Briefing")
         self.setWindowModified(self.session.is_modified())
 
     # -- preview -------------------------------------------------------------------------
@@ -823,6 +830,7 @@ class MainWindow(QMainWindow):
         folder = dialog.folder_edit.text().strip()
         if folder:
             self.settings.set_export_folder(folder)
+        self._finished_with(dialog)
 
     @Slot()
     def open_template_dialog(self) -> None:
@@ -838,6 +846,7 @@ class MainWindow(QMainWindow):
             self._fill_templates()
             self._apply(self.tr("Change template"), edits.set_template, dialog.saved_id)
             self.preview_controller.refresh_now()
+        self._finished_with(dialog)
 
     @Slot()
     def open_settings(self) -> None:
@@ -851,6 +860,7 @@ class MainWindow(QMainWindow):
             after = self.settings.ui_language()
             if after != before:
                 self.languageChangeRequested.emit(after)
+        self._finished_with(dialog)
 
     @Slot()
     def show_about(self) -> None:

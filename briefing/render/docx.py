@@ -68,6 +68,8 @@ ARABIC_SPAN = re.compile(
     rf"[{_ARABIC}0-9\u0660-\u0669])?"
 )
 PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
+# Characters XML 1.0 cannot carry; pasted text sometimes brings them along.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Line pitch, as a multiple of the type size, of titles, headings, tables and captions.
 COMPACT_LINE_SPACING = 1.4
@@ -183,10 +185,11 @@ class _WordWriter:
 
     def _properties(self) -> None:
         core = self.word.core_properties
-        core.title = self.document.title
-        core.subject = self.document.subject
-        core.author = self.document.author
-        core.last_modified_by = self.document.author
+        # Word's core properties hold at most 255 characters each.
+        core.title = self.document.title[:255]
+        core.subject = self.document.subject[:255]
+        core.author = self.document.author[:255]
+        core.last_modified_by = self.document.author[:255]
         core.language = LANGUAGE_TAGS[self.main_lang]
         core.comments = ""
         core.keywords = ""
@@ -201,9 +204,8 @@ class _WordWriter:
         else:
             core.created = stamp
             core.modified = stamp
-        for name in ("lastPrinted",):
-            for found in element.findall(qn(f"cp:{name}")):
-                element.remove(found)
+        for printed in element.findall(qn("cp:lastPrinted")):
+            element.remove(printed)  # a letterhead's own history
 
     def _number_drawings(self) -> None:
         """Give every picture a package-wide unique id (body and letterhead headers alike).
@@ -233,10 +235,8 @@ class _WordWriter:
         settings = self.word.settings.element
         ox.remove_children(settings, "w:savePreviewPicture")
         theme_lang = settings.find(qn("w:themeFontLang"))
-        if theme_lang is None:
-            theme_lang = OxmlElement("w:themeFontLang")
-            settings.append(theme_lang)
-        theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
+        if theme_lang is not None:
+            theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
 
     # -- styles ---------------------------------------------------------------------------
     def _document_defaults(self) -> None:
@@ -359,11 +359,11 @@ class _WordWriter:
         element = style.element
         for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
             ox.remove_children(element, tag)
-        header_fill = ox._colour_value(colours["table_header"])
-        header_text = ox._colour_value(colours["table_header_text"])
-        stripe = ox._colour_value(colours["table_stripe"])
-        primary = ox._colour_value(colours["primary"])
-        rule = ox._colour_value(colours["rule"])
+        header_fill = ox.hex_colour(colours["table_header"])
+        header_text = ox.hex_colour(colours["table_header_text"])
+        stripe = ox.hex_colour(colours["table_stripe"])
+        primary = ox.hex_colour(colours["primary"])
+        rule = ox.hex_colour(colours["rule"])
         parts = [
             f'<w:pPr {nsdecls("w")}><w:spacing w:before="40" w:after="40"/></w:pPr>',
             f'<w:tblPr {nsdecls("w")}><w:tblStyleRowBandSize w:val="1"/>'
@@ -402,7 +402,7 @@ class _WordWriter:
             '<w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr>'
             f'<w:rPr><w:rFonts w:ascii="{self.latin_font}" w:hAnsi="{self.latin_font}" '
             f'w:cs="{self.latin_font}"/>'
-            f'<w:color w:val="{ox._colour_value(self.colours["accent"])}"/></w:rPr></w:lvl>'
+            f'<w:color w:val="{ox.hex_colour(self.colours["accent"])}"/></w:rPr></w:lvl>'
         )
         abstract_ids = [int(v) for v in numbering.xpath("./w:abstractNum/@w:abstractNumId")]
         new_id = max(abstract_ids, default=-1) + 1
@@ -471,7 +471,7 @@ class _WordWriter:
                 paragraph.style = self.word.styles[style]
         else:
             paragraph = container.add_paragraph(style=self.word.styles[style] if style else None)
-        if lang == "xx":
+        if lang == "ar":
             ox.set_paragraph_bidi(paragraph)
             mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
             ox.set_rtl(mark)
@@ -488,7 +488,7 @@ class _WordWriter:
     ) -> list[Run]:
         """Append ``text`` as runs split by script; return them."""
         runs = []
-        for piece, script in split_scripts(text, lang):
+        for piece, script in split_scripts(CONTROL_CHARACTERS.sub("", text), lang):
             run = paragraph.add_run(piece)
             self._format_run(run, script, style, bold, colour, inside=lang)
             runs.append(run)
@@ -578,11 +578,6 @@ class _WordWriter:
             spacer.paragraph_format.space_after = Pt(0)
             spacer.paragraph_format.line_spacing = Pt(2)
             ox.set_size(ox.get_or_add(spacer._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER), 1)
-
-    @staticmethod
-    def _inner_width(width: int, margin_twips: int = LAYOUT_CELL_MARGIN) -> int:
-        """Return the width left for content in a cell of ``width`` EMU."""
-        return max(int(Cm(2)), width - 2 * int(Emu(Pt(margin_twips / 20))))
 
     # -- blocks -------------------------------------------------------------------------
     def _write_blocks(self, container: Any, blocks: Sequence[Block], width: int) -> None:
@@ -719,7 +714,8 @@ class _WordWriter:
         scale = min(1.0, width / int(Cm(chart_width)))
         paragraph = self._new_paragraph(container, block.lang, "Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.keep_with_next = True
+        # Keep the picture with its caption; in a bilingual row the row already does.
+        paragraph.paragraph_format.keep_with_next = not self._in_column(container)
         paragraph.paragraph_format.space_before = Pt(6)
         paragraph.paragraph_format.space_after = Pt(2)
         paragraph.paragraph_format.line_spacing = 1.0

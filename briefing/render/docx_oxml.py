@@ -86,7 +86,7 @@ def set_flag(parent: BaseOxmlElement, tag: str, order: Sequence[str], on: bool =
         get_or_add(parent, tag, order)
 
 
-def _colour_value(colour: str) -> str:
+def hex_colour(colour: str) -> str:
     """Return ``#1f3a5f`` as Word's ``1F3A5F``."""
     value = colour.lstrip("#").upper()
     if len(value) != 6 or any(c not in "0123456789ABCDEF" for c in value):
@@ -152,7 +152,7 @@ def set_colour(target: Run | BaseOxmlElement, colour: str) -> None:
     element = get_or_add(run_properties(target), "w:color", RPR_ORDER)
     for attribute in _THEME_COLOUR_ATTRIBUTES:
         element.attrib.pop(qn(attribute), None)
-    element.set(qn("w:val"), _colour_value(colour))
+    element.set(qn("w:val"), hex_colour(colour))
 
 
 def set_language(
@@ -262,7 +262,7 @@ def _set_border(
     element.set(qn("w:val"), "single")
     element.set(qn("w:sz"), str(eighths))
     element.set(qn("w:space"), str(space))
-    element.set(qn("w:color"), _colour_value(colour))
+    element.set(qn("w:color"), hex_colour(colour))
 
 
 def set_table_borders(
@@ -287,7 +287,7 @@ def set_shading(properties: BaseOxmlElement, fill: str, order: Sequence[str]) ->
     shading.attrib.clear()
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), _colour_value(fill))
+    shading.set(qn("w:fill"), hex_colour(fill))
 
 
 def set_cell_margins(properties: BaseOxmlElement, twips: dict[str, int], table: bool) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -40,7 +41,8 @@ rl_config.useA85 = 0
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 GUTTER = 8 * mm  # between the Arabic and English columns of a bilingual brief
 BULLET = "•"
-CELL_PADDING = 5.0  # points left and right of a table cell's text
+CELL_PADDING = 5.0
+FIELD_GAP = re.compile(r"\s{2,}")  # separates the fields of a header or footer  # points left and right of a table cell's text
 
 
 def base_direction(lang: Lang) -> Direction:
@@ -383,8 +385,10 @@ class _Kit:
 
     def _fields(self, block: Cover, width: float, base: Direction, align: str) -> Flowable:
         """Return the To / From / Subject / Date / Reference rows as a two-column table."""
-        label_width = min(width * 0.26, 34 * mm) if align == "start" else width * 0.3
-        value_width = width - label_width if align == "start" else width * 0.5
+        # The label column is as wide as the longest label ("Reference"), within reason.
+        longest = max(measure_text(label, base, self.styles["label"])[0] for label, _ in block.fields)
+        label_width = min(max(longest + 8, 24 * mm), width * 0.45)
+        value_width = width - label_width if align == "start" else min(width * 0.5, width - label_width)
         rows = []
         for label, value in block.fields:
             label_cell = TextBlock(label, base, self.styles["label"], self.colours["muted"])
@@ -462,10 +466,36 @@ class _Kit:
             base = base_direction(lang)
             header = document.header.get(lang, "")
             footer = document.page_text(document.footer.get(lang, ""), page, pages, lang)
-            if header:
-                self._text(canvas, header, base, running, muted, x, width, header_top)
-            if footer.strip():
-                self._text(canvas, footer, base, running, muted, x, width, footer_top)
+            self._running(canvas, header, base, running, muted, x, width, header_top)
+            self._running(canvas, footer, base, running, muted, x, width, footer_top)
+
+    def _running(
+        self,
+        canvas: Canvas,
+        text: str,
+        base: Direction,
+        style: TextStyle,
+        colour: Color,
+        x: float,
+        width: float,
+        top: float,
+    ) -> None:
+        """Draw a header or footer whose fields are separated by two or more spaces.
+
+        Each field ("BR-2025/117", "2 / 7") is set on its own, from the reading side
+        on, so that a page number is not pulled into the direction of a Latin
+        reference next to it ("2 / 7" reads right to left in an Arabic footer).
+        """
+        gap = style.size * 2
+        offset = 0.0
+        for field in FIELD_GAP.split(text.strip()):
+            if not field or offset >= width:
+                continue
+            layout = layout_text(field, base, replace(style, align="start"), width - offset)
+            # A right-to-left field is set flush right in what is left of the width.
+            left = x + offset if base == "L" else x
+            draw_lines(canvas, layout.lines[:1], style, left, top, colour)
+            offset += layout.lines[0].width + gap
 
     def _text(
         self,

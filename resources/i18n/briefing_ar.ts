@@ -158,7 +158,7 @@
             <translation>الأرقام</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+23" />
             <source>Figure problem</source>
             <translation>مشكلة في الرقم</translation>
         </message>
@@ -191,7 +191,7 @@
     <context>
         <name>FigureTableModel</name>
         <message>
-            <location filename="../../briefing/gui/models.py" line="+321" />
+            <location filename="../../briefing/gui/models.py" line="+353" />
             <source>Label</source>
             <translation>التسمية</translation>
         </message>
@@ -475,23 +475,23 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+319" />
+            <location line="+325" />
             <source>Edit your section</source>
             <translation>تحرير قسمك</translation>
         </message>
         <message>
-            <location line="-317" />
+            <location line="-323" />
             <source>Remove</source>
             <translation>حذف</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+326" />
+            <location line="+333" />
             <source>Remove your section</source>
             <translation>حذف قسمك</translation>
         </message>
         <message>
-            <location line="-324" />
+            <location line="-331" />
             <source>Up</source>
             <translation>أعلى</translation>
         </message>
@@ -598,12 +598,12 @@
         <message>
             <location line="+2" />
             <location line="+1" />
-            <location line="+109" />
+            <location line="+110" />
             <source>Use the template's marking</source>
             <translation>استخدام تصنيف القالب</translation>
         </message>
         <message>
-            <location line="-105" />
+            <location line="-106" />
             <source>&amp;Marking (Arabic):</source>
             <translation>التصنيف (بالعربية):</translation>
         </message>
@@ -739,28 +739,28 @@
             <translation>تغيير التاريخ</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+16" />
             <source>Set the brief's own marking</source>
             <translation>تصنيف خاص بالمذكرة</translation>
         </message>
         <message>
             <location line="+7" />
-            <location line="+295" />
+            <location line="+302" />
             <source>Change template</source>
             <translation>تغيير القالب</translation>
         </message>
         <message>
-            <location line="-291" />
+            <location line="-298" />
             <source>Change languages</source>
             <translation>تغيير اللغات</translation>
         </message>
         <message>
-            <location line="+74" />
+            <location line="+78" />
             <source>Add your section</source>
             <translation>إضافة قسمك</translation>
         </message>
         <message>
-            <location line="+59" />
+            <location line="+61" />
             <source>{0} of {1} sections included</source>
             <translation>الأقسام المدرجة: {0} من {1}</translation>
         </message>
@@ -810,12 +810,12 @@
             <translation>حُفظت تلقائياً الساعة {0}</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+28" />
             <source>Cannot customise the template</source>
             <translation>تعذّر تخصيص القالب</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+29" />
             <source>About Briefing</source>
             <translation>عن برنامج «Briefing»</translation>
         </message>
@@ -1084,7 +1084,7 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
     <context>
         <name>SectionListModel</name>
         <message>
-            <location filename="../../briefing/gui/models.py" line="-380" />
+            <location filename="../../briefing/gui/models.py" line="-396" />
             <source>{id} (not in the library)</source>
             <translation>{id} (غير موجود في المكتبة)</translation>
         </message>

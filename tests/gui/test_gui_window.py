@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from briefing import edits
 from briefing.gui.mainwindow import MainWindow
+from briefing.gui.models import ERROR_ROLE
 from briefing.gui.section_dialog import SectionDialog
 from briefing.gui.session import Session
 from briefing.gui.settings import AppSettings
@@ -102,7 +104,7 @@ def test_marking_uses_the_template_until_changed(window: MainWindow) -> None:
 def test_save_open_and_recent_files(
     window: MainWindow, prompts: Any, tmp_path: Path, settings: AppSettings
 ) -> None:
-    window.session.apply("t", __import__("briefing.edits").edits.set_digits, "arabic")
+    window.session.apply("digits", edits.set_digits, "arabic")
     target = tmp_path / "first"
     prompts.files_to_save.append(target.with_suffix(".brief"))
     assert window.save_brief()
@@ -157,11 +159,17 @@ def _fill_section_dialog(dialog: SectionDialog) -> int:
 
 
 def test_add_edit_and_remove_own_section(window: MainWindow, monkeypatch: Any) -> None:
-    seen: list[SectionDialog] = []
+    previews: list[str] = []
 
     def run(dialog: SectionDialog) -> int:
-        seen.append(dialog)
-        return _fill_section_dialog(dialog)
+        result = _fill_section_dialog(dialog)
+        # The preview shows the figure phrase, right to left for Arabic.
+        assert dialog.editors[("body", "ar")].layoutDirection() == Qt.LayoutDirection.RightToLeft
+        dialog._set_preview_lang("ar")
+        previews.append(dialog.preview.toPlainText())
+        block = dialog.preview.document().firstBlock()
+        assert block.textDirection() == Qt.LayoutDirection.RightToLeft
+        return result
 
     monkeypatch.setattr(window, "run_dialog", run)
     window.add_section()
@@ -170,12 +178,7 @@ def test_add_edit_and_remove_own_section(window: MainWindow, monkeypatch: Any) -
     section = brief.custom("our_position")
     assert section.title.ar == "موقفنا"
     assert len(section.talking_points) == 2
-    # The preview shows the figure phrase, right to left for Arabic.
-    dialog = seen[0]
-    assert dialog.editors[("body", "ar")].layoutDirection() == Qt.LayoutDirection.RightToLeft
-    dialog._set_preview_lang("ar")
-    text = dialog.preview.toPlainText()
-    assert "{fig:" not in text and "50" in text
+    assert "{fig:" not in previews[0] and "أكثر من 50" in previews[0]
     assert window.current_section_id() == "our_position"
     assert window.edit_section_button.isEnabled()
 
@@ -266,6 +269,8 @@ def test_figure_cell_editor_checks_as_you_type(window: MainWindow, qtbot: Any) -
     assert "background" in line.styleSheet(), "a bad value turns the editor red while typing"
     assert "above its maximum 100" in editor_widget.message.text()
     qtbot.keyClick(line, Qt.Key.Key_Return)
+    # The delegate commits on the next turn of the event loop.
+    qtbot.waitUntil(lambda: bool(index.data(ERROR_ROLE)))
     assert session_value(window, "kz_exports_eu_share") is None, "the bad value was refused"
     assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert not editor_widget.message.isHidden()
@@ -276,6 +281,7 @@ def test_figure_cell_editor_checks_as_you_type(window: MainWindow, qtbot: Any) -
     qtbot.keyClicks(line, "55")
     assert line.styleSheet() == ""
     qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session_value(window, "kz_exports_eu_share") is not None)
     assert str(session_value(window, "kz_exports_eu_share")) == "55"
     assert editor_widget.message.isHidden()
     table.selectRow(row)

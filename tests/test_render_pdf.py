@@ -1,0 +1,280 @@
+"""The PDF renderer: a real brief with shaped Arabic, RTL tables and lists, furniture, metadata."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bidi.algorithm import get_display
+
+from briefing import edits
+from briefing.document import BulletList, Document, Heading, Parallel, build_document
+from briefing.library import Library
+from briefing.model import BriefMeta, LocalText, Section
+from briefing.render.pdf import render_pdf
+from briefing.templates import load_template
+from briefing.text import reshape
+from briefing.verify import canonical, verify_pdf
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+TRICKY = Section(
+    id="tricky_text",
+    title=LocalText(
+        ar="اختبار: «الممر الأوسط» (COP29) والأرقام ٣٫٨ و3.8%",
+        en="Test: «Middle Corridor» (COP29), 3.8% & <b>markup</b>",
+    ),
+    body=LocalText(
+        ar=(
+            "مُحَمَّدٌ كَتَبَ تَقْرِيراً مُهِمّاً عَنْ قُوَّةِ الشَّراكةِ، وَلا يَزالُ التَّعاوُنُ "
+            "مُسْتَمِرّاً. بلغت النسبة 45.5% في عام 2025، وارتفع الحجم إلى 1,234,567.85 طن "
+            "أي ١٬٢٣٤٫٥ مليون، وتاريخ التوقيع 20/10/2025.\n\n"
+            "قال الرئيس في مؤتمر الأطراف (COP29): «إن الممر الأوسط (Middle Corridor) جسرنا "
+            "إلى أوروبا»، وينقل خط BTK نحو 0.4 مليون طن شهرياً عبر Port of Baku.\n\n"
+            "قصير.\n\n"
+            + "كلمةطويلة"
+            + "جدا" * 45
+            + " ثم نص عادي يتضمن رمزاً تعبيرياً 😀 ورمز <b> و & حرفياً."
+        ),
+        en=(
+            "Arabic inside English: the Middle Corridor (الممر الأوسط) carries 4.4 billion "
+            "tonnes, up 12.5% since 2020; see «COP29» and “quotes”, 1,234,567.85 USD "
+            "& <b>not markup</b> on 20/10/2025.\n\nShort.\n\n"
+            "Pneumonoultramicroscopicsilicovolcanoconiosisandanevenlongertailthatcannotfit"
+            "onanylineofthepageatall followed by words and an emoji 😀 then the end."
+        ),
+    ),
+    key_point=LocalText(ar="نصٌّ مُشَكَّلٌ مع (COP29) و«اقتباس».", en="A point with (COP29)."),
+    talking_points=(LocalText(ar="نقطة تتضمن Latin words و(BTK).", en="A point, كلمات عربية."),),
+    custom=True,
+)
+
+
+def make_document(
+    library: Library,
+    lang: str,
+    *,
+    sections: tuple[str, ...] | None = None,
+    custom: Section | None = None,
+    template: str = "ministry",
+    digits: str = "latin",
+    marking: LocalText | None = None,
+) -> Document:
+    brief = edits.default_brief(library)
+    if custom is not None:
+        brief = edits.add_custom_section(brief, library, custom)
+    if sections is not None:
+        brief = edits.set_sections(brief, sections)
+    meta = BriefMeta(
+        date=date(2025, 10, 20),
+        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
+        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
+        reference="BR-2025/117",
+        marking=marking,
+    )
+    brief = replace(brief, meta=meta, digits=digits)  # type: ignore[arg-type]
+    return build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
+
+
+def pdf_words(data: bytes, tmp_path: Path) -> list[list[dict[str, Any]]]:
+    """Return the words of each page: text (canonical) and box, as pdftotext reads them."""
+    path = tmp_path / "read.pdf"
+    path.write_bytes(data)
+    output = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True
+    ).stdout
+    pages = []
+    for page in ElementTree.fromstring(output).iter(f"{XHTML}page"):
+        words = []
+        for word in page.iter(f"{XHTML}word"):
+            box = {k: float(word.get(k, 0)) for k in ("xMin", "xMax", "yMin", "yMax")}
+            words.append({"text": canonical(word.text or ""), **box})
+        pages.append(words)
+    return pages
+
+
+def shown(word: str) -> str:
+    """Return how an Arabic word reads back from the PDF (shaped, visual, NFKC)."""
+    return canonical(get_display(reshape(word)))
+
+
+def find(words: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    matches = [w for w in words if w["text"] == text]
+    assert matches, f"{text!r} not on the page"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def arabic_pdf(library: Library) -> tuple[Document, bytes]:
+    document = make_document(library, "ar", sections=("port_of_baku", "btk_railway"))
+    return document, render_pdf(document)
+
+
+def test_arabic_pdf_is_deterministic_with_metadata(
+    arabic_pdf: tuple[Document, bytes], library: Library, tmp_path: Path
+) -> None:
+    document, data = arabic_pdf
+    assert data.startswith(b"%PDF-")
+    again = render_pdf(make_document(library, "ar", sections=("port_of_baku", "btk_railway")))
+    assert again == data
+    assert b"/Lang (ar)" in data
+    assert b"D:20000101000000" in data  # no clock time in the file
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert f"Title:           {document.title}" in info.stdout
+    assert "Author:          إدارة آسيا" in info.stdout
+    assert f"Subject:         {document.subject}" in info.stdout
+
+
+def test_every_font_is_embedded_and_subset(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
+    _, data = arabic_pdf
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(data)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = listing.stdout.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_rest = row.split()
+        assert re.match(r"^[A-Z]{6}\+", name), row  # a subset
+        assert re.search(r"\byes\s+yes\s+yes\b", row), row  # embedded, subset, ToUnicode
+    assert any("Amiri" in row for row in rows)
+
+
+def test_marking_header_and_page_numbers_on_every_page(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path
+) -> None:
+    document, data = arabic_pdf
+    pages = pdf_words(data, tmp_path)
+    marking = shown("مقيد")
+    for number, words in enumerate(pages, start=1):
+        marks = [w for w in words if w["text"] == marking]
+        assert len(marks) == 2, f"page {number}"
+        assert min(w["yMin"] for w in marks) < 40 and max(w["yMax"] for w in marks) > 800
+        footer = "".join(w["text"] for w in words if w["yMin"] > 760 and w["text"] != marking)
+        # "page / pages" in an Arabic line reads right to left: pages first, visually.
+        assert f"{len(pages)}/{number}" in footer
+        assert "BR-2025/117" in footer
+    assert document.marking["ar"] == "مقيد"
+
+
+def test_arabic_text_reads_back_in_order(arabic_pdf: tuple[Document, bytes]) -> None:
+    document, data = arabic_pdf
+    assert verify_pdf(data, document) == []
+
+
+def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
+    pages = pdf_words(arabic_pdf[1], tmp_path)
+    words = next(page for page in pages if any(w["text"] == shown("المؤشر") for w in page))
+    columns = [find(words, shown(label))["xMin"] for label in ("المؤشر", "القيمة", "الوحدة", "بتاريخ")]
+    assert columns == sorted(columns, reverse=True)
+
+
+def test_arabic_bullets_hang_on_the_right(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
+    pages = pdf_words(arabic_pdf[1], tmp_path)
+    bullets = [w for page in pages for w in page if w["text"] == "•"]
+    assert bullets
+    for bullet in bullets[:3]:
+        line = [
+            w for page in pages for w in page
+            if abs(w["yMin"] - bullet["yMin"]) < 2 and w["text"] != "•"
+        ]
+        assert line and bullet["xMin"] > max(w["xMax"] for w in line)
+
+
+def test_outline_has_one_entry_per_section(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path, qapp: Any
+) -> None:
+    from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+
+    document, data = arabic_pdf
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(data)
+    reader = QPdfDocument()
+    assert reader.load(str(path)) == QPdfDocument.Error.None_
+    model = QPdfBookmarkModel()
+    model.setDocument(reader)
+    titles = [
+        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
+        for row in range(model.rowCount())
+    ]
+    pages = [
+        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Page))
+        for row in range(model.rowCount())
+    ]
+    headings = [b for b in document.blocks if isinstance(b, Heading) and b.level == 1]
+    assert titles == [f"{h.number} {h.text}" for h in headings]
+    texts = ["".join(w["text"] for w in page) for page in pdf_words(data, tmp_path)]
+    for heading, page in zip(headings, pages, strict=True):
+        title = canonical(get_display(reshape(f"{heading.number} {heading.text}"), base_dir="R"))
+        assert title in texts[page]  # each bookmark opens the page its section starts on
+    reader.close()
+
+
+def test_arabic_digits_reach_the_page_numbers(library: Library, tmp_path: Path) -> None:
+    document = make_document(library, "ar", sections=("middle_corridor",), digits="arabic")
+    pages = pdf_words(render_pdf(document), tmp_path)
+    footer = "".join(w["text"] for w in pages[0] if 760 < w["yMin"] < 815)
+    assert f"{len(pages)}/١".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) in footer
+
+
+def test_no_marking_when_the_brief_has_none(library: Library, tmp_path: Path) -> None:
+    document = make_document(
+        library, "en", sections=("middle_corridor",), marking=LocalText(ar="", en="")
+    )
+    data = render_pdf(document)
+    text = " ".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    assert "RESTRICTED" not in text
+    assert "BR-2025/117" in text
+
+
+def test_english_brief_with_tricky_text_and_literal_markup(library: Library, tmp_path: Path) -> None:
+    document = make_document(library, "en", sections=("tricky_text",), custom=TRICKY)
+    data = render_pdf(document)
+    assert b"/Lang (en)" in data
+    assert verify_pdf(data, document) == []
+    text = "".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    assert "<b>notmarkup</b>" in text
+    assert "\ufffd" in text  # the emoji's placeholder, with its neighbours kept
+    assert "anemoji\ufffdthentheend." in text
+
+
+def test_arabic_tricky_section_reads_back_in_order(library: Library) -> None:
+    document = make_document(library, "ar", sections=("tricky_text",), custom=TRICKY)
+    assert verify_pdf(render_pdf(document), document) == []
+
+
+def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path) -> None:
+    document = make_document(library, "bi", sections=("tricky_text", "middle_corridor"), custom=TRICKY)
+    assert all(isinstance(block, Parallel) for block in document.blocks)
+    data = render_pdf(document)
+    assert b"/Lang (ar)" in data
+    assert verify_pdf(data, document) == []
+    pages = pdf_words(data, tmp_path)
+    arabic = find(pages[0], shown("النقاط"))
+    english = find(pages[0], "Key")
+    assert arabic["xMin"] > english["xMax"]
+    assert abs(arabic["yMin"] - english["yMin"]) < 6  # the row keeps both languages level
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ar", "en", "bi"])
+@pytest.mark.parametrize("template", ["ministry", "minimal", "bilingual"])
+def test_whole_library_renders_and_reads_back(library: Library, lang: str, template: str) -> None:
+    document = make_document(library, lang, template=template)
+    data = render_pdf(document)
+    assert verify_pdf(data, document) == []
+    key_points = [
+        b for b in document.blocks
+        if isinstance(b, BulletList) and b.role == "key_points"
+        or isinstance(b, Parallel) and b.role == "key_points"
+    ]
+    assert key_points
+    charts = sum(1 for _ in re.finditer(rb"/Subtype /Image", data))
+    assert charts >= 5 if load_template(template).charts else charts >= 0

@@ -1,0 +1,210 @@
+"""Line breaking in logical order, per-line reordering, shaping and alignment of the PDF text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from bidi.algorithm import get_display
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.fonts import bundled_face
+from briefing.text import FontSet, TextStyle, layout_text, normalize, reorder_line, reshape
+from briefing.text.layout import Line, measure_text
+
+AMIRI_SERIF = FontSet(bundled_face("Amiri"), bundled_face("Noto Serif"))
+NASKH_SANS = FontSet(bundled_face("Noto Naskh Arabic"), bundled_face("Noto Sans"))
+
+ARABIC = (
+    "يلعب ميناء باكو البحري الدولي دوراً رائداً في وصول كازاخستان إلى السوق العالمية، "
+    "ففي العام الماضي بلغ حجم نقل البضائع بين ميناء أكتاو وميناء باكو 1.625 مليون طن "
+    "(Port of Baku) بنسبة 45.5% في 20 أكتوبر 2025."
+)
+HARAKAT = set("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+
+
+def style(fonts: FontSet = AMIRI_SERIF, align: str = "justify", size: float = 11) -> TextStyle:
+    return TextStyle(fonts, size, size * 1.5, False, align)  # type: ignore[arg-type]
+
+
+def drawn(line: Line) -> str:
+    return "".join(run.text for run in line.runs)
+
+
+def test_reorder_line_matches_get_display_and_maps_every_character() -> None:
+    text = "قال (COP29) إن «الممر الأوسط» ينقل 4.4 مليار طن عبر Port of Baku."
+    visual, origin, levels = reorder_line(text, "R")
+    assert visual == get_display(text, base_dir="R")
+    assert sorted(origin) == list(range(len(text)))
+    for char, index, level in zip(visual, origin, levels, strict=True):
+        mirrored = {"(": ")", ")": "(", "«": "»", "»": "«"}
+        assert char == text[index] or mirrored.get(text[index]) == char
+        assert level in (1, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["كلمة", "الممر", "(COP29)", "3.8%", "Baku", "١٬٢٣٤٫٥", "«نص»", "—", "of", "2025،", "!"]
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["L", "R"]),
+)
+def test_reorder_line_agrees_with_get_display_on_mixed_text(words: list[str], base: str) -> None:
+    text = " ".join(words)
+    visual, origin, _ = reorder_line(text, base)  # type: ignore[arg-type]
+    assert visual == get_display(text, base_dir=base)
+    assert sorted(origin) == list(range(len(text)))
+
+
+@pytest.mark.parametrize("width", [120.0, 200.0, 333.0, 480.0])
+def test_lines_are_broken_in_logical_order_and_fit(width: float) -> None:
+    layout = layout_text(ARABIC, "R", style(), width)
+    assert len(layout.lines) > 1
+    joined = " ".join(line.logical for line in layout.lines)
+    expected = " ".join(reshape(word) for word in normalize(ARABIC).split(" "))
+    assert joined == expected  # nothing lost, nothing moved between lines
+    for line in layout.lines:
+        assert line.width <= width + 0.01
+        for run in line.runs:
+            assert -0.01 <= run.x <= width
+
+
+def test_each_line_is_reordered_on_its_own_top_to_bottom() -> None:
+    layout = layout_text(ARABIC, "R", style(), 200.0)
+    first = layout.lines[0]
+    # The first line holds the paragraph's first words, drawn right to left: the
+    # rightmost run ends with the first word (visual order is left to right).
+    rightmost = max(first.runs, key=lambda run: run.x)
+    assert rightmost.text.endswith(get_display(reshape("يلعب")))
+    for line in layout.lines:
+        visual = get_display(line.logical, base_dir="R").replace(" ", "")
+        assert drawn(line) == visual
+
+
+def test_latin_words_and_numbers_stay_left_to_right_and_intact() -> None:
+    layout = layout_text(ARABIC, "R", style(), 1000.0)
+    text = drawn(layout.lines[0])
+    assert "(PortofBaku)" in text
+    assert "1.625" in text
+    assert "%45.5" in text  # an Arabic-context percentage, as the bidi algorithm orders it
+    assert "2025" in text
+
+
+def test_diacritics_and_lam_alef_are_kept() -> None:
+    text = "مُحَمَّدٌ رَسُولٌ، وَلا يَزالُ التَّعاوُنُ مُسْتَمِرّاً إلى الآن"
+    layout = layout_text(text, "R", style(), 1000.0)
+    drawn_text = "".join(drawn(line) for line in layout.lines)
+    hidden_and_lifted = "".join(run.text for line in layout.lines for run in line.lifted)
+    marks_in = [c for c in text if c in HARAKAT]
+    marks_out = [c for c in drawn_text if c in HARAKAT]
+    assert sorted(marks_out) == sorted(marks_in)
+    assert "\ufefc" in drawn_text or "\ufefb" in drawn_text  # lam-alef ligature
+    assert "\u064e" in hidden_and_lifted  # the fatha over a shadda is lifted
+    assert all(run.rise > 0 for line in layout.lines for run in line.lifted)
+
+
+def test_marks_keep_their_base_letters_font_and_precede_it_in_visual_order() -> None:
+    layout = layout_text("كِتَابٌ", "R", style(), 500.0)
+    line = layout.lines[0]
+    visual = drawn(line)
+    # Zero-advance marks are drawn before their letter in visual order, so that the
+    # mark's outline (to the right of its origin) lands over that letter.
+    assert visual == get_display(reshape("كِتَابٌ"))
+    assert visual.index("\u064c") < visual.index("\ufe8f")
+    assert len({run.font for run in line.runs}) == 1
+
+
+def test_a_word_longer_than_the_line_is_cut_without_losing_characters() -> None:
+    long_word = "كلمة" + "جدا" * 40
+    text = f"قبل {long_word} بعد"
+    width = 150.0
+    layout = layout_text(text, "R", style(), width)
+    assert len(layout.lines) >= 4
+    pieces = "".join(line.logical.replace(" ", "") for line in layout.lines)
+    assert pieces == "".join(reshape(w) for w in text.split(" "))
+    assert all(line.width <= width + 0.01 for line in layout.lines)
+
+
+def test_a_line_may_end_after_a_dash_inside_a_word() -> None:
+    text = "Azerbaijan–Kazakhstan cooperation in transit and energy"
+    layout = layout_text(text, "L", style(size=20), 180.0)
+    assert layout.lines[0].logical.endswith("Azerbaijan–")
+    assert layout.lines[1].logical.startswith("Kazakhstan")
+    natural, widest = measure_text(text, "L", style(size=20))
+    assert widest < natural
+    segments = ["Azerbaijan–", "Kazakhstan", "cooperation", "transit", "energy"]
+    longest = max(measure_text(segment, "L", style(size=20))[0] for segment in segments)
+    assert widest == pytest.approx(longest)
+
+
+def test_justified_lines_fill_the_measure_except_the_last() -> None:
+    width = 250.0
+    layout = layout_text(ARABIC, "R", style(align="justify"), width)
+    for line in layout.lines[:-1]:
+        assert line.width == pytest.approx(width, abs=0.05)
+    assert layout.lines[-1].width < width
+
+
+def test_start_alignment_is_the_right_edge_for_arabic_and_left_for_english() -> None:
+    width = 400.0
+    arabic = layout_text("نص قصير", "R", style(align="start"), width).lines[0]
+    right_edge = max(run.x for run in arabic.runs) + 1
+    assert right_edge > width - 60
+    assert min(run.x for run in arabic.runs) > width / 2
+    english = layout_text("Short text", "L", style(align="start"), width).lines[0]
+    assert min(run.x for run in english.runs) == pytest.approx(0.0)
+
+
+def test_latin_falls_back_per_character_when_the_arabic_face_lacks_it() -> None:
+    # Noto Naskh Arabic has no Latin letters: "COP" must come from another face.
+    layout = layout_text("مؤتمر (COP29) في باكو 45%", "R", style(NASKH_SANS), 1000.0)
+    runs = layout.lines[0].runs
+    latin = [run for run in runs if "COP" in run.text]
+    assert latin and latin[0].font.startswith("NotoSans")
+    arabic = [run for run in runs if any("\ufe70" <= c <= "\ufeff" for c in run.text)]
+    assert arabic and all(run.font.startswith("NotoNaskhArabic") for run in arabic)
+    assert "%45" in drawn(layout.lines[0])
+
+
+def test_characters_no_font_has_become_a_placeholder_and_keep_their_neighbours() -> None:
+    layout = layout_text("before 😀 after 🇦🇿 end", "L", style(), 1000.0)
+    text = drawn(layout.lines[0])
+    assert text.startswith("before")
+    assert "after" in text and text.endswith("end")
+    assert "😀" not in text
+    assert text.count("\ufffd") == 3  # one per code point without a glyph
+
+
+def test_markup_is_printed_as_it_is() -> None:
+    layout = layout_text("<b>bold</b> & <i>", "L", style(), 1000.0)
+    assert drawn(layout.lines[0]) == "<b>bold</b>&<i>"
+
+
+def test_arabic_inside_english_is_shaped_and_reversed() -> None:
+    layout = layout_text("The Middle Corridor (الممر الأوسط) carries", "L", style(), 1000.0)
+    text = drawn(layout.lines[0])
+    shaped = get_display(reshape("الممر") + " " + reshape("الأوسط"))
+    assert shaped.replace(" ", "") in text
+    assert text.startswith("TheMiddleCorridor(")
+
+
+def test_invisible_controls_take_no_room_and_are_not_drawn() -> None:
+    plain = layout_text("باكو وأكتاو", "R", style(), 1000.0).lines[0]
+    with_marks = layout_text("باكو\u200f وأكتاو\u200d", "R", style(), 1000.0).lines[0]
+    assert drawn(with_marks) == drawn(plain)
+    assert with_marks.width == pytest.approx(plain.width)
+
+
+def test_empty_and_blank_text_give_no_lines() -> None:
+    assert layout_text("", "R", style(), 100.0).lines == ()
+    assert layout_text(" \n\t ", "L", style(), 100.0).lines == ()
+
+
+def test_normalize_keeps_no_break_spaces_inside_words() -> None:
+    assert normalize(" a \n b\u00a0c\t ") == "a b\u00a0c"
+    assert unicodedata.is_normalized("NFC", normalize("e\u0301"))

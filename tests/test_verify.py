@@ -1,0 +1,161 @@
+"""The read-back check: good PDFs pass; reversed, bottom-up, mirrored or lossy text is caught."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from briefing import edits
+from briefing.document import Document, build_document
+from briefing.errors import BriefingError
+from briefing.library import Library
+from briefing.model import BriefMeta, LocalText, Section
+from briefing.render import pdf_flowables
+from briefing.render.pdf import render_pdf
+from briefing.templates import load_template
+from briefing.text import layout as text_layout
+from briefing.verify import canonical, expected_paragraphs, verify_pdf
+
+SECTION = Section(
+    id="verify_text",
+    title=LocalText(ar="ميناء باكو (Port of Baku) والممر الأوسط", en="Port of Baku (COP29)"),
+    body=LocalText(
+        ar=(
+            "قال الرئيس في مؤتمر الأطراف (COP29) إن الممر الأوسط ينقل 4.4 مليار طن سنوياً "
+            "عبر Port of Baku بنسبة 45.5% منذ عام 2020، وهو رقم يفوق ما سُجّل في الأعوام "
+            "السابقة بكثير، وفق «تقرير الوزارة» الصادر في 20/10/2025.\n\n"
+            "وتبلغ سعة مناولة البضائع في ميناء باكو 15 مليون طن ويمكن زيادتها إلى 25 مليون "
+            "طن بحلول عام 2030 مع استكمال أعمال التوسعة في المرحلتين الثانية والثالثة."
+        ),
+        en=(
+            "The Middle Corridor (الممر الأوسط) carries 4.4 billion tonnes a year through "
+            "the Port of Baku, up 45.5% since 2020, according to «the ministry's report» of "
+            "20/10/2025, which also lists the capacity of the ports of Aktau and Kuryk."
+        ),
+    ),
+    custom=True,
+)
+
+
+def make_document(library: Library, lang: str) -> Document:
+    brief = edits.add_custom_section(edits.default_brief(library), library, SECTION)
+    brief = edits.set_sections(brief, ("verify_text",))
+    brief = replace(brief, meta=BriefMeta(date=date(2025, 10, 20), reference="BR-1"))
+    return build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def fresh_layout() -> Iterator[None]:
+    """Forget laid-out paragraphs so that a patched step is really used, and after it."""
+    text_layout.layout_text.cache_clear()
+    yield
+    text_layout.layout_text.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "bi"])
+def test_a_correct_pdf_passes(library: Library, lang: str) -> None:
+    document = make_document(library, lang)
+    assert verify_pdf(render_pdf(document), document) == []
+
+
+def test_expected_paragraphs_cover_headings_cells_and_captions(library: Library) -> None:
+    document = make_document(library, "ar")
+    texts = [item.text for item in expected_paragraphs(document)]
+    assert any(text.startswith("قال الرئيس") for text in texts)
+    assert "1. ميناء باكو (Port of Baku) والممر الأوسط" in texts
+    assert "المؤشر" in texts  # a table header cell
+    assert all(item.lang == "ar" for item in expected_paragraphs(document))
+
+
+def test_lines_in_logical_order_are_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
+) -> None:
+    def no_reordering(text: str, base: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        return text, tuple(range(len(text))), tuple(0 for _ in text)
+
+    monkeypatch.setattr(text_layout, "reorder_line", no_reordering)
+    document = make_document(library, "ar")
+    problems = verify_pdf(render_pdf(document), document)
+    assert any("'قال الرئيس في مؤتمر الأطراف (COP29) إن…' reads out of order" in p for p in problems)
+    assert all(p.startswith("page ") and p.endswith("reads out of order") for p in problems)
+
+
+def test_lines_set_bottom_up_are_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
+) -> None:
+    real = pdf_flowables.draw_lines
+
+    def bottom_up(canvas: Any, lines: Any, *args: Any) -> None:
+        real(canvas, tuple(reversed(lines)), *args)
+
+    monkeypatch.setattr(pdf_flowables, "draw_lines", bottom_up)
+    document = make_document(library, "ar")
+    problems = verify_pdf(render_pdf(document), document)
+    assert any("قال الرئيس" in p for p in problems)
+    assert any("وتبلغ سعة" in p for p in problems)
+
+
+def test_brackets_facing_the_wrong_way_are_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
+) -> None:
+    real = text_layout.reorder_line
+    turn = str.maketrans("()«»", ")(»«")
+
+    def unmirrored(text: str, base: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        visual, origin, levels = real(text, base)  # type: ignore[arg-type]
+        return visual.translate(turn), origin, levels
+
+    monkeypatch.setattr(text_layout, "reorder_line", unmirrored)
+    document = make_document(library, "ar")
+    problems = verify_pdf(render_pdf(document), document)
+    assert any("(COP29)" in p for p in problems)
+
+
+def test_lost_latin_words_are_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
+) -> None:
+    real = pdf_flowables.draw_lines
+
+    def without_latin(canvas: Any, lines: Any, *args: Any) -> None:
+        kept = tuple(
+            replace(line, runs=tuple(r for r in line.runs if not any("A" <= c <= "z" for c in r.text)))
+            for line in lines
+        )
+        real(canvas, kept, *args)
+
+    monkeypatch.setattr(pdf_flowables, "draw_lines", without_latin)
+    document = make_document(library, "ar")
+    problems = verify_pdf(render_pdf(document), document)
+    assert any("قال الرئيس" in p for p in problems)
+    assert not any("وتبلغ سعة" in p for p in problems)  # that paragraph has no Latin
+
+
+def test_a_pdf_of_other_text_fails_every_paragraph(library: Library) -> None:
+    arabic = make_document(library, "ar")
+    english = make_document(library, "en")
+    problems = verify_pdf(render_pdf(english), arabic)
+    assert len(problems) >= 3
+
+
+def test_canonical_form_folds_presentation_forms_and_spaces() -> None:
+    assert canonical("\ufefb \ufe8d\u200f") == "لاا"
+    assert canonical(" a\u00a0b ") == "ab"
+
+
+def test_missing_poppler_is_one_clear_error(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefing.verify as verify_module
+
+    monkeypatch.setattr(verify_module.shutil, "which", lambda name: None)
+    document = make_document(library, "en")
+    with pytest.raises(BriefingError, match="poppler-utils"):
+        verify_pdf(b"%PDF-1.4", document)
+
+
+def test_an_unreadable_pdf_is_one_clear_error(library: Library) -> None:
+    document = make_document(library, "en")
+    with pytest.raises(BriefingError, match="pdftotext cannot read"):
+        verify_pdf(b"not a pdf", document)
