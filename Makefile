@@ -47,8 +47,9 @@ bench: $(STAMP) system-deps
 
 bundle: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bundle]'
-	$(VENV)/bin/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
-		packaging/briefing.spec
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/briefing.spec
+	@du -sh dist/briefing
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

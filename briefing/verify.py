@@ -8,7 +8,7 @@ import tempfile
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from briefing.document import (
 )
 from briefing.errors import BriefingError
 from briefing.text import FontBook, FontSet, font_book, normalize, reshape
+from briefing.text.bidi import without_isolates
 from briefing.text.layout import BREAK_AFTER
 from briefing.text.script import is_invisible, is_mark
 
@@ -55,10 +56,11 @@ class Expected:
     lang: str
     text: str
     bold: bool = False
+    row: int = 0  # blocks side by side (a bilingual row) share a row number
 
 
 def canonical(text: str) -> str:
-    """Return ``text`` as compared: NFKC (presentation forms become letters), no spaces.
+    """Return ``text`` in NFKC (presentation forms become letters), without spaces or controls.
 
     Spaces are left out because pdftotext guesses them from gaps, which a justified
     Arabic line makes wide and a font change inside a word can fake.
@@ -67,10 +69,22 @@ def canonical(text: str) -> str:
     return "".join(c for c in folded if not c.isspace() and not is_invisible(c))
 
 
+def _compared(text: str) -> str:
+    """Return ``text`` as lines are compared: :func:`canonical` without diacritics.
+
+    Diacritics have no width: pdftotext hangs each on whichever neighbouring word its
+    heuristics pick, so their place in its output says nothing about the page (that
+    they are all there is tested on the text layer as a whole).
+    """
+    return "".join(c for c in canonical(text) if not is_mark(c))
+
+
 def extract_lines(data: bytes) -> list[PdfLine]:
     """Return every text line of the PDF, words ordered left to right as drawn."""
     if shutil.which("pdftotext") is None:
-        raise BriefingError("verify needs poppler-utils (pdftotext): install it, or export without --verify")
+        raise BriefingError(
+            "verify needs poppler-utils (pdftotext): install it, or export without --verify"
+        )
     with tempfile.TemporaryDirectory(prefix="briefing-verify-") as folder:
         source = Path(folder) / "brief.pdf"
         source.write_bytes(data)
@@ -81,33 +95,64 @@ def extract_lines(data: bytes) -> list[PdfLine]:
         )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BriefingError(f"verify: pdftotext cannot read the PDF ({message[-1] if message else 'error'})")
+        reason = message[-1] if message else "error"
+        raise BriefingError(f"verify: pdftotext cannot read the PDF ({reason})")
     root = ElementTree.fromstring(result.stdout)
     lines: list[PdfLine] = []
     for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
+        found = []
         for line in page.iter(f"{_XHTML}line"):
             words = [
                 (float(word.get("xMin", 0)), word.text or "")
                 for word in line.iter(f"{_XHTML}word")
             ]
+            box = [float(line.get(key, 0)) for key in ("yMin", "yMax", "xMin", "xMax")]
+            found.append((box, words))
+        for (top, bottom, left, right), words in _join_pieces(found):
             words.sort(key=lambda item: item[0])
-            lines.append(
-                PdfLine(
-                    page=number,
-                    top=float(line.get("yMin", 0)),
-                    bottom=float(line.get("yMax", 0)),
-                    left=float(line.get("xMin", 0)),
-                    right=float(line.get("xMax", 0)),
-                    text=canonical("".join(text for _, text in words)),
-                )
-            )
+            text = _compared("".join(text for _, text in words))
+            lines.append(PdfLine(number, top, bottom, left, right, text))
     lines.sort(key=lambda line: (line.page, line.top, -line.right))
     return lines
 
 
+# Pieces of one drawn line that pdftotext reports as separate lines (it may cut a
+# vocalised word in two) are joined when level and no further apart than this.
+JOIN_GAP = 4.0
+
+
+def _join_pieces(
+    found: list[tuple[list[float], list[tuple[float, str]]]],
+) -> list[tuple[list[float], list[tuple[float, str]]]]:
+    """Return pdftotext's lines of one page with the pieces of one drawn line joined."""
+    joined: list[tuple[list[float], list[tuple[float, str]]]] = []
+    for box, words in sorted(found, key=lambda item: (item[0][0], item[0][2])):
+        top, bottom, left, right = box
+        for other_box, other_words in joined:
+            overlap = min(bottom, other_box[1]) - max(top, other_box[0])
+            level = overlap >= 0.6 * min(bottom - top, other_box[1] - other_box[0])
+            gap = max(left, other_box[2]) - min(right, other_box[3])
+            if level and gap <= JOIN_GAP:
+                other_box[:] = [
+                    min(top, other_box[0]), max(bottom, other_box[1]),
+                    min(left, other_box[2]), max(right, other_box[3]),
+                ]
+                other_words += words
+                break
+        else:
+            joined.append((list(box), list(words)))
+    return joined
+
+
 def expected_paragraphs(document: Document) -> list[Expected]:
-    """Return the paragraphs of ``document`` in reading order (cells and captions too)."""
-    return list(_expected(document.blocks))
+    """Return the paragraphs of ``document`` in reading order (cells and captions too).
+
+    Each block gets its own ``row``; the two columns of a bilingual row share one.
+    """
+    result = []
+    for row, block in enumerate(document.blocks):
+        result += [replace(item, row=row) for item in _expected((block,))]
+    return result
 
 
 def _expected(blocks: tuple[Block, ...]) -> Iterator[Expected]:
@@ -248,7 +293,8 @@ def _display(pieces: tuple[str, ...], base: str, book: FontBook, bold: bool) -> 
             elif not is_mark(char):
                 chars.append(book.placeholder(bold)[0])
         shaped.append("".join(chars))
-    return canonical(get_display(" ".join(shaped), base_dir=base))
+    # Isolates are read as embeddings, as the renderer reads them (python-bidi has none).
+    return _compared(get_display(without_isolates(" ".join(shaped)), base_dir=base))
 
 
 def _printable(book: FontBook, char: str, bold: bool) -> bool:
@@ -304,17 +350,27 @@ def verify_pdf(data: bytes, document: Document) -> list[str]:
     page_starts: dict[int, int] = {}
     for index, line in enumerate(lines):
         page_starts.setdefault(line.page, index)
-    cursor_page = 1
+    # The search for a paragraph starts from the page of the last long paragraph found:
+    # short texts (a "2025" cell) match anywhere, so only long ones move it on, and
+    # never back (a talking point may repeat a sentence of page 1). Both columns of a
+    # bilingual row are searched from where the row starts.
+    cursor_page = row_start = row_end = 1
+    row, lang = -1, ""
     for expected in expected_paragraphs(document):
+        if expected.row != row:
+            cursor_page = row_start = row_end = max(cursor_page, row_end)
+        elif expected.lang != lang:
+            row_end, cursor_page = max(row_end, cursor_page), row_start
+        row, lang = expected.row, expected.lang
         paragraph = _Paragraph(expected, book)
-        if not paragraph.words:
-            continue
+        if not sum(paragraph.lengths):
+            continue  # nothing visible to find (only joiners or direction marks)
         found, page = _find(paragraph, lines, page_starts.get(cursor_page, 0), cursor_page)
         if not found:
             problems.append(f"page {page}: paragraph '{paragraph.quote()}' reads out of order")
         elif len(paragraph.words) >= 6:
-            # Short texts (a "2025" cell) match anywhere; only long ones move the search on.
-            cursor_page = max(1, page - 1)
+            cursor_page = max(cursor_page, page - 1)
+        row_end = max(row_end, cursor_page)
     return problems
 
 

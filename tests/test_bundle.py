@@ -97,8 +97,12 @@ def bare_environment(home: Path) -> dict[str, str]:
 def run_bundle(args: list[str], cwd: Path, home: Path) -> str:
     """Run the bundle's command line; return its stdout, failing on any error output."""
     done = subprocess.run(
-        [str(CLI), *args], cwd=cwd, env=bare_environment(home), capture_output=True,
-        timeout=600, check=False,
+        [str(CLI), *args],
+        cwd=cwd,
+        env=bare_environment(home),
+        capture_output=True,
+        timeout=600,
+        check=False,
     )
     stderr = done.stderr.decode("utf-8", "replace")
     assert done.returncode == 0, f"briefing {' '.join(args)} exited {done.returncode}: {stderr}"
@@ -130,7 +134,8 @@ def exported(workspace: Path, brief: Brief) -> Path:
     home.mkdir()
     printed = run_bundle(
         ["export", str(brief_file), "--lang", "ar,en", "--format", "pdf,docx", "--out", str(out)],
-        cwd=workspace, home=home,
+        cwd=workspace,
+        home=home,
     )
     expected = {f"brief-{lang}.{fmt}" for lang in ("ar", "en") for fmt in ("pdf", "docx")}
     assert {Path(line).name for line in printed.split()} == expected
@@ -151,9 +156,7 @@ def test_bundle_lists_the_sections_it_carries(
 
 def test_bundle_reads_templates_from_inside_itself(workspace: Path, tmp_path: Path) -> None:
     listed = json.loads(run_bundle(["templates", "--json"], cwd=workspace, home=tmp_path))
-    shipped = sorted(
-        path.parent.name for path in (CHECKOUT / "templates").glob("*/template.toml")
-    )
+    shipped = sorted(path.parent.name for path in (CHECKOUT / "templates").glob("*/template.toml"))
     assert shipped
     assert sorted(t["id"] for t in listed if t["origin"] == "shipped") == shipped
     for template in listed:
@@ -171,9 +174,7 @@ def test_bundle_exports_every_file(exported: Path) -> None:
             assert "word/document.xml" in archive.namelist()
 
 
-def test_bundle_word_brief_is_logical_right_to_left_text(
-    exported: Path, library: Library
-) -> None:
+def test_bundle_word_brief_is_logical_right_to_left_text(exported: Path, library: Library) -> None:
     with zipfile.ZipFile(exported / "brief-ar.docx") as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     assert "<w:bidi/>" in xml or "<w:bidi " in xml
@@ -189,7 +190,9 @@ def test_bundle_pdfs_embed_every_font(exported: Path) -> None:
         pytest.skip("pdffonts (poppler-utils) is not installed")
     for lang, needed in (("ar", ("Amiri", "NotoNaskhArabic")), ("en", ("Noto",))):
         listing = subprocess.run(
-            [pdffonts, str(exported / f"brief-{lang}.pdf")], capture_output=True, text=True,
+            [pdffonts, str(exported / f"brief-{lang}.pdf")],
+            capture_output=True,
+            text=True,
             check=True,
         ).stdout.splitlines()
         rows = listing[2:]

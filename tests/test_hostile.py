@@ -61,7 +61,7 @@ def words_of(text: str, book: FontBook) -> list[str]:
     character no bundled font draws are left out: the PDF shows a placeholder there.
     """
     words: list[str] = []
-    for token in text.split():
+    for token in outside_overrides(text).split():
         current, script = "", ""
         for char in canonical(token) + " ":
             kind = _letter_script(char)
@@ -77,6 +77,37 @@ def words_of(text: str, book: FontBook) -> list[str]:
             if kind:
                 current, script = current + char, kind
     return words
+
+
+EMBEDDINGS = {"\u202a", "\u202b"}  # LRE, RLE
+OVERRIDES = {"\u202d", "\u202e"}  # LRO, RLO
+ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI, RLI, FSI
+POP_FORMATTING, POP_ISOLATE = "\u202c", "\u2069"
+PARAGRAPH_ENDS = set("\n\r\x1c\x1d\x1e\x85\u2029")
+
+
+def outside_overrides(text: str) -> str:
+    """Return ``text`` with the characters under a directional override (LRO, RLO) blanked.
+
+    An override sets its letters in forced order: "\u202eabc\u202c" reads "cba" on the
+    page, in Word as in the PDF, so words there are not looked for as typed. Embeddings,
+    isolates and their ends nest as the Unicode bidi algorithm says.
+    """
+    kept: list[str] = []
+    stack: list[str] = []
+    for char in text:
+        if char in PARAGRAPH_ENDS:
+            stack.clear()
+        elif char in EMBEDDINGS | OVERRIDES | ISOLATES:
+            stack.append(char)
+        elif char == POP_FORMATTING:
+            if stack and stack[-1] not in ISOLATES:
+                stack.pop()
+        elif char == POP_ISOLATE and ISOLATES.intersection(stack):
+            while stack.pop() not in ISOLATES:
+                pass
+        kept.append(" " if stack and stack[-1] in OVERRIDES else char)
+    return "".join(kept)
 
 
 def pdf_text(data: bytes) -> str:
@@ -103,10 +134,21 @@ def docx_text(data: bytes) -> str:
     return "\n".join(texts)
 
 
-def missing_words(texts: Iterable[str], extracted: str, book: FontBook) -> list[str]:
-    """Return the words of ``texts`` not found in ``extracted`` (both compared canonically)."""
-    found = canonical(extracted)
-    return [word for text in texts for word in words_of(text, book) if word not in found]
+def missing_words(
+    texts: Iterable[str], extracted: str, book: FontBook, marks: bool = True
+) -> list[str]:
+    """Return the words of ``texts`` not found in ``extracted`` (both compared canonically).
+
+    With ``marks`` False, diacritics are left out on both sides: only letters are compared.
+    """
+    found = canonical(extracted) if marks else without_marks(canonical(extracted))
+    words = [word for text in texts for word in words_of(text, book)]
+    return [word for word in words if (word if marks else without_marks(word)) not in found]
+
+
+def without_marks(text: str) -> str:
+    """Return ``text`` without combining marks (Arabic diacritics, accents given apart)."""
+    return "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me"))
 
 
 def presentation_forms(text: str) -> str:
@@ -144,10 +186,15 @@ def test_words_of_reads_text_as_a_reader_would() -> None:
         "دوراً", "مُهِمّاً", "Port", "of", "Baku"
     ]
     # Bidi controls and joiners vanish; a script change or an emoji ends a word.
-    assert words_of("\u202eabc\u202c ab\u200dcd x😀yz عربيabc", book) == [
+    assert words_of("\u202babc\u202c ab\u200dcd x😀yz عربيabc", book) == [
         "abc", "abcd", "yz", "عربي", "abc"
     ]
     assert words_of("a ب 12 ١٢ 😀 ﻻ", book) == ["لا"]
+    # Letters under an override are set in forced order, so they are not words as typed.
+    assert words_of("ab\u202ecd ef\u202cgh \u202d\u2067ij\u2069kl\u202c mn", book) == [
+        "ab", "gh", "ij", "mn"
+    ]
+    assert words_of("\u202eab\n\ncd", book) == ["cd"]
 
 
 # -- unusual text is exported, not refused ---------------------------------------------------------
@@ -163,7 +210,8 @@ UNUSUAL: dict[str, tuple[str, str]] = {
     ),
     "bidi_embeddings": (
         "قبل \u202eمعكوس\u202c بعد \u202bمضمن\u202c و\u200fعلامة \u202aLatin inside\u202c نهاية",
-        "before \u202ereversed\u202c after \u202bembedded\u202c and\u200emark \u202dforced\u202c",
+        "before \u202ereversed\u202c after \u202bembedded\u202c and\u200emark \u202dforced\u202c"
+        " \u202c\u202c\u202b unclosed",
     ),
     "bidi_isolates": (
         "قبل \u2067معزول\u2069 ثم \u2066isolated\u2069 ثم \u2068أول\u2069 بعد",
@@ -548,11 +596,13 @@ def one_section_brief(library: Library) -> Brief:
                    languages=LANGUAGES)
 
 
-def test_a_failure_inside_the_pdf_renderer_publishes_nothing(
+def test_a_chart_failure_mid_export_publishes_nothing(
     library: Library, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The chart of the third document fails while its PDF is being laid out."""
+    """Drawing a chart fails while the second language is rendered (out of memory)."""
     import briefing.render.charts as charts
+    import briefing.render.docx as word_renderer
+    import briefing.render.pdf  # noqa: F401  (imported before patching, as in a real run)
 
     calls = {"n": 0}
     real = charts.render_chart_png
@@ -564,6 +614,7 @@ def test_a_failure_inside_the_pdf_renderer_publishes_nothing(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(charts, "render_chart_png", flaky)
+    monkeypatch.setattr(word_renderer, "render_chart_png", flaky)
     monkeypatch.setattr(charts, "render_charts_parallel",
                         lambda items, workers=None: [flaky(*item) for item in items])
     charts.clear_cache()
@@ -752,3 +803,17 @@ def test_a_killed_app_keeps_the_autosaved_edit(tmp_path: Path, library: Library)
     assert leftovers == []
     assert json.loads((data / "autosave" / "origin.json").read_text(encoding="utf-8"))
 
+
+
+def test_an_override_sets_letters_in_forced_order(library: Library, tmp_path: Path) -> None:
+    """RLO reverses Latin letters on the page; Word gets the typed text and the control."""
+    section = Section(
+        id="forced", title=LocalText(ar="قسري", en="Forced"),
+        body=LocalText(ar="قبل \u202eabc\u202c بعد", en="before \u202ereversed\u202c after"),
+    )
+    export(brief_with(library, section), tmp_path, languages=("en", "ar"), formats=("pdf", "docx"),
+           library=library)
+    assert "beforedesreverafter" in canonical(pdf_text((tmp_path / "brief-en.pdf").read_bytes()))
+    assert "cba" in canonical(pdf_text((tmp_path / "brief-ar.pdf").read_bytes()))
+    assert "\u202ereversed\u202c" in docx_text((tmp_path / "brief-en.docx").read_bytes())
+    assert "\u202eabc\u202c" in docx_text((tmp_path / "brief-ar.docx").read_bytes())

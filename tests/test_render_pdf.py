@@ -133,7 +133,9 @@ def test_arabic_pdf_is_deterministic_with_metadata(
     assert f"Subject:         {document.subject}" in info.stdout
 
 
-def test_every_font_is_embedded_and_subset(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
+def test_every_font_is_embedded_and_subset(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path
+) -> None:
     _, data = arabic_pdf
     path = tmp_path / "brief.pdf"
     path.write_bytes(data)
@@ -172,11 +174,14 @@ def test_arabic_text_reads_back_in_order(arabic_pdf: tuple[Document, bytes]) -> 
 def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
     pages = pdf_words(arabic_pdf[1], tmp_path)
     words = next(page for page in pages if any(w["text"] == shown("المؤشر") for w in page))
-    columns = [find(words, shown(label))["xMin"] for label in ("المؤشر", "القيمة", "الوحدة", "بتاريخ")]
+    labels = ("المؤشر", "القيمة", "الوحدة", "بتاريخ")  # in reading order
+    columns = [find(words, shown(label))["xMin"] for label in labels]
     assert columns == sorted(columns, reverse=True)
 
 
-def test_arabic_bullets_hang_on_the_right(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
+def test_arabic_bullets_hang_on_the_right(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path
+) -> None:
     pages = pdf_words(arabic_pdf[1], tmp_path)
     bullets = [w for page in pages for w in page if w["text"] == "•"]
     assert bullets
@@ -234,7 +239,9 @@ def test_no_marking_when_the_brief_has_none(library: Library, tmp_path: Path) ->
     assert "BR-2025/117" in text
 
 
-def test_english_brief_with_tricky_text_and_literal_markup(library: Library, tmp_path: Path) -> None:
+def test_english_brief_with_tricky_text_and_literal_markup(
+    library: Library, tmp_path: Path
+) -> None:
     document = make_document(library, "en", sections=("tricky_text",), custom=TRICKY)
     data = render_pdf(document)
     assert b"/Lang (en)" in data
@@ -251,7 +258,8 @@ def test_arabic_tricky_section_reads_back_in_order(library: Library) -> None:
 
 
 def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path) -> None:
-    document = make_document(library, "bi", sections=("tricky_text", "middle_corridor"), custom=TRICKY)
+    sections = ("tricky_text", "middle_corridor")
+    document = make_document(library, "bi", sections=sections, custom=TRICKY)
     assert all(isinstance(block, Parallel) for block in document.blocks)
     data = render_pdf(document)
     assert b"/Lang (ar)" in data
@@ -272,9 +280,79 @@ def test_whole_library_renders_and_reads_back(library: Library, lang: str, templ
     assert verify_pdf(data, document) == []
     key_points = [
         b for b in document.blocks
-        if isinstance(b, BulletList) and b.role == "key_points"
-        or isinstance(b, Parallel) and b.role == "key_points"
+        if (isinstance(b, BulletList) and b.role == "key_points")
+        or (isinstance(b, Parallel) and b.role == "key_points")
     ]
     assert key_points
     charts = sum(1 for _ in re.finditer(rb"/Subtype /Image", data))
     assert charts >= 5 if load_template(template).charts else charts >= 0
+
+
+def test_pictures_reach_the_pdf_pixel_for_pixel(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+    from reportlab.platypus import SimpleDocTemplate
+
+    from briefing.render.pdf_flowables import Picture
+
+    opaque = Image.new("RGB", (40, 30), (200, 30, 30))
+    for x in range(40):
+        opaque.putpixel((x, x % 30), (10, 120, 250))  # rows that PNG filters differ on
+    clear = Image.new("RGBA", (20, 10), (0, 0, 0, 0))
+    clear.paste((0, 90, 0, 255), (0, 0, 10, 10))
+    files = []
+    for picture in (opaque, clear):
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        files.append(buffer.getvalue())
+    target = tmp_path / "pictures.pdf"
+    SimpleDocTemplate(str(target), invariant=1).build(
+        [Picture(files[0], 80, 60), Picture(files[1], 40, 20)]
+    )
+    subprocess.run(["pdfimages", "-png", str(target), str(tmp_path / "img")], check=True)
+    first = Image.open(tmp_path / "img-000.png").convert("RGB")
+    second = Image.open(tmp_path / "img-001.png").convert("RGB")
+    assert first.tobytes() == opaque.tobytes()  # passed through with PNG row filters
+    assert second.getpixel((2, 2)) == (0, 90, 0)
+    assert second.getpixel((15, 5)) == (255, 255, 255)  # transparency flattened on white
+
+
+def test_bilingual_outline_names_both_languages(
+    library: Library, tmp_path: Path, qapp: Any
+) -> None:
+    from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
+
+    document = make_document(library, "bi", sections=("middle_corridor", "port_of_baku"))
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(render_pdf(document))
+    reader = QPdfDocument()
+    assert reader.load(str(path)) == QPdfDocument.Error.None_
+    model = QPdfBookmarkModel()
+    model.setDocument(reader)
+    titles = [
+        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
+        for row in range(model.rowCount())
+    ]
+    assert titles == [
+        "1. الممر الأوسط: شراكة في النقل العابر والطاقة / "
+        "1. The Middle Corridor: A Partnership in Transit and Energy",
+        "2. ميناء باكو البحري الدولي / 2. The Baku International Sea Trade Port",
+    ]
+    reader.close()
+
+
+def test_every_diacritic_reaches_the_text_layer(library: Library, tmp_path: Path) -> None:
+    from briefing.verify import expected_paragraphs
+
+    document = make_document(library, "ar", sections=("tricky_text",), custom=TRICKY)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(render_pdf(document))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    harakat = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+    expected = "".join(item.text for item in expected_paragraphs(document))
+    for mark in harakat:
+        assert text.count(mark) == expected.count(mark), f"U+{ord(mark):04X}"
+    assert sum(expected.count(mark) for mark in harakat) > 40

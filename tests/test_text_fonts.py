@@ -29,7 +29,7 @@ def test_a_font_file_is_registered_once_under_a_stable_name() -> None:
 def test_an_unreadable_font_file_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "Broken.ttf"
     bad.write_bytes(b"not a font at all")
-    with pytest.raises(BriefingError, match="Broken.ttf"):
+    with pytest.raises(BriefingError, match=r"Broken\.ttf"):
         register_font_file(bad)
     with pytest.raises(BriefingError, match="does not exist"):
         register_font_file(tmp_path / "Missing.ttf")

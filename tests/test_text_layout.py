@@ -208,3 +208,24 @@ def test_empty_and_blank_text_give_no_lines() -> None:
 def test_normalize_keeps_no_break_spaces_inside_words() -> None:
     assert normalize(" a \n b\u00a0c\t ") == "a b\u00a0c"
     assert unicodedata.is_normalized("NFC", normalize("e\u0301"))
+
+
+def test_bidi_isolates_are_read_as_embeddings() -> None:
+    from briefing.text.bidi import without_isolates
+
+    text = "قبل \u2067معزول\u2069 ثم \u2066isolated\u2069 ثم \u2068أول\u2069 بعد"
+    assert without_isolates(text) == (
+        "قبل \u202bمعزول\u202c ثم \u202aisolated\u202c ثم \u202bأول\u202c بعد"
+    )
+    layout = layout_text(text, "R", style(), 1000.0)
+    shaped = " ".join(reshape(word) for word in text.split(" "))
+    expected = get_display(without_isolates(shaped), base_dir="R")
+    assert drawn(layout.lines[0]) == "".join(c for c in expected if c != " ")
+
+
+def test_tatweel_takes_room_even_where_the_face_leaves_it_to_a_shaper() -> None:
+    # Amiri's tatweel has no advance (a shaper stretches it): another face draws it.
+    stretched = layout_text("العـــــلاقات", "R", style(), 500.0).lines[0]
+    plain = layout_text("العلاقات", "R", style(), 500.0).lines[0]
+    assert stretched.width > plain.width + 5 * 11 * 0.15  # five tatweels, each some 0.2 em
+    assert any("\u0640" in run.text and "Naskh" in run.font for run in stretched.runs)

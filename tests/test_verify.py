@@ -28,13 +28,14 @@ SECTION = Section(
             "قال الرئيس في مؤتمر الأطراف (COP29) إن الممر الأوسط ينقل 4.4 مليار طن سنوياً "
             "عبر Port of Baku بنسبة 45.5% منذ عام 2020، وهو رقم يفوق ما سُجّل في الأعوام "
             "السابقة بكثير، وفق «تقرير الوزارة» الصادر في 20/10/2025.\n\n"
-            "وتبلغ سعة مناولة البضائع في ميناء باكو 15 مليون طن ويمكن زيادتها إلى 25 مليون "
-            "طن بحلول عام 2030 مع استكمال أعمال التوسعة في المرحلتين الثانية والثالثة."
+            "وتبلغ سعة مناولة البضائع في ميناء باكو {fig:baku_port_capacity} ويمكن زيادتها إلى 25 "
+            "مليون طن بحلول عام 2030 مع استكمال أعمال التوسعة في المرحلتين الثانية والثالثة."
         ),
         en=(
             "The Middle Corridor (الممر الأوسط) carries 4.4 billion tonnes a year through "
             "the Port of Baku, up 45.5% since 2020, according to «the ministry's report» of "
-            "20/10/2025, which also lists the capacity of the ports of Aktau and Kuryk."
+            "20/10/2025, which puts Baku at {fig:baku_port_capacity} and also lists the "
+            "capacity of the ports of Aktau and Kuryk."
         ),
     ),
     custom=True,
@@ -80,7 +81,7 @@ def test_lines_in_logical_order_are_caught(
     monkeypatch.setattr(text_layout, "reorder_line", no_reordering)
     document = make_document(library, "ar")
     problems = verify_pdf(render_pdf(document), document)
-    assert any("'قال الرئيس في مؤتمر الأطراف (COP29) إن…' reads out of order" in p for p in problems)
+    assert any("'قال الرئيس في مؤتمر الأطراف (COP29)…' reads out of order" in p for p in problems)
     assert all(p.startswith("page ") and p.endswith("reads out of order") for p in problems)
 
 
@@ -121,10 +122,10 @@ def test_lost_latin_words_are_caught(
     real = pdf_flowables.draw_lines
 
     def without_latin(canvas: Any, lines: Any, *args: Any) -> None:
-        kept = tuple(
-            replace(line, runs=tuple(r for r in line.runs if not any("A" <= c <= "z" for c in r.text)))
-            for line in lines
-        )
+        def arabic_only(run: Any) -> bool:
+            return not any("A" <= char <= "z" for char in run.text)
+
+        kept = tuple(replace(line, runs=tuple(filter(arabic_only, line.runs))) for line in lines)
         real(canvas, kept, *args)
 
     monkeypatch.setattr(pdf_flowables, "draw_lines", without_latin)
@@ -146,7 +147,9 @@ def test_canonical_form_folds_presentation_forms_and_spaces() -> None:
     assert canonical(" a\u00a0b ") == "ab"
 
 
-def test_missing_poppler_is_one_clear_error(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_poppler_is_one_clear_error(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefing.verify as verify_module
 
     monkeypatch.setattr(verify_module.shutil, "which", lambda name: None)
@@ -159,3 +162,12 @@ def test_an_unreadable_pdf_is_one_clear_error(library: Library) -> None:
     document = make_document(library, "en")
     with pytest.raises(BriefingError, match="pdftotext cannot read"):
         verify_pdf(b"not a pdf", document)
+
+
+def test_text_with_nothing_visible_is_not_reported(library: Library) -> None:
+    invisible = replace(SECTION, body=LocalText(ar=SECTION.body.ar + "\n\n\u200f\u200d", en="x"))
+    brief = edits.add_custom_section(edits.default_brief(library), library, invisible)
+    brief = edits.set_sections(brief, ("verify_text",))
+    document = build_document(brief, library, load_template("ministry"), "ar")
+    assert "\u200f\u200d" in [p.text for p in expected_paragraphs(document)]
+    assert verify_pdf(render_pdf(document), document) == []

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from briefing.errors import BriefingError
@@ -69,6 +70,15 @@ class AppController(QObject):
         if old is not None:
             old.deleteLater()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Open a .brief file that the desktop hands to the running app (macOS Finder)."""
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file()
+            if path.endswith(".brief") and self.window is not None:
+                self.window.open_brief(Path(path))
+                return True
+        return super().eventFilter(watched, event)
+
     def offer_recovery(self) -> None:
         """After a crash, offer the autosaved brief back (asked once the window shows)."""
         recovery = self.autosaver.pending_recovery()
@@ -106,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = Session(library)
     autosaver = Autosaver(session, data_dir() / "autosave")
     controller = AppController(app, session, settings, autosaver)
+    app.installEventFilter(controller)
     window = controller.build_window()
     to_open = [a for a in args[1:] if a.endswith(".brief")]
 

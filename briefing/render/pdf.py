@@ -13,7 +13,14 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import cm, mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    PageTemplate,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import Flowable
 
@@ -32,7 +39,8 @@ from briefing.errors import BriefingError
 from briefing.model import Lang
 from briefing.render.pdf_flowables import Box, Picture, Rule, SideBySide, TextBlock
 from briefing.text import Direction, FontSet, TextStyle, draw_lines, font_book, layout_text
-from briefing.text.layout import measure_text
+from briefing.text.fonts import arabic_scale
+from briefing.text.layout import Align, measure_text
 
 # Streams are written as compressed binary: ASCII85 on top only served 7-bit mail
 # transport, makes files a quarter larger and, in pure Python, costs most of a render.
@@ -41,8 +49,8 @@ rl_config.useA85 = 0
 PAGE_SIZES = {"A4": A4, "Letter": LETTER}
 GUTTER = 8 * mm  # between the Arabic and English columns of a bilingual brief
 BULLET = "•"
-CELL_PADDING = 5.0
-FIELD_GAP = re.compile(r"\s{2,}")  # separates the fields of a header or footer  # points left and right of a table cell's text
+CELL_PADDING = 5.0  # points left and right of a table cell's text
+FIELD_GAP = re.compile(r"\s{2,}")  # separates the fields of a header or footer
 
 
 def base_direction(lang: Lang) -> Direction:
@@ -65,8 +73,12 @@ class _Kit:
         title = float(typography.size_title)
         spacing = float(typography.line_spacing)
 
-        def style(size: float, leading: float, bold: bool = False, align: str = "start") -> TextStyle:
-            return TextStyle(self.fonts, round(size, 2), round(leading, 2), bold, align)  # type: ignore[arg-type]
+        scale = arabic_scale(self.fonts)
+
+        def style(
+            size: float, leading: float, bold: bool = False, align: Align = "start"
+        ) -> TextStyle:
+            return TextStyle(self.fonts, round(size, 2), round(leading, 2), bold, align, scale)
 
         self.styles: dict[str, TextStyle] = {
             "body": style(body, body * spacing, align="justify"),
@@ -99,11 +111,24 @@ class _Kit:
         self.column = (self.width - GUTTER) / 2 if self.bilingual else self.width
         # Outline titles of bilingual sections: "Arabic heading / English heading".
         self._bookmark_titles: dict[str, str] = {}
+        self._covers_without_logo = False  # set while a bilingual cover row is built
 
     # -- blocks ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
-        """Return the flowables of the whole document."""
-        return self.flow(self.document.blocks, self.width, boxed=False)
+        """Return the flowables of the whole document.
+
+        A heading starts a new page when less than a few lines' room is left under it,
+        instead of being kept with what follows: kept together, a heading and a long
+        table would both move on and leave half a page empty.
+        """
+        story: list[Flowable] = []
+        room = 2 * self.styles["heading1"].leading + 4 * self.styles["body"].leading
+        for flowable in self.flow(self.document.blocks, self.width, boxed=False):
+            if isinstance(flowable, (TextBlock, SideBySide)) and flowable.getKeepWithNext():
+                flowable.keepWithNext = False
+                story.append(CondPageBreak(room))
+            story.append(flowable)
+        return story
 
     def flow(self, blocks: Sequence[Block], width: float, boxed: bool) -> list[Flowable]:
         """Return the flowables of ``blocks`` set in a column ``width`` wide.
@@ -134,7 +159,7 @@ class _Kit:
     def block(self, block: Block, width: float) -> list[Flowable]:
         """Return the flowables of one block."""
         if isinstance(block, Parallel):
-            return [self.parallel(block)]
+            return self.parallel(block)
         if isinstance(block, Cover):
             return self.cover(block, width)
         if isinstance(block, Heading):
@@ -149,18 +174,31 @@ class _Kit:
             return self.chart(block, width)
         raise BriefingError(f"PDF: unknown block {type(block).__name__}")
 
-    def parallel(self, block: Parallel) -> Flowable:
-        """Return a bilingual row: Arabic blocks on the right, English on the left."""
+    def parallel(self, block: Parallel) -> list[Flowable]:
+        """Return a bilingual row: Arabic blocks on the right, English on the left.
+
+        The two covers of a bilingual brief share one logo, centred above them.
+        """
         boxed = block.role == "key_points"
-        right = self.flow(self._titled(block.ar, block.en), self.column, boxed=boxed)
-        left = self.flow(self._untitled(block.en), self.column, boxed=boxed)
+        shared_logo = any(isinstance(b, Cover) and b.style != "none" for b in block.ar)
+        self._covers_without_logo = shared_logo
+        try:
+            right = self.flow(self._titled(block.ar, block.en), self.column, boxed=boxed)
+            left = self.flow(self._untitled(block.en), self.column, boxed=boxed)
+        finally:
+            self._covers_without_logo = False
         if boxed:
-            return SideBySide(
-                right, left, GUTTER, background=self.colours["box"], padding=8.0,
-                space_before=4.0, space_after=10.0,
-            )
+            return [
+                SideBySide(
+                    right, left, GUTTER, background=self.colours["box"], padding=8.0,
+                    space_before=4.0, space_after=10.0,
+                )
+            ]
         heading = block.role == "heading"
-        return SideBySide(right, left, GUTTER, keep_with_next=heading)
+        row = SideBySide(right, left, GUTTER, keep_with_next=heading)
+        if shared_logo and self.template.logo is not None:
+            return [self._logo(None), row]
+        return [row]
 
     def _titled(self, ar: Sequence[Block], en: Sequence[Block]) -> list[Block]:
         """Return the Arabic blocks; a section heading carries the bookmark of both languages."""
@@ -204,6 +242,9 @@ class _Kit:
         """Return a paragraph in the style of its role."""
         role = block.role if block.role in ("lead", "caption", "note") else "body"
         style = self.styles[role]
+        if self.bilingual and style.align == "justify":
+            # A half-page column holds too few words a line to justify without gaps.
+            style = replace(style, align="start")
         colour = self.colours["muted" if role in ("caption", "note") else "text"]
         return TextBlock(
             block.text,
@@ -344,9 +385,9 @@ class _Kit:
         if block.style == "none":
             return []
         base = base_direction(block.lang)
-        align = "center" if block.style == "title" else "start"
+        align: Align = "center" if block.style == "title" else "start"
         result: list[Flowable] = []
-        if self.template.logo is not None:
+        if self.template.logo is not None and not self._covers_without_logo:
             result.append(self._logo(base if block.style != "title" else None))
         title_style = replace(self.styles["title"], align=align)
         if self.bilingual:
@@ -383,12 +424,15 @@ class _Kit:
             result.append(Rule(self.colours["rule"], 0.6, space_before=4, space_after=14))
         return result
 
-    def _fields(self, block: Cover, width: float, base: Direction, align: str) -> Flowable:
+    def _fields(self, block: Cover, width: float, base: Direction, align: Align) -> Flowable:
         """Return the To / From / Subject / Date / Reference rows as a two-column table."""
         # The label column is as wide as the longest label ("Reference"), within reason.
-        longest = max(measure_text(label, base, self.styles["label"])[0] for label, _ in block.fields)
+        label_style = self.styles["label"]
+        longest = max(measure_text(label, base, label_style)[0] for label, _ in block.fields)
         label_width = min(max(longest + 8, 24 * mm), width * 0.45)
-        value_width = width - label_width if align == "start" else min(width * 0.5, width - label_width)
+        value_width = width - label_width
+        if align == "center":
+            value_width = min(width * 0.5, value_width)
         rows = []
         for label, value in block.fields:
             label_cell = TextBlock(label, base, self.styles["label"], self.colours["muted"])
@@ -444,8 +488,8 @@ class _Kit:
             style = self.styles["marking"]
             base = base_direction(document.langs[0])
             colour = self.colours["marking"]
-            self._text(canvas, marking, base, style, colour, left, right - left, page_height - 6 * mm)
-            self._text(canvas, marking, base, style, colour, left, right - left, 6 * mm + style.leading)
+            for top in (page_height - 6 * mm, 6 * mm + style.leading):
+                self._text(canvas, marking, base, style, colour, left, right - left, top)
         running = self.styles["running"]
         muted = self.colours["muted"]
         header_top = page_height - self.margins["top"] + 4 * mm + running.leading
@@ -458,10 +502,11 @@ class _Kit:
                     right, page_height - self.margins["top"] + 3 * mm)
         canvas.line(left, self.margins["bottom"] - 3 * mm, right, self.margins["bottom"] - 3 * mm)
         canvas.restoreState()
-        if self.bilingual:
-            slots = [("ar", right - self.column, self.column), ("en", left, self.column)]
-        else:
-            slots = [(document.langs[0], left, right - left)]
+        slots: list[tuple[Lang, float, float]] = (
+            [("ar", right - self.column, self.column), ("en", left, self.column)]
+            if self.bilingual
+            else [(document.langs[0], left, right - left)]
+        )
         for lang, x, width in slots:
             base = base_direction(lang)
             header = document.header.get(lang, "")
@@ -513,7 +558,7 @@ class _Kit:
         draw_lines(canvas, layout.lines[:1], style, x, top, colour)
 
 
-class _DeferredCanvas(Canvas):  # type: ignore[misc]
+class _DeferredCanvas(Canvas):
     """A canvas that holds every page until the end, so each can say "page X of Y".
 
     Bookmarks and outline entries made while a page is drawn are replayed when the page
@@ -526,17 +571,17 @@ class _DeferredCanvas(Canvas):  # type: ignore[misc]
         self._held_pages: list[dict[str, Any]] = []
         self._page_marks: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
-    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # noqa: N802 (reportlab's name)
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:
         """Record a destination on the current page; it is made when the page is written."""
         self._page_marks.append(("bookmark", (key,), kwargs))
 
-    def addOutlineEntry(  # noqa: N802 (reportlab's name)
+    def addOutlineEntry(
         self, title: str, key: str, level: int = 0, closed: bool | None = None
     ) -> None:
         """Record an outline entry; it is made when its page is written."""
         self._page_marks.append(("outline", (title, key, level, closed), {}))
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+    def showPage(self) -> None:
         """Hold the finished page and start the next one."""
         self._held_pages.append(dict(self.__dict__))
         self._page_marks = []

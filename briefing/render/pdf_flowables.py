@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from briefing.text import Direction, Line, TextStyle, draw_lines, layout_text
 MIN_LINES_AT_BREAK = 2
 
 
-class TextBlock(Flowable):  # type: ignore[misc]
+class TextBlock(Flowable):
     """A paragraph of plain text (never markup), shaped, wrapped and reordered line by line.
 
     ``indent_start``/``indent_end`` follow the reading direction: for Arabic the start
@@ -46,6 +47,10 @@ class TextBlock(Flowable):  # type: ignore[misc]
         lines: tuple[Line, ...] | None = None,
     ) -> None:
         super().__init__()
+        self.given_style = style
+        if base == "R" and style.arabic_scale != 1.0:
+            # Arabic letters are set larger (TextStyle.arabic_scale): so are its lines.
+            style = replace(style, leading=round(style.leading * style.arabic_scale, 2))
         self.text = text
         self.base = base
         self.text_style = style
@@ -98,7 +103,7 @@ class TextBlock(Flowable):  # type: ignore[misc]
         return TextBlock(
             self.text,
             self.base,
-            self.text_style,
+            self.given_style,
             self.colour,
             space_before=self.spaceBefore if first else 0.0,
             space_after=0.0 if first else self.spaceAfter,
@@ -128,7 +133,7 @@ class TextBlock(Flowable):  # type: ignore[misc]
             draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour)
 
 
-class Rule(Flowable):  # type: ignore[misc]
+class Rule(Flowable):
     """A horizontal rule across the available width."""
 
     def __init__(self, colour: Color, thickness: float = 0.6, space_before: float = 2.0,
@@ -153,7 +158,7 @@ class Rule(Flowable):  # type: ignore[misc]
         self.canv.line(0, self.thickness / 2, self.width, self.thickness / 2)
 
 
-class Stack(Flowable):  # type: ignore[misc]
+class Stack(Flowable):
     """Flowables set one under another in a column; splits between or inside them."""
 
     def __init__(self, items: Sequence[Flowable]) -> None:
@@ -231,7 +236,7 @@ def _unhang(head: list[Flowable], tail: list[Flowable]) -> tuple[list[Flowable],
     return head, tail
 
 
-class Box(Flowable):  # type: ignore[misc]
+class Box(Flowable):
     """A shaded box around a stack of flowables, with an accent bar on the start side."""
 
     def __init__(
@@ -294,7 +299,7 @@ class Box(Flowable):  # type: ignore[misc]
         self.stack.drawOn(canvas, self.padding, self.padding)
 
 
-class SideBySide(Flowable):  # type: ignore[misc]
+class SideBySide(Flowable):
     """Two columns kept level: Arabic on the right, English on the left (bilingual rows).
 
     A row that does not fit breaks between pages with each column split at the same
@@ -350,10 +355,15 @@ class SideBySide(Flowable):  # type: ignore[misc]
             return [self]
         if (self.right.items and not right_head) or (self.left.items and not left_head):
             return []  # one language cannot start here: move the whole row on
-        options = {"gutter": self.gutter, "background": self.background, "padding": self.padding}
         return [
-            SideBySide(right_head, left_head, space_before=self.spaceBefore, **options),
-            SideBySide(right_tail, left_tail, space_after=self.spaceAfter, **options),
+            SideBySide(
+                right_head, left_head, self.gutter, self.background, self.padding,
+                space_before=self.spaceBefore,
+            ),
+            SideBySide(
+                right_tail, left_tail, self.gutter, self.background, self.padding,
+                space_after=self.spaceAfter,
+            ),
         ]
 
     def draw(self) -> None:
@@ -372,50 +382,113 @@ class SideBySide(Flowable):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class _Picture:
-    """A picture decoded once: pixel size and its RGB pixels compressed for a PDF image stream."""
+    """A picture ready for a PDF image stream: pixel size, colours and compressed pixels.
+
+    ``predictor`` says the stream keeps PNG row filters (PNG data passed through).
+    """
 
     digest: str
     width: int
     height: int
+    colour_space: str
     stream: bytes
+    predictor: bool = False
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_COLOURS = {0: ("DeviceGray", 1), 2: ("DeviceRGB", 3)}
+
+
+def _png_passthrough(data: bytes, digest: str) -> _Picture | None:
+    """Return an opaque 8-bit PNG's compressed rows as they are, or None for other PNGs.
+
+    PDF's Flate filter with the PNG predictor reads PNG image data directly, so a
+    chart saved as RGB needs no decoding or recompression at all.
+    """
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    position = len(_PNG_SIGNATURE)
+    header: tuple[int, ...] | None = None
+    chunks: list[bytes] = []
+    while position + 8 <= len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            chunks.append(body)
+        elif kind in (b"PLTE", b"tRNS"):
+            return None  # palette or transparency: let Pillow flatten it
+        elif kind == b"IEND":
+            break
+    if header is None or not chunks:
+        return None
+    width, height, depth, colour, _compression, _filter, interlace = header
+    if depth != 8 or interlace or colour not in _PNG_COLOURS:
+        return None
+    space, _ = _PNG_COLOURS[colour]
+    return _Picture(digest, width, height, space, b"".join(chunks), predictor=True)
 
 
 @lru_cache(maxsize=64)
-def _picture(png: bytes, what: str) -> _Picture:
-    """Return a picture flattened on white and compressed, cached by content.
+def _picture(data: bytes, what: str) -> _Picture:
+    """Return a picture for the PDF, cached by content.
 
-    reportlab would decode, recompress and ASCII-encode the picture on every render;
-    a chart is the same bytes from one render to the next, so that work is done once.
+    An opaque 8-bit PNG (how charts are saved) goes in as it is; anything else is
+    decoded, flattened on white and compressed once. reportlab would decode,
+    recompress and ASCII-encode the picture on every render.
     """
+    digest = hashlib.sha1(data).hexdigest()
+    passed = _png_passthrough(data, digest)
+    if passed is not None:
+        return passed
     from PIL import Image as PillowImage
 
     try:
-        with PillowImage.open(io.BytesIO(png)) as opened:
+        with PillowImage.open(io.BytesIO(data)) as opened:
             picture = opened.convert("RGBA")
     except Exception as exc:
         raise BriefingError(f"{what}: the picture cannot be read ({exc})") from None
     flat = PillowImage.new("RGB", picture.size, (255, 255, 255))
     flat.paste(picture, mask=picture.getchannel("A"))
     stream = zlib.compress(flat.tobytes(), 6)
-    digest = hashlib.sha1(png).hexdigest()
-    return _Picture(digest, picture.size[0], picture.size[1], stream)
+    return _Picture(digest, picture.size[0], picture.size[1], "DeviceRGB", stream)
 
 
-class _PictureObject(pdfdoc.PDFImageXObject):  # type: ignore[misc]
+class _PictureObject(pdfdoc.PDFImageXObject):
     """An image XObject whose stream is already compressed."""
 
     def __init__(self, name: str, picture: _Picture) -> None:
         super().__init__(name)
-        self.width = picture.width
-        self.height = picture.height
-        self.bitsPerComponent = 8
-        self.colorSpace = "DeviceRGB"
-        self._filters = ("FlateDecode",)
-        self.streamContent = picture.stream
-        self.mask = None
+        self.picture = picture
+
+    def format(self, document: Any) -> bytes:
+        """Return the image object as PDF bytes."""
+        picture = self.picture
+        stream = pdfdoc.PDFStream(content=picture.stream)
+        entries = stream.dictionary.dict
+        entries["Type"] = pdfdoc.PDFName("XObject")
+        entries["Subtype"] = pdfdoc.PDFName("Image")
+        entries["Width"] = picture.width
+        entries["Height"] = picture.height
+        entries["BitsPerComponent"] = 8
+        entries["ColorSpace"] = pdfdoc.PDFName(picture.colour_space)
+        # One filter, named directly: with an array of filters, readers expect an array
+        # of DecodeParms too and ignore a lone dictionary.
+        entries["Filter"] = pdfdoc.PDFName("FlateDecode")
+        if picture.predictor:
+            colours = 1 if picture.colour_space == "DeviceGray" else 3
+            entries["DecodeParms"] = pdfdoc.PDFDictionary(
+                {"Predictor": 15, "Colors": colours, "BitsPerComponent": 8,
+                 "Columns": picture.width}
+            )
+        entries["Length"] = len(picture.stream)
+        return stream.format(document)
 
 
-class Picture(Flowable):  # type: ignore[misc]
+class Picture(Flowable):
     """A PNG or JPEG picture (a chart, a logo) drawn at a given size, centred by default."""
 
     def __init__(self, data: bytes, width: float, height: float, what: str = "picture") -> None:

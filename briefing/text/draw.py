@@ -30,23 +30,24 @@ def draw_lines(
         return
     text = canvas.beginText()
     text.setFillColor(colour)
-    size = style.size
-    current_font = None
+    current: tuple[str, float] | None = None
     hidden = False
     baseline = top - baseline_offset(style)
-    lifted: list[tuple[str, str, float, float]] = []
+    lifted: list[tuple[str, float, str, float, float]] = []
     for line in lines:
         for run in line.runs:
-            if run.font != current_font:
-                text.setFont(run.font, size, style.leading)
-                current_font = run.font
+            if (run.font, run.size) != current:
+                text.setFont(run.font, run.size, style.leading)
+                current = (run.font, run.size)
             if run.hidden != hidden:
                 text.setTextRenderMode(3 if run.hidden else 0)
                 hidden = run.hidden
             text.setTextOrigin(x + run.x, baseline)
             text.textOut(run.text)
         lifted += [
-            (run.font, char, x + run.x, baseline + run.rise) for run in line.lifted for char in run.text
+            (run.font, run.size, char, x + run.x, baseline + run.rise)
+            for run in line.lifted
+            for char in run.text
         ]
         baseline -= style.leading
     if hidden:
@@ -55,6 +56,6 @@ def draw_lines(
     if lifted:
         canvas.saveState()
         canvas.setFillColor(colour)
-        for font, char, glyph_x, glyph_y in lifted:
+        for font, size, char, glyph_x, glyph_y in lifted:
             draw_glyph(canvas, font, char, size, glyph_x, glyph_y)
         canvas.restoreState()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,14 +50,25 @@ def register_font_file(path: Path) -> str:
         return name
 
 
+@lru_cache(maxsize=65536)
 def covers(font_name: str, char: str) -> bool:
-    """Return True when the registered font ``font_name`` has a glyph for ``char``."""
-    return ord(char) in _char_map(font_name)
+    """Return True when the registered font ``font_name`` can draw ``char`` on its own.
+
+    A glyph with no advance counts as missing for a character that takes room: Amiri's
+    tatweel is such a placeholder, which only an OpenType shaper stretches.
+    """
+    code = ord(char)
+    if code not in _char_map(font_name):
+        return False
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return True
+    face = pdfmetrics.getFont(font_name).face
+    return bool(face.charWidths.get(code, face.defaultWidth))
 
 
 @lru_cache(maxsize=64)
 def _char_map(font_name: str) -> dict[int, int]:
-    return pdfmetrics.getFont(font_name).face.charToGlyph  # type: ignore[no-any-return]
+    return pdfmetrics.getFont(font_name).face.charToGlyph
 
 
 @lru_cache(maxsize=8192)
@@ -118,7 +130,7 @@ class FontBook:
         """Return ``(character, font)`` drawn for a character that no font has."""
         for char in PLACEHOLDERS:
             for script in ("latin", "arabic"):
-                name = self.font_for(char, script, bold)  # type: ignore[arg-type]
+                name = self.font_for(char, script, bold)
                 if name is not None:
                     return char, name
         raise BriefingError("no bundled font can draw a placeholder character")
@@ -165,7 +177,7 @@ def _glyph_boxes(filename: str) -> dict[int, tuple[float, float]]:
 
     with ToolsFont(filename, lazy=True) as font:
         cmap = font.getBestCmap()
-        glyf = font["glyf"] if "glyf" in font else None
+        glyf = font.get("glyf")
         result: dict[int, tuple[float, float]] = {}
         if glyf is None:
             return result
@@ -187,3 +199,38 @@ def _units_per_em(filename: str) -> int:
 
     with ToolsFont(filename, lazy=True) as font:
         return int(font["head"].unitsPerEm)
+
+
+# Arabic letter bodies are set to this share of the Latin x-height (see arabic_scale).
+ARABIC_BODY_SHARE = 0.8
+
+
+@lru_cache(maxsize=16)
+def arabic_scale(fonts: FontSet) -> float:
+    """Return how much larger Arabic letters are set than Latin ones at the same point size.
+
+    At one point size an Arabic face looks smaller than a Latin face with a large
+    x-height (Amiri beside Noto Serif): the scale brings the top of the Arabic letter
+    bodies (the bowl of beh) to ``ARABIC_BODY_SHARE`` of the Latin x-height, between
+    1.0 and 1.25, so that both languages of a bilingual brief read at one size.
+    """
+    arabic = _glyph_top(str(fonts.arabic.regular), "\u0628")
+    latin = _glyph_top(str(fonts.latin.regular), "x")
+    if not arabic or not latin:
+        return 1.0
+    return round(min(1.25, max(1.0, ARABIC_BODY_SHARE * latin / arabic)), 2)
+
+
+@lru_cache(maxsize=32)
+def _glyph_top(filename: str, char: str) -> float:
+    """Return the top of ``char``'s outline in em (0 when the font lacks it)."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(filename, lazy=True) as font:
+        name = font.getBestCmap().get(ord(char))
+        glyf = font.get("glyf")
+        if name is None or glyf is None:
+            return 0.0
+        glyph = glyf[name]
+        glyph.recalcBounds(glyf)
+        return float(getattr(glyph, "yMax", 0)) / int(font["head"].unitsPerEm)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 from briefing.text.bidi import Direction, reorder_line
@@ -31,11 +32,16 @@ class TextStyle:
     leading: float
     bold: bool = False
     align: Align = "start"
+    arabic_scale: float = 1.0  # Arabic letters are set this much larger (see arabic_scale)
+
+
+# A font at a size: (registered font name, points).
+Face = tuple[str, float]
 
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """Characters in visual order drawn with one font, ``x`` points from the line's left.
+    """Characters in visual order drawn with one font and size, ``x`` points from the left.
 
     A ``hidden`` run is written to the text layer only (invisible), so that copying
     and searching see every character in place; its visible glyph is drawn elsewhere.
@@ -43,6 +49,7 @@ class Run:
 
     text: str
     font: str
+    size: float
     x: float
     rise: float = 0.0
     hidden: bool = False
@@ -84,14 +91,14 @@ class TextLayout:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    """A shaped word: drawn characters, the font and lift of each, its advance width.
+    """A shaped word: drawn characters, the font, size and lift of each, its advance width.
 
     ``fonts[i]`` is None for a character that is kept for the bidi algorithm but not
     drawn (joiners, direction marks).
     """
 
     text: str
-    fonts: tuple[str | None, ...]
+    fonts: tuple[Face | None, ...]
     rises: tuple[float, ...]
     width: float
 
@@ -102,13 +109,16 @@ def default_script(base: Direction) -> Script:
 
 
 @lru_cache(maxsize=32768)
-def prepare_word(word: str, fonts: FontSet, bold: bool, size: float, fallback: Script) -> _Word:
-    """Return ``word`` shaped, with a font per character and its width.
+def prepare_word(
+    word: str, fonts: FontSet, bold: bool, size: float, fallback: Script, scale: float = 1.0
+) -> _Word:
+    """Return ``word`` shaped, with a font and size per character and its width.
 
     Letters take the font chain of their script; digits and punctuation take the
     script of the nearest letter in the same word (else ``fallback``), so "(COP29)"
-    is set in one face; marks take their base's font. A character that no font has
-    becomes a visible placeholder; a mark that no font has is dropped.
+    is set in one face; marks take their base's font. Arabic-script characters are
+    set ``scale`` times larger. A character that no font has becomes a visible
+    placeholder; a mark that no font has is dropped.
     """
     book = font_book(fonts)
     shaped = reshape(word)
@@ -129,33 +139,35 @@ def prepare_word(word: str, fonts: FontSet, bold: bool, size: float, fallback: S
             script = resolved[-1] if resolved else fallback
         resolved.append(script)
     chars: list[str] = []
-    char_fonts: list[str | None] = []
-    previous_font: str | None = None
+    char_fonts: list[Face | None] = []
+    previous: Face | None = None
     for char, script in zip(shaped, resolved, strict=True):
         if is_invisible(char):
             chars.append(char)
             char_fonts.append(None)
             continue
-        font: str | None
-        if is_mark(char) and previous_font is not None and covers(previous_font, char):
-            font = previous_font  # a mark is positioned by its base's font
+        face: Face | None
+        if is_mark(char) and previous is not None and covers(previous[0], char):
+            face = previous  # a mark is positioned by its base's font
         else:
-            font = book.font_for(char, script, bold)
-        if font is None:
+            name = book.font_for(char, script, bold)
+            face = None if name is None else (name, size * scale if script == "arabic" else size)
+        if face is None:
             if is_mark(char):
                 chars.append(char)
                 char_fonts.append(None)
                 continue
-            char, font = book.placeholder(bold)
+            char, name = book.placeholder(bold)
+            face = (name, size)
         chars.append(char)
-        char_fonts.append(font)
-        previous_font = font
-    rises = _mark_rises(chars, char_fonts, size)
-    width = _width(chars, char_fonts, size)
+        char_fonts.append(face)
+        previous = face
+    rises = _mark_rises(chars, char_fonts)
+    width = _width(chars, char_fonts)
     return _Word("".join(chars), tuple(char_fonts), rises, width)
 
 
-def _mark_rises(chars: list[str], fonts: list[str | None], size: float) -> tuple[float, ...]:
+def _mark_rises(chars: list[str], fonts: list[Face | None]) -> tuple[float, ...]:
     """Return the lift of each character: above-marks sharing a letter with a shadda go up."""
     rises = [0.0] * len(chars)
     index = 0
@@ -166,29 +178,29 @@ def _mark_rises(chars: list[str], fonts: list[str | None], size: float) -> tuple
         marks = chars[index + 1 : end]
         if SHADDA in marks:
             for offset, mark in enumerate(marks, start=index + 1):
-                font = fonts[offset]
-                if mark in MARKS_ABOVE and font is not None:
-                    rises[offset] = mark_lift(font, mark, size)
+                face = fonts[offset]
+                if mark in MARKS_ABOVE and face is not None:
+                    rises[offset] = mark_lift(face[0], mark, face[1])
         index = end
     return tuple(rises)
 
 
-def _width(chars: Sequence[str], fonts: Sequence[str | None], size: float) -> float:
+def _width(chars: Sequence[str], fonts: Sequence[Face | None]) -> float:
     """Return the advance of characters drawn run by run (one width call per font run)."""
     total = 0.0
     start = 0
     while start < len(chars):
-        font = fonts[start]
+        face = fonts[start]
         end = start + 1
-        while end < len(chars) and fonts[end] == font:
+        while end < len(chars) and fonts[end] == face:
             end += 1
-        if font is not None:
-            total += text_width("".join(chars[start:end]), font, size)
+        if face is not None:
+            total += text_width("".join(chars[start:end]), face[0], face[1])
         start = end
     return total
 
 
-def _split_word(word: _Word, measure: float, size: float) -> list[_Word]:
+def _split_word(word: _Word, measure: float) -> list[_Word]:
     """Return pieces of a word too long for a line, each no wider than ``measure``.
 
     A piece never separates a letter from its marks. No hyphen is added: the words of
@@ -202,7 +214,7 @@ def _split_word(word: _Word, measure: float, size: float) -> list[_Word]:
             is_mark(word.text[end]) or word.fonts[end] is None
         ):
             end += 1
-        width = _width(word.text[index:end], word.fonts[index:end], size)
+        width = _width(word.text[index:end], word.fonts[index:end])
         clusters.append((index, end, width))
         index = end
     pieces: list[_Word] = []
@@ -231,12 +243,12 @@ def _break_after(word: _Word) -> list[int]:
     ]
 
 
-def _fit_prefix(word: _Word, room: float, size: float) -> tuple[_Word, _Word] | None:
-    """Return the longest head of ``word`` ending after a dash that fits in ``room``, and the rest."""
+def _fit_prefix(word: _Word, room: float) -> tuple[_Word, _Word] | None:
+    """Return ``(head, rest)``: the longest head of ``word`` ending after a dash within ``room``."""
     for position in reversed(_break_after(word)):
-        head_width = _width(word.text[:position], word.fonts[:position], size)
+        head_width = _width(word.text[:position], word.fonts[:position])
         if head_width <= room + 1e-6:
-            tail_width = _width(word.text[position:], word.fonts[position:], size)
+            tail_width = _width(word.text[position:], word.fonts[position:])
             return (
                 _slice(word, 0, position, head_width),
                 _slice(word, position, len(word.text), tail_width),
@@ -244,9 +256,7 @@ def _fit_prefix(word: _Word, room: float, size: float) -> tuple[_Word, _Word] | 
     return None
 
 
-def _break(
-    words: list[_Word], space: float, measure: float, size: float
-) -> list[tuple[list[_Word], bool]]:
+def _break(words: list[_Word], space: float, measure: float) -> list[tuple[list[_Word], bool]]:
     """Return lines of words (greedy, logical order) and whether each may be justified.
 
     Lines break at spaces, or after a hyphen or dash inside a word ("Azerbaijan–
@@ -264,7 +274,7 @@ def _break(
             used = needed
             continue
         room = measure - used - space if current else measure
-        split = _fit_prefix(word, room, size)
+        split = _fit_prefix(word, room)
         if split is not None:
             current.append(split[0])
             lines.append((current, True))
@@ -275,7 +285,7 @@ def _break(
             # Too long for any line: it starts a line of its own and is cut in pieces.
             if current:
                 lines.append((current, False))
-            pieces = _split_word(word, measure, size)
+            pieces = _split_word(word, measure)
             for piece in pieces[:-1]:
                 lines.append(([piece], False))
             current, used = [pieces[-1]], pieces[-1].width
@@ -287,26 +297,38 @@ def _break(
     return lines
 
 
+def _words(text: str, base: Direction, style: TextStyle) -> list[_Word]:
+    """Return the shaped words of ``text`` (split at spaces, in logical order)."""
+    fallback = default_script(base)
+    return [
+        prepare_word(word, style.fonts, style.bold, style.size, fallback, style.arabic_scale)
+        for word in normalize(text).split(" ")
+        if word
+    ]
+
+
+def _space(base: Direction, style: TextStyle) -> float:
+    """Return the width of a word space in the paragraph's own script."""
+    fallback = default_script(base)
+    size = style.size * (style.arabic_scale if fallback == "arabic" else 1.0)
+    return text_width(" ", font_book(style.fonts).primary(fallback, style.bold), size)
+
+
 def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, float]:
     """Return ``(natural, widest word)``: the width of ``text`` on one line and of its longest word.
 
     A table uses them to give short columns (numbers, dates) the room they need.
     """
-    fallback = default_script(base)
-    words = [
-        prepare_word(word, style.fonts, style.bold, style.size, fallback)
-        for word in normalize(text).split(" ")
-        if word
-    ]
+    words = _words(text, base, style)
     if not words:
         return 0.0, 0.0
-    space = text_width(" ", font_book(style.fonts).primary(fallback, style.bold), style.size)
+    space = _space(base, style)
     natural = sum(word.width for word in words) + space * (len(words) - 1)
     widest = 0.0
     for word in words:
         positions = [0, *_break_after(word), len(word.text)]
-        for begin, end in zip(positions, positions[1:], strict=False):
-            widest = max(widest, _width(word.text[begin:end], word.fonts[begin:end], style.size))
+        for begin, end in pairwise(positions):
+            widest = max(widest, _width(word.text[begin:end], word.fonts[begin:end]))
     return natural, widest
 
 
@@ -318,17 +340,10 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     and only then is each line reordered with the bidi algorithm on its own (reordering
     the paragraph first would put its lines bottom-up).
     """
-    fallback = default_script(base)
-    book = font_book(style.fonts)
-    words = [
-        prepare_word(word, style.fonts, style.bold, style.size, fallback)
-        for word in normalize(text).split(" ")
-        if word
-    ]
-    space_font = book.primary(fallback, style.bold)
-    space = text_width(" ", space_font, style.size)
+    words = _words(text, base, style)
+    space = _space(base, style)
     lines = []
-    for line_words, stretchable in _break(words, space, width, style.size):
+    for line_words, stretchable in _break(words, space, width):
         lines.append(_set_line(line_words, stretchable, base, style, width, space))
     return TextLayout(tuple(lines), width, style, base)
 
@@ -343,7 +358,7 @@ def _set_line(
 ) -> Line:
     """Return one line in visual order with the x position of every run."""
     logical = " ".join(word.text for word in words)
-    fonts: list[str | None] = []
+    fonts: list[Face | None] = []
     rises: list[float] = []
     for position, word in enumerate(words):
         if position:
@@ -373,19 +388,20 @@ def _set_line(
     lifted: list[Run] = []
     x = offset
     pending: list[str] = []
-    pending_font: str | None = None
+    pending_face: Face | None = None
     pending_rise = 0.0
     pending_x = x
 
     def flush() -> float:
-        if pending and pending_font is not None:
+        if pending and pending_face is not None:
             text = "".join(pending)
+            name, size = pending_face
             if pending_rise:
-                runs.append(Run(text, pending_font, pending_x, 0.0, hidden=True))
-                lifted.append(Run(text, pending_font, pending_x, pending_rise))
+                runs.append(Run(text, name, size, pending_x, 0.0, hidden=True))
+                lifted.append(Run(text, name, size, pending_x, pending_rise))
             else:
-                runs.append(Run(text, pending_font, pending_x))
-            return text_width(text, pending_font, style.size)
+                runs.append(Run(text, name, size, pending_x))
+            return text_width(text, name, size)
         return 0.0
 
     for char, index in zip(visual, origin, strict=True):
@@ -395,15 +411,15 @@ def _set_line(
             x += space + extra
             pending_x = x
             continue
-        font = fonts[index]
-        if font is None:
+        face = fonts[index]
+        if face is None:
             continue
         rise = rises[index]
-        if pending and (font != pending_font or rise != pending_rise):
+        if pending and (face != pending_face or rise != pending_rise):
             x = pending_x + flush()
             pending = []
         if not pending:
-            pending_font, pending_rise, pending_x = font, rise, x
+            pending_face, pending_rise, pending_x = face, rise, x
         pending.append(char)
     flush()
     width = natural + extra * gaps

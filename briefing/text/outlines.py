@@ -15,7 +15,7 @@ Segment = tuple[str, tuple[Point, ...]]
 _lock = threading.Lock()
 
 
-class _RecordingPen(BasePen):  # type: ignore[misc]
+class _RecordingPen(BasePen):
     """Record an outline as move/line/cubic/close segments (quadratics become cubics)."""
 
     def __init__(self, glyph_set: Any) -> None:

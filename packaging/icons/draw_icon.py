@@ -68,7 +68,8 @@ def draw_emblem(size: int = CANVAS) -> object:
     page(back_left, back_top, PAPER_BACK)
     painter.setBrush(QColor("#8FA3BA"))
     for row, length in enumerate((250, 300, 220)):
-        painter.drawRoundedRect(QRectF(back_left + 44, back_top + 150 + row * 62, length, 30), 15, 15)
+        line = QRectF(back_left + 44, back_top + 150 + row * 62, length, 30)
+        painter.drawRoundedRect(line, 15, 15)
 
     # Front page: Arabic, lines flush right, a heading bar and a small bar chart.
     front_left, front_top = 410, 300
