@@ -230,9 +230,8 @@ class _Builder:
         return list(seen.values())
 
     def title(self, lang: Lang) -> str:
-        return (self.brief.meta.title if not self.brief.meta.title.is_empty() else DEFAULT_TITLE).get(
-            lang
-        )
+        title = self.brief.meta.title
+        return (title if not title.is_empty() else DEFAULT_TITLE).get(lang)
 
     # -- blocks -----------------------------------------------------------------------------
     def cover(self, lang: Lang) -> list[Block]:
@@ -289,7 +288,9 @@ class _Builder:
         header = tuple(self.label(k, lang) for k in ("figure", "value", "unit", "as_of"))
         return [
             Heading(lang, self.label("key_figures", lang), 2, anchor="key_figures"),
-            Table(lang, header, rows, role="key_figures", numeric=(1,), widths=(4.2, 1.9, 1.6, 2.3)),
+            Table(
+                lang, header, rows, role="key_figures", numeric=(1,), widths=(4.2, 1.9, 1.6, 2.3)
+            ),
         ]
 
     def section_heading(self, section: Section, index: int, lang: Lang) -> Heading:
@@ -310,17 +311,16 @@ class _Builder:
             spec = self.library.charts[chart_id]
             figure = self.figures[spec.items[0].figure]
             source = figure.source.get(lang)
+            where = f"chart {spec.id}"
+
+            def fill(text: str, lang: Lang = lang, where: str = where) -> str:
+                return self.fill(text, lang, where)
+
             data = resolve_chart(
-                spec,
-                self.figures,
-                self.library.units,
-                lang,
-                self.digits,
-                source,
-                fill=lambda text, lang=lang: self.fill(text, lang, f"chart {spec.id}"),
+                spec, self.figures, self.library.units, lang, self.digits, source, fill=fill
             )
             number = first_number + offset
-            caption_text = self.fill(spec.caption.get(lang), lang, f"chart {spec.id}") or data.title
+            caption_text = fill(spec.caption.get(lang)) or data.title
             caption = f"{self.label('chart', lang)} {self.number(number, lang)}: {caption_text}"
             alt = "; ".join(
                 f"{category}: {value}"
@@ -368,7 +368,7 @@ def build_document(
 ) -> Document:
     """Return the document of ``brief`` in ``lang`` ("ar", "en" or "bi")."""
     builder = _Builder(brief, library, template)
-    langs: tuple[Lang, ...] = ("ar", "en") if lang == "bi" else (lang,)  # type: ignore[assignment]
+    langs: tuple[Lang, ...] = ("ar", "en") if lang == "bi" else (lang,)
     blocks: list[Block] = []
     for name in template.blocks:
         if name == "sections":

@@ -70,7 +70,7 @@ class AppController(QObject):
         if old is not None:
             old.deleteLater()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Open a .brief file that the desktop hands to the running app (macOS Finder)."""
         if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
             path = event.file()
