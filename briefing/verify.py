@@ -271,15 +271,29 @@ def _dash_breaks(word: str) -> list[int]:
 
 
 def _core(text: str) -> str:
-    """Return the longest run of letters and digits in ``text`` (brackets may turn round)."""
+    """Return the longest run of letters or digits of one direction in ``text``.
+
+    Such a run keeps its order wherever the word stands; brackets may turn round
+    and a word mixing scripts ("ءB") may be split by its neighbours ("B A ء").
+    """
     best = current = ""
+    current_kind = ""
     for char in text:
-        if char.isalnum() or is_mark(char):
+        kind = _direction(char) if char.isalnum() else ""
+        if kind and kind == current_kind:
             current += char
-            best = current if len(current) > len(best) else best
         else:
-            current = ""
+            current, current_kind = (char, kind) if kind else ("", "")
+        best = current if len(current) > len(best) else best
     return best
+
+
+def _direction(char: str) -> str:
+    """Return "R" for right-to-left letters, "L" for left-to-right ones, "N" for digits."""
+    kind = unicodedata.bidirectional(char)
+    if kind in ("R", "AL"):
+        return "R"
+    return "L" if kind == "L" else "N"
 
 
 @lru_cache(maxsize=16384)

@@ -61,7 +61,9 @@ def words_of(text: str, book: FontBook) -> list[str]:
     character no bundled font draws are left out: the PDF shows a placeholder there.
     """
     words: list[str] = []
-    for token in outside_overrides(text).split():
+    # Directional marks and controls split a word: the runs on either side of one are
+    # ordered apart ("B\u200fA" in Arabic text shows "A B").
+    for token in outside_overrides(text).translate(BIDI_BREAKS).split():
         current, script = "", ""
         for char in canonical(token) + " ":
             kind = _letter_script(char)
@@ -84,6 +86,9 @@ OVERRIDES = {"\u202d", "\u202e"}  # LRO, RLO
 ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI, RLI, FSI
 POP_FORMATTING, POP_ISOLATE = "\u202c", "\u2069"
 PARAGRAPH_ENDS = set("\n\r\x1c\x1d\x1e\x85\u2029")
+BIDI_BREAKS = str.maketrans(dict.fromkeys(
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", " "
+))
 
 
 def outside_overrides(text: str) -> str:
@@ -185,9 +190,9 @@ def test_words_of_reads_text_as_a_reader_would() -> None:
     assert words_of("دوراً مُهِمّاً (Port of Baku) 3.8%", book) == [
         "دوراً", "مُهِمّاً", "Port", "of", "Baku"
     ]
-    # Bidi controls and joiners vanish; a script change or an emoji ends a word.
-    assert words_of("\u202babc\u202c ab\u200dcd x😀yz عربيabc", book) == [
-        "abc", "abcd", "yz", "عربي", "abc"
+    # Joiners vanish; a bidi control, a script change or an emoji ends a word.
+    assert words_of("\u202babc\u202c ab\u200dcd x😀yz عربيabc de\u200ffg", book) == [
+        "abc", "abcd", "yz", "عربي", "abc", "de", "fg"
     ]
     assert words_of("a ب 12 ١٢ 😀 ﻻ", book) == ["لا"]
     # Letters under an override are set in forced order, so they are not words as typed.
@@ -817,3 +822,40 @@ def test_an_override_sets_letters_in_forced_order(library: Library, tmp_path: Pa
     assert "cba" in canonical(pdf_text((tmp_path / "brief-ar.pdf").read_bytes()))
     assert "\u202ereversed\u202c" in docx_text((tmp_path / "brief-en.docx").read_bytes())
     assert "\u202eabc\u202c" in docx_text((tmp_path / "brief-ar.docx").read_bytes())
+
+
+def test_a_mark_ending_an_arabic_word_in_english_text_reads_back(
+    library: Library, tmp_path: Path
+) -> None:
+    """Arabic quoted in English keeps each diacritic with its letter in the text layer.
+
+    Copying "كتابٌ" out of an English line must give "كتابٌ", not "ٌ كتاب".
+    """
+    section = Section(
+        id="quoted", title=LocalText(ar="اقتباس", en="Quoted"),
+        body=LocalText(ar="الكلمة كتابٌ ودوراً هنا", en="The words كتابٌ and دوراً are Arabic."),
+    )
+    export(brief_with(library, section), tmp_path, languages=("ar", "en", "bi"),
+           formats=("pdf",), library=library)
+    for lang in LANGUAGES:
+        text = canonical(pdf_text((tmp_path / f"brief-{lang}.pdf").read_bytes()))
+        for word in ("كتابٌ", "دوراً"):
+            assert canonical(word) in text, (lang, word)
+
+
+def test_verify_accepts_digits_that_reorder_across_a_space(
+    library: Library, tmp_path: Path
+) -> None:
+    """The PDF sets this line as the bidi algorithm says; --verify must not call it wrong."""
+    from bidi.algorithm import get_display
+
+    from briefing.verify import extract_lines
+
+    text = "٧6٣ ٧6٣"  # Arabic-Indic digits around a space reorder as one right-to-left run
+    section = Section(id="digits", title=LocalText(ar="أرقام", en="Digits"),
+                      body=LocalText(ar=text, en=text))
+    result = export(brief_with(library, section), tmp_path, languages=("en",), formats=("pdf",),
+                    verify=True, library=library)
+    lines = [line.text for line in extract_lines((tmp_path / "brief-en.pdf").read_bytes())]
+    assert canonical(get_display(text, base_dir="L")) in lines  # the PDF is right
+    assert result.problems == []

@@ -22,7 +22,7 @@ from briefing.templates import load_template
 # quick while still mixing every kind of character below many times over.
 settings.register_profile(
     "briefing-export",
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefing import edits
 from briefing.document import Document, build_document
@@ -170,4 +172,33 @@ def test_text_with_nothing_visible_is_not_reported(library: Library) -> None:
     brief = edits.set_sections(brief, ("verify_text",))
     document = build_document(brief, library, load_template("ministry"), "ar")
     assert "\u200f\u200d" in [p.text for p in expected_paragraphs(document)]
+    assert verify_pdf(render_pdf(document), document) == []
+
+
+WORDS = st.lists(
+    st.one_of(
+        st.sampled_from(["ميناء", "باكو", "الطاقة", "لا", "ءB", "Baku", "of", "COP29", "3.8%"]),
+        st.sampled_from(["(", ")", "«", "»", "،", ".", "-", "–", "1,234.5", "٣٫٨", "20/10/2025"]),
+        st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةىABCxyz0123456789", min_size=1,
+                max_size=12),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ar=WORDS, en=WORDS, lang=st.sampled_from(["ar", "en", "bi"]))
+def test_generated_mixed_text_reads_back(
+    library: Library, ar: list[str], en: list[str], lang: str
+) -> None:
+    section = replace(
+        SECTION,
+        body=LocalText(ar=" ".join(ar), en=" ".join(en)),
+        title=LocalText(ar=" ".join(ar[:4]), en=" ".join(en[:4])),
+    )
+    brief = edits.add_custom_section(edits.default_brief(library), library, section)
+    brief = edits.set_sections(brief, ("verify_text",))
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
     assert verify_pdf(render_pdf(document), document) == []

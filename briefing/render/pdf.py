@@ -74,6 +74,7 @@ class _Kit:
         spacing = float(typography.line_spacing)
 
         scale = arabic_scale(self.fonts)
+        cell_share = 0.8 if document.lang == "bi" else 0.88
 
         def style(
             size: float, leading: float, bold: bool = False, align: Align = "start"
@@ -90,8 +91,9 @@ class _Kit:
             "heading2": style(heading * 0.88, heading * 0.88 * 1.5, bold=True),
             "title": style(title, title * 1.5, bold=True),
             "subtitle": style(heading, heading * 1.5),
-            "cell": style(body * 0.88, body * 0.88 * 1.45),
-            "cell_head": style(body * 0.88, body * 0.88 * 1.45, bold=True),
+            # A bilingual brief's tables share half a page: smaller type keeps words whole.
+            "cell": style(body * cell_share, body * cell_share * 1.45),
+            "cell_head": style(body * cell_share, body * cell_share * 1.45, bold=True),
             "label": style(body, body * 1.6, bold=True),
             "field": style(body, body * 1.6),
             "marking": style(9.5, 12, bold=True, align="center"),
@@ -324,23 +326,24 @@ class _Kit:
         columns = len(weights)
         natural = [0.0] * columns
         widest = [0.0] * columns
+        wraps = [0] * columns  # cells that would wrap at the column's share of the width
         for row_index, row in enumerate((block.header, *block.rows)):
             style = self.styles["cell_head" if row_index == 0 else "cell"]
             for column, text in enumerate(row[:columns]):
                 line, word = measure_text(text, base, style)
                 natural[column] = max(natural[column], line + padding)
                 widest[column] = max(widest[column], word + padding)
+                wraps[column] += line + padding > width * weights[column] / sum(weights)
         # The heaviest column holds the running text: keep it from being squeezed.
         main = max(range(columns), key=lambda c: weights[c])
         floor = [max(widest[c], 0.3 * width if c == main else 0.0) for c in range(columns)]
+        # Columns that would wrap in most rows (dates) get their natural width first.
         fixed: set[int] = set()
-        for column in sorted(range(columns), key=lambda c: natural[c]):
+        for column in sorted(range(columns), key=lambda c: (-wraps[c], natural[c])):
             trial = fixed | {column}
             room = width - sum(natural[c] for c in trial)
             if room >= sum(floor[c] for c in range(columns) if c not in trial):
                 fixed = trial
-            else:
-                break
         room = width - sum(natural[c] for c in fixed)
         free = [c for c in range(columns) if c not in fixed]
         result = [natural[c] if c in fixed else 0.0 for c in range(columns)]
