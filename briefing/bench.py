@@ -166,14 +166,17 @@ def bench_warm_rerender() -> dict[str, float]:
     """Return median milliseconds to rebuild and re-render the Arabic PDF after a figure edit.
 
     The edited figure (the port of Baku's capacity) is plotted by a chart, so the chart is
-    redrawn too, as the preview must after such an edit.
+    redrawn too, as the preview must after such an edit: the disk cache of chart pictures
+    is switched off here, or values drawn by an earlier run would come from it.
     """
     from briefing.document import build_document
     from briefing.edits import default_brief, set_figure_value
     from briefing.library import load_library
+    from briefing.render.charts import cache_info, configure_disk_cache
     from briefing.render.pdf import render_pdf
     from briefing.templates import load_template
 
+    configure_disk_cache(None)
     library = load_library()
     template = load_template("ministry")
     brief = default_brief(library)
@@ -194,6 +197,8 @@ def bench_warm_rerender() -> dict[str, float]:
         start = time.perf_counter()
         render_pdf(build_document(edited, library, template, "ar"))
         plain.append((time.perf_counter() - start) * 1000)
+    if cache_info()["draws"] < 1 + max(RUNS, 5):
+        raise RuntimeError("the edited chart was not redrawn: the measure would be wrong")
     return {
         "total_ms": _median(total),
         "build_ms": _median(build),

@@ -45,11 +45,11 @@ BIDI_CONTROLS = list("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u20
 JOINERS = list("\u200c\u200d\u200b\u2060\ufeff")
 EMOJI = ["😀", "🚢", "🇦🇿", "🇰🇿", "👍🏽", "👨\u200d👩\u200d👧", "✔️", "⚡"]
 
-# Known PDF defects, each pinned by its own test in test_hostile.py: the bidi isolates
-# crash the renderer (bidi_isolates) and a tatweel is drawn with no width, so it is lost
-# (tatweel). They are left out here so that this test keeps looking for new failures;
-# put them back when those cases pass.
-NOT_YET = str.maketrans("", "", "\u2066\u2067\u2068\u2069\u0640")
+# A known PDF defect, pinned by its own test in test_hostile.py: a mark set over a shadda
+# is drawn apart, and the text layer then splits its word (test_stacked_diacritics_read_back).
+# The shadda is left out here so that this test keeps looking for new failures; put it
+# back when that test passes.
+NOT_YET = str.maketrans("", "", "\u0651")
 
 arabic_words = st.builds(
     "".join,
@@ -81,6 +81,9 @@ prose = st.lists(
     ),
     max_size=60,
 ).map("".join)
+
+# The narrowest line (a bilingual column, in heading type) holds more characters than this.
+LONGEST_RUN = 20
 
 LIBRARY = load_library()  # not a fixture: examples are printed with their arguments
 
@@ -121,7 +124,9 @@ def test_any_text_exports_and_its_words_read_back(
 
     Diacritics are compared in the Word file only: the PDF's text layer sets a mark that
     ends an Arabic word inside English text apart from its letter today (test_hostile.py,
-    marks in English text). Its letters must all be there.
+    marks in English text). Its letters must all be there. Runs of text without a space
+    that may not fit on a line are checked in Word only (test_hostile.py, long_word,
+    covers them in the PDF).
     """
     assume(not any(PLACEHOLDER.search(text) for text in (ar, en, title)))
     section = section_of(ar, en, title)
@@ -129,13 +134,14 @@ def test_any_text_exports_and_its_words_read_back(
     export_section(section, out, lang)
     expected = shown_texts(section, lang)
     book = fonts_of()
-    pdf = pdf_text((out / f"brief-{lang}.pdf").read_bytes())
-    lost = missing_words(expected, pdf, book, marks=False)
+    pdf = pdf_text((out / f"brief-{lang}.pdf").read_bytes(), columns=lang == "bi")
+    lost = missing_words(expected, pdf, book, marks=False, longest=LONGEST_RUN)
     assert not lost, f"brief-{lang}.pdf lost {lost[:8]}"
     word = docx_text((out / f"brief-{lang}.docx").read_bytes())
     lost = missing_words(expected, word, book)
     assert not lost, f"brief-{lang}.docx lost {lost[:8]}"
-    assert presentation_forms(word) == presentation_forms("".join(expected))
+    # Word shapes by itself: the only presentation forms in it are those the user typed.
+    assert set(presentation_forms(word)) <= set(presentation_forms("".join(expected)))
 
 
 @pytest.mark.slow
