@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui fonts-noto-core fonts-hosny-amiri \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
-.PHONY: run test lint bench bundle system-deps clean
+.PHONY: run test lint bench bundle bundle-test system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ bundle: $(STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/briefing.spec
 	@du -sh dist/briefing
+
+# Runs the bundle's own programs with no Python on PATH and checks what they export.
+bundle-test: $(STAMP) system-deps
+	BRIEFING_TEST_BUNDLE=1 QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_bundle.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
