@@ -21,6 +21,7 @@ from briefing.model import (
     check_languages,
     parse_decimal,
 )
+from briefing.textfile import read_text_file
 
 FORMAT_NAME = "briefing.brief"
 FORMAT_VERSION = 1
@@ -261,16 +262,5 @@ def loads(text: str, where: str) -> Brief:
 def load_brief(path: Path) -> Brief:
     """Read a `.brief` file, or raise naming the file and what is wrong."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefingError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise BriefingError(f"{path}: is a folder, not a brief file") from None
-    except OSError as exc:
-        raise BriefingError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BriefingError(f"{path}: not a brief file (not UTF-8 text)") from None
+    text = read_text_file(path, str(path), "brief file")
     return loads(text, str(path))

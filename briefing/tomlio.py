@@ -11,23 +11,13 @@ from typing import Any
 
 from briefing.errors import BriefingError
 from briefing.model import LocalText, parse_decimal
+from briefing.textfile import read_text_file
 
 
 def read_toml(path: Path | Any, name: str | None = None) -> dict[str, Any]:
     """Return the parsed TOML at ``path`` (a Path or Traversable), or raise naming it."""
     label = name or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefingError(f"{label}: file not found") from None
-    except IsADirectoryError:
-        raise BriefingError(f"{label}: is a folder, not a TOML file") from None
-    except OSError as exc:
-        raise BriefingError(f"{label}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BriefingError(f"{label}: not UTF-8 text (byte {exc.start})") from None
+    text = read_text_file(path, label, "TOML file")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -167,7 +167,7 @@ def test_broken_fields_are_named(tmp_path: Path, library: Library, mutate, expec
         (b'{"format": "briefing.brief",\n "version": 1,,}', r"not valid JSON \(line 2, column"),
         (b"", r"not valid JSON \(line 1, column 1"),
         (b"[1, 2]", r"'\(top level\)' must be an object"),
-        (b"\xff\xfe\x00garbage", r"not a brief file \(not UTF-8 text\)"),
+        (b"\xff\xfe\x00garbage", r"not UTF-8 text \(bad byte at 0\), so not a brief file"),
         (b'{"format": "briefing.brief", "version": 1' + b"0" * 5000 + b"}", r"not a usable brief"),
         (b"[" * 100000 + b"]" * 100000, r"not (valid JSON|a usable brief)"),
     ],
