@@ -271,15 +271,18 @@ def _dash_breaks(word: str) -> list[int]:
 
 
 def _core(text: str) -> str:
-    """Return the longest run of letters or digits of one direction in ``text``.
+    """Return the longest run of letters of one direction in ``text`` (a word's display).
 
-    Such a run keeps its order wherever the word stands; brackets may turn round
-    and a word mixing scripts ("ءB") may be split by its neighbours ("B A ء").
+    Such a run almost always keeps its order wherever the word stands; brackets may
+    turn round, a word mixing scripts ("ءB") may be split by its neighbours ("B A ء"),
+    and digits may change places with the next word's ("٧6٣ ٧6٣" shows "٧6٧ ٣6٣"), so
+    they are left out. Embedding controls inside the word can still break the run: it
+    only speeds up the search, which falls back to reading every line (see _find).
     """
     best = current = ""
     current_kind = ""
     for char in text:
-        kind = _direction(char) if char.isalnum() else ""
+        kind = _direction(char)
         if kind and kind == current_kind:
             current += char
         else:
@@ -289,11 +292,11 @@ def _core(text: str) -> str:
 
 
 def _direction(char: str) -> str:
-    """Return "R" for right-to-left letters, "L" for left-to-right ones, "N" for digits."""
+    """Return "R" for right-to-left letters, "L" for left-to-right ones, "" for the rest."""
     kind = unicodedata.bidirectional(char)
     if kind in ("R", "AL"):
         return "R"
-    return "L" if kind == "L" else "N"
+    return "L" if kind == "L" and char.isalpha() else ""
 
 
 @lru_cache(maxsize=16384)
@@ -391,13 +394,30 @@ def verify_pdf(data: bytes, document: Document) -> list[str]:
 def _find(
     paragraph: _Paragraph, lines: list[PdfLine], first: int, first_page: int
 ) -> tuple[bool, int]:
-    """Return (found, page): the page the paragraph starts on, or where reading it failed."""
+    """Return (found, page): the page the paragraph starts on, or where reading it failed.
+
+    Lines are first tried only where the paragraph's anchor shows; the anchor is a
+    shortcut, not a proof (a cut first word or an embedding can move its letters), so
+    a paragraph not found that way is looked for again in every line. Whether a
+    paragraph reads in order is decided by matching its pieces line by line, never by
+    the anchor.
+    """
+    found, page = _search(paragraph, lines, first, first_page, paragraph.anchor)
+    if found or not paragraph.anchor:
+        return found, page
+    found, anywhere = _search(paragraph, lines, first, first_page, "")
+    return found, anywhere if found else page
+
+
+def _search(
+    paragraph: _Paragraph, lines: list[PdfLine], first: int, first_page: int, anchor: str
+) -> tuple[bool, int]:
+    """Return (found, page) as :func:`_find`, trying only lines that hold ``anchor``."""
     failed_page = first_page
     for index in range(first, len(lines)):
         line = lines[index]
         if line.page > first_page + SEARCH_PAGES:
             break
-        anchor = paragraph.anchor
         if anchor and len(anchor) <= len(line.text) and anchor not in line.text:
             continue  # (a first word longer than the line is cut: its piece is checked below)
         end = _match(line, paragraph, (0, 0))

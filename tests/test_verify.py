@@ -175,6 +175,38 @@ def test_text_with_nothing_visible_is_not_reported(library: Library) -> None:
     assert verify_pdf(render_pdf(document), document) == []
 
 
+def document_with(library: Library, lang: str, ar: str, en: str) -> Document:
+    """Return the document of a brief whose only section has ``ar`` and ``en`` as its body."""
+    section = replace(SECTION, body=LocalText(ar=ar, en=en))
+    brief = edits.add_custom_section(edits.default_brief(library), library, section)
+    brief = edits.set_sections(brief, ("verify_text",))
+    return build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+
+
+def test_the_anchor_is_made_of_letters_that_keep_their_order() -> None:
+    from briefing.verify import _core
+
+    assert _core("(COP29)") == "COP"
+    assert _core("٧6٣") == ""  # digits can change places with the next word's
+    assert _core("ﺀBC") == "BC"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "٧6٣ ٧6٣ then words"),  # the first word's digits reorder with the next word's
+        ("ar", "بتث\u202aجح ab cd هنا"),  # an embedding splits the first word's letters
+        ("en", "ab" + "٣" * 60 + "cdefghijklmnopqrstuvwxyzabcdefghijklmnop after"),  # cut
+    ],
+    ids=["digits", "embedding", "cut-word"],
+)
+def test_a_correct_line_passes_where_the_first_word_does_not_show_whole(
+    library: Library, lang: str, text: str
+) -> None:
+    document = document_with(library, lang, ar=text, en=text)
+    assert verify_pdf(render_pdf(document), document) == []
+
+
 WORDS = st.lists(
     st.one_of(
         st.sampled_from(["ميناء", "باكو", "الطاقة", "لا", "ءB", "Baku", "of", "COP29", "3.8%"]),

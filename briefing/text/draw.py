@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from briefing.text.fonts import text_width
 from briefing.text.layout import Line, TextStyle
 from briefing.text.outlines import draw_glyph
+
+# A run that starts within this many points of where the previous one ended continues it.
+JOINED = 1e-3
 
 
 def baseline_offset(style: TextStyle) -> float:
@@ -25,7 +29,14 @@ def draw_lines(
     top: float,
     colour: Any,
 ) -> None:
-    """Draw ``lines`` with the top of the first line box at ``top``, left edge at ``x``."""
+    """Draw ``lines`` with the top of the first line box at ``top``, left edge at ``x``.
+
+    A run that continues the previous one (the next font of a word, or a mark written
+    invisibly) is not moved to its own origin: the pen is already there. Text
+    extraction places each character from the pen, and an origin written rounded
+    would put a zero-width mark a hair off its letter, which is enough for a reader
+    such as pdftotext to cut the word and move the mark to a line of its own.
+    """
     if not lines:
         return
     text = canvas.beginText()
@@ -35,6 +46,7 @@ def draw_lines(
     baseline = top - baseline_offset(style)
     lifted: list[tuple[str, float, str, float, float]] = []
     for line in lines:
+        pen: float | None = None  # where the last run of this line ended
         for run in line.runs:
             if (run.font, run.size) != current:
                 text.setFont(run.font, run.size, style.leading)
@@ -42,8 +54,10 @@ def draw_lines(
             if run.hidden != hidden:
                 text.setTextRenderMode(3 if run.hidden else 0)
                 hidden = run.hidden
-            text.setTextOrigin(x + run.x, baseline)
+            if pen is None or abs(run.x - pen) > JOINED:
+                text.setTextOrigin(x + run.x, baseline)
             text.textOut(run.text)
+            pen = run.x + text_width(run.text, run.font, run.size)
         lifted += [
             (run.font, run.size, char, x + run.x, baseline + run.rise)
             for run in line.lifted

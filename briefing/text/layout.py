@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,13 @@ Align = Literal["start", "end", "center", "justify"]
 
 # A line may end after these inside a word (hyphen, non-breaking hyphen excluded, dashes).
 BREAK_AFTER = frozenset("-\u2010\u2013\u2014")
+
+# Right-to-left mark: written, invisible and without advance, before a diacritic that
+# starts a right-to-left run in visual order (see _set_line).
+RLM = "\u200f"
+
+# Bidi classes of right-to-left letters.
+RIGHT_TO_LEFT = frozenset(("R", "AL"))
 
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
@@ -94,13 +102,14 @@ class _Word:
     """A shaped word: drawn characters, the font, size and lift of each, its advance width.
 
     ``fonts[i]`` is None for a character that is kept for the bidi algorithm but not
-    drawn (joiners, direction marks).
+    drawn (joiners, direction marks); ``marks[i]`` is True for a combining mark.
     """
 
     text: str
     fonts: tuple[Face | None, ...]
     rises: tuple[float, ...]
     width: float
+    marks: tuple[bool, ...]
 
 
 def default_script(base: Direction) -> Script:
@@ -164,7 +173,8 @@ def prepare_word(
         previous = face
     rises = _mark_rises(chars, char_fonts)
     width = _width(chars, char_fonts)
-    return _Word("".join(chars), tuple(char_fonts), rises, width)
+    marks = tuple(is_mark(char) for char in chars)
+    return _Word("".join(chars), tuple(char_fonts), rises, width, marks)
 
 
 def _mark_rises(chars: list[str], fonts: list[Face | None]) -> tuple[float, ...]:
@@ -231,7 +241,10 @@ def _split_word(word: _Word, measure: float) -> list[_Word]:
 
 
 def _slice(word: _Word, start: int, end: int, width: float) -> _Word:
-    return _Word(word.text[start:end], word.fonts[start:end], word.rises[start:end], width)
+    return _Word(
+        word.text[start:end], word.fonts[start:end], word.rises[start:end], width,
+        word.marks[start:end],
+    )
 
 
 def _break_after(word: _Word) -> list[int]:
@@ -360,12 +373,15 @@ def _set_line(
     logical = " ".join(word.text for word in words)
     fonts: list[Face | None] = []
     rises: list[float] = []
+    marks: list[bool] = []
     for position, word in enumerate(words):
         if position:
             fonts.append(None)
             rises.append(0.0)
+            marks.append(False)
         fonts += word.fonts
         rises += word.rises
+        marks += word.marks
     natural = sum(word.width for word in words) + space * (len(words) - 1)
     gaps = len(words) - 1
     extra = 0.0
@@ -383,7 +399,7 @@ def _set_line(
         offset = spare / 2
     elif flush_right:
         offset = spare
-    visual, origin, _levels = reorder_line(logical, base)
+    visual, origin, levels = reorder_line(logical, base)
     runs: list[Run] = []
     lifted: list[Run] = []
     x = offset
@@ -404,16 +420,39 @@ def _set_line(
             return text_width(text, name, size)
         return 0.0
 
-    for char, index in zip(visual, origin, strict=True):
+    # A right-to-left run is written in visual order, so the marks of its last letter
+    # come first. A text extractor that puts right-to-left runs back in logical order
+    # starts such a run at its first right-to-left letter, not at a mark (which has no
+    # direction of its own), and so hands the mark to the text before the run: "كتابٌ"
+    # in an English line is read as "ٌ كتاب". An RLM written before the mark, in the
+    # text layer only (the fonts draw a visible sign for it), starts the run there.
+    # Inside a run (after a right-to-left letter and spaces) nothing is added.
+    before: str | None = None  # the last drawn character that is not a mark
+    covered = False  # the last drawn character is a right-to-left mark already seen to
+    for char, index, level in zip(visual, origin, levels, strict=True):
         if logical[index] == " ":
             x = pending_x + flush() if pending else x
             pending = []
             x += space + extra
             pending_x = x
+            covered = False
             continue
         face = fonts[index]
         if face is None:
             continue
+        if not marks[index]:
+            before, covered = char, False
+        elif not level % 2:
+            covered = False
+        elif not covered:
+            covered = True
+            if (
+                before is None or unicodedata.bidirectional(before) not in RIGHT_TO_LEFT
+            ) and _without_advance(face, RLM):
+                if pending:
+                    x = pending_x + flush()
+                    pending = []
+                runs.append(Run(RLM, face[0], face[1], x, 0.0, hidden=True))
         rise = rises[index]
         if pending and (face != pending_face or rise != pending_rise):
             x = pending_x + flush()
@@ -424,3 +463,10 @@ def _set_line(
     flush()
     width = natural + extra * gaps
     return Line(tuple(runs), width, logical, tuple(lifted))
+
+
+@lru_cache(maxsize=256)
+def _without_advance(face: Face, char: str) -> bool:
+    """Return True when the font of ``face`` has a glyph for ``char`` that takes no room."""
+    name, size = face
+    return covers(name, char) and text_width(char, name, size) == 0.0
