@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import json
 import os
 import sys
@@ -12,6 +14,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from briefing.errors import BriefingError
+
+# The process ends right after its command: at exit, skip the interpreter's last full
+# garbage collection over every object it made (a tenth of a second after an export).
+atexit.register(gc.freeze)
 
 EXIT_OK = 0
 EXIT_VERIFY_FAILED = 1

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.atomic import StagedFiles
-from briefing.document import Document, build_document, effective_figures, selected_sections
+from briefing.chartdata import ChartData
+from briefing.document import (
+    Block,
+    Chart,
+    Document,
+    Parallel,
+    build_document,
+    effective_figures,
+    selected_sections,
+)
 from briefing.errors import BriefingError
 from briefing.library import Library, load_library
 from briefing.model import Brief, OutputLang, check_formats, check_languages, validate_figure
+from briefing.render.charts import draw_ahead
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +59,40 @@ def check_brief(brief: Brief, library: Library) -> None:
         raise BriefingError("the brief has no sections selected")
 
 
+# Allocations between two collections of the youngest objects while exporting (Python's
+# default is 700). An export makes many small objects that live until it ends: with the
+# default, Python scans them some 270 times an export, a tenth of a second or two for
+# nothing; cycles are still collected, only less often.
+EXPORT_GC_THRESHOLD = 10_000
+
+_gc_lock = threading.Lock()
+_gc_exports = 0  # exports running now
+_gc_thresholds = gc.get_threshold()  # as they were before the first of them started
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Raise the garbage collector's first threshold for the time of an export.
+
+    Exports may run at the same time on different threads: the first to start saves the
+    thresholds and the last to finish restores them.
+    """
+    global _gc_exports, _gc_thresholds
+    with _gc_lock:
+        if _gc_exports == 0:
+            _gc_thresholds = gc.get_threshold()
+            first, *older = _gc_thresholds
+            gc.set_threshold(max(first, EXPORT_GC_THRESHOLD), *older)
+        _gc_exports += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_exports -= 1
+            if _gc_exports == 0:
+                gc.set_threshold(*_gc_thresholds)
+
+
 def check_output_folder(out_dir: Path) -> None:
     """Raise if ``out_dir`` cannot hold the exports (under a file, not writable …)."""
     if str(out_dir).strip() == "" or "\0" in str(out_dir):
@@ -71,6 +118,37 @@ def build_documents(
     return {lang: build_document(brief, library, template, lang) for lang in languages}
 
 
+def chart_pictures(
+    documents: Sequence[Document], formats: Sequence[str]
+) -> list[tuple[ChartData, Template, str]]:
+    """Return the chart pictures rendering ``documents`` in ``formats`` asks for, in order.
+
+    The PDF of a bilingual brief sets every chart at half size; the Word file does so
+    inside its two-column rows. (A wrong guess here costs time, never a wrong picture:
+    a picture not drawn ahead is drawn when it is asked for.)
+    """
+    wanted: list[tuple[ChartData, Template, str]] = []
+    for document in documents:
+        for fmt in formats:
+            for block in document.blocks:
+                if fmt == "pdf":
+                    size = "half" if document.lang == "bi" else "full"
+                else:
+                    # Word: half size inside a bilingual row, full size elsewhere.
+                    size = "half" if isinstance(block, Parallel) else "full"
+                wanted += [(data, document.template, size) for data in _charts_in((block,))]
+    return wanted
+
+
+def _charts_in(blocks: Sequence[Block]) -> Iterator[ChartData]:
+    """Yield the data of every chart in ``blocks``, bilingual rows included."""
+    for block in blocks:
+        if isinstance(block, Parallel):
+            yield from _charts_in((*block.ar, *block.en))
+        elif isinstance(block, Chart):
+            yield block.data
+
+
 def render(document: Document, fmt: str) -> bytes:
     """Return the bytes of ``document`` rendered as ``fmt`` ("pdf" or "docx")."""
     if fmt == "pdf":
@@ -80,6 +158,80 @@ def render(document: Document, fmt: str) -> bytes:
     from briefing.render.docx import render_docx
 
     return render_docx(document)
+
+
+class _Files:
+    """The files of one export, rendered in one lane or two (PDF on a thread, Word here).
+
+    With charts drawn by other processes, a lane often waits for a picture; the other
+    lane then lays out its own document meanwhile instead of the processor idling.
+    The PDF and Word renderers share no state but the chart cache, which is locked.
+    """
+
+    def __init__(
+        self,
+        documents: dict[OutputLang, Document],
+        formats: Sequence[str],
+        verify: bool,
+        progress: Progress | None,
+        on_failure: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.on_failure = on_failure
+        self.jobs = [(lang, doc, fmt) for lang, doc in documents.items() for fmt in formats]
+        self.names = [f"brief-{lang}.{fmt}" for lang, _doc, fmt in self.jobs]
+        self.verify = verify
+        self.progress = progress
+        self.data: dict[str, bytes] = {}
+        self.problems: dict[str, list[str]] = {name: [] for name in self.names}
+        self.lock = threading.Lock()
+        self.started = 0
+        self.stop = threading.Event()
+        self.failure: BaseException | None = None
+
+    def render(self, two_lanes: bool) -> None:
+        """Render every file; raise the first failure (after both lanes have stopped)."""
+        if not two_lanes:
+            self._lane(self.jobs, catch=False)
+            return
+        pdf = [job for job in self.jobs if job[2] == "pdf"]
+        thread = threading.Thread(target=self._lane, args=(pdf, True), name="export-pdf")
+        thread.start()
+        try:
+            self._lane([job for job in self.jobs if job[2] != "pdf"], catch=True)
+        finally:
+            thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def _lane(self, jobs: list[tuple[OutputLang, Document, str]], catch: bool) -> None:
+        try:
+            for lang, document, fmt in jobs:
+                if self.stop.is_set():
+                    return  # the other lane failed
+                name = f"brief-{lang}.{fmt}"
+                with self.lock:
+                    step = self.started
+                    self.started += 1
+                if self.progress:
+                    self.progress(name, step, len(self.jobs))
+                data = render(document, fmt)
+                if self.verify and fmt == "pdf":
+                    from briefing.verify import verify_pdf
+
+                    self.problems[name] = [f"{name}: {p}" for p in verify_pdf(data, document)]
+                with self.lock:
+                    self.data[name] = data
+        except BaseException as exc:
+            if not catch:
+                raise
+            with self.lock:
+                first = self.failure is None
+                self.failure = self.failure or exc
+            self.stop.set()
+            if first:
+                # The other lane may be waiting for a picture: release it at once rather
+                # than have it draw the picture itself for a file that will not be written.
+                self.on_failure()
 
 
 def export(
@@ -100,26 +252,21 @@ def export(
     library = library or load_library()
     langs = check_languages(list(languages) if languages else list(brief.languages))
     fmts = check_formats(list(formats))
-    tmpl = load_template(template or brief.template)
-    check_brief(brief, library)
-    out_dir = Path(out_dir)
-    check_output_folder(out_dir)
-    documents = build_documents(brief, langs, tmpl, library)
-    total = len(langs) * len(fmts)
-    outputs: list[tuple[str, bytes]] = []
     result = ExportResult()
-    step = 0
-    for lang, document in documents.items():
-        for fmt in fmts:
-            if progress:
-                progress(f"brief-{lang}.{fmt}", step, total)
-            data = render(document, fmt)
-            if verify and fmt == "pdf":
-                from briefing.verify import verify_pdf
-
-                result.problems += [f"brief-{lang}.pdf: {p}" for p in verify_pdf(data, document)]
-            outputs.append((f"brief-{lang}.{fmt}", data))
-            step += 1
+    # Charts are drawn by other processes while the text is laid out here; they start
+    # loading their drawing library now, while the template is read.
+    with _few_collections(), draw_ahead() as charts_ahead:
+        tmpl = load_template(template or brief.template)
+        check_brief(brief, library)
+        out_dir = Path(out_dir)
+        check_output_folder(out_dir)
+        documents = build_documents(brief, langs, tmpl, library)
+        charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
+        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel)
+        files.render(two_lanes=charts_ahead.drawing and len(fmts) > 1)
+    outputs = [(name, files.data[name]) for name in files.names]
+    result.problems = [problem for name in files.names for problem in files.problems[name]]
+    total = len(outputs)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with StagedFiles(out_dir) as staged:

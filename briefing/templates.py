@@ -512,7 +512,7 @@ def _check(rule: Rule, value: Any, key: str, locator: _Locator, folder: Path) ->
     if kind == "font":
         if value in BUNDLED_FAMILIES:
             face = bundled_face(value)
-            _check_font_file(face.regular, rule.script, fail, shown=value)
+            _check_font_file(face.regular, rule.script, fail, shown=value, named=False)
             return face
         if not value.lower().endswith(".ttf"):
             bundled = ", ".join(BUNDLED_FAMILIES)
@@ -524,7 +524,7 @@ def _check(rule: Rule, value: Any, key: str, locator: _Locator, folder: Path) ->
         if not value.lower().endswith(".ttf"):
             raise fail(f"= {value!r} must be a .ttf file in the template folder")
         path = _inside(folder, value, fail)
-        _check_font_file(path, rule.script, fail)
+        _check_font_file(path, rule.script, fail, named=False)
         return path
     if kind == "file":
         if value == "":
@@ -564,18 +564,26 @@ def _file_key(path: Path) -> tuple[Path, int, int]:
 
 
 def _check_font_file(
-    path: Path, script: str, fail: Callable[[str], BriefingError], shown: str = ""
+    path: Path,
+    script: str,
+    fail: Callable[[str], BriefingError],
+    shown: str = "",
+    named: bool = True,
 ) -> str:
-    """Return the family name of the TrueType font at ``path`` after checking it fits."""
-    problem, family = _font_problem(*_file_key(path), script)
+    """Return the family name of the TrueType font at ``path`` after checking it fits
+    ("" unless ``named``: reading the name table costs more than the checks together)."""
+    problem, family = _font_problem(*_file_key(path), script, named)
     if problem:
         raise fail(f"= {(shown or path.name)!r} {problem}")
     return family
 
 
 @cache
-def _font_problem(path: Path, _mtime: int, _size: int, script: str) -> tuple[str, str]:
-    """Return (problem or "", family name) for a font file; cached per file version."""
+def _font_problem(
+    path: Path, _mtime: int, _size: int, script: str, named: bool = True
+) -> tuple[str, str]:
+    """Return (problem or "", family name or "" unless ``named``) for a font file; cached
+    per file version."""
     from fontTools.ttLib import TTFont
 
     try:
@@ -586,7 +594,7 @@ def _font_problem(path: Path, _mtime: int, _size: int, script: str) -> tuple[str
             if fs_type & 0x000F == 0x0002:
                 return "does not allow embedding (its licence bits say restricted)", ""
             cmap = font.getBestCmap() or {}
-            family = font["name"].getBestFamilyName() or path.stem
+            family = (font["name"].getBestFamilyName() or path.stem) if named else ""
     except Exception as exc:  # a damaged font can fail anywhere inside the parser
         return f"is not a readable TrueType font ({type(exc).__name__}: {exc})", ""
     needed = "ابتثجحدرسعلمنهوي" if script == "arabic" else "AaBbEeZz0123456789"
@@ -595,6 +603,9 @@ def _font_problem(path: Path, _mtime: int, _size: int, script: str) -> tuple[str
         writing = "Arabic" if script == "arabic" else "Latin"
         return f"has no {writing} letters (it lacks {''.join(missing[:4])!r})", ""
     return "", family
+
+
+WORD_MAIN_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _check_asset(path: Path, fail: Callable[[str], BriefingError]) -> None:
@@ -616,12 +627,21 @@ def _asset_problem(path: Path, _mtime: int, _size: int) -> str:
             return "is not a Word .docx file (no word/document.xml)"
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             return "contains macros; templates are data only"
-        import docx
+        # The parts every Word package needs must be whole, well-formed XML. (Loading the
+        # Word library only to check this would cost a tenth of a second at each start.)
+        from xml.etree import ElementTree
 
+        for part in ("[Content_Types].xml", "_rels/.rels"):
+            if part not in names:
+                return f"is not a Word .docx file (no {part})"
         try:
-            docx.Document(str(path))
-        except Exception as exc:  # a damaged package can fail anywhere inside the parser
+            with zipfile.ZipFile(path) as archive:
+                for part in ("[Content_Types].xml", "_rels/.rels", "word/document.xml"):
+                    root = ElementTree.fromstring(archive.read(part))
+        except Exception as exc:  # a damaged member can fail in the zip or the XML reader
             return f"cannot be opened as a Word document ({exc})"
+        if root.tag != f"{{{WORD_MAIN_NAMESPACE}}}document":
+            return "cannot be opened as a Word document (word/document.xml is not one)"
         return ""
     from PIL import Image
 

@@ -578,3 +578,34 @@ def test_dumped_text_reads_back_exactly(user_dir: Path) -> None:
     with pytest.raises(BriefingError, match=r"key 'name\.ar' must be one line"):
         save_user_template(load_template("minimal"), "tricky", {"name": "a\tb"})
     assert re.search(r"^parent = \"minimal\"$", (folder / TEMPLATE_FILE).read_text(), re.M)
+
+
+def test_a_letterhead_with_damaged_word_xml_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "t"
+    folder.mkdir()
+    shipped = as_path(SHIPPED_ROOT / "ministry" / "letterhead.docx")
+    with zipfile.ZipFile(shipped) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    damaged = {
+        "cut.docx": {**members, "word/document.xml": members["word/document.xml"][:200]},
+        "other.docx": {**members, "word/document.xml": b"<html><body/></html>"},
+        "bare.docx": {"word/document.xml": members["word/document.xml"]},
+    }
+    for name, content in damaged.items():
+        with zipfile.ZipFile(folder / name, "w") as archive:
+            for member, data in content.items():
+                archive.writestr(member, data)
+    expected = {
+        "cut.docx": "cannot be opened as a Word document",
+        "other.docx": "word/document.xml is not one",
+        "bare.docx": "no [Content_Types].xml",
+    }
+    for name, problem in expected.items():
+        write_template(folder, f'{NAME_LINE}[assets]\nletterhead = "{name}"\n')
+        message = refused(folder)
+        assert problem in message, message
+    with zipfile.ZipFile(folder / "whole.docx", "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    write_template(folder, f'{NAME_LINE}[assets]\nletterhead = "whole.docx"\n')
+    assert load_template_folder(folder).letterhead == (folder / "whole.docx").resolve()

@@ -1,71 +1,38 @@
-"""Draw a chart's data as a print-ready PNG with matplotlib (Figure + Agg), mirrored for Arabic."""
+"""Chart pictures for the renderers: cached by content, drawn ahead by forked processes."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
+import pickle
 import re
+import signal
+import struct
 import sys
-import textwrap
 import threading
-import warnings
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Literal, cast
-
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from briefing.atomic import write_atomic
 from briefing.chartdata import ChartData
 from briefing.errors import BriefingError
-from briefing.fonts import FontFace, fallback_faces
-from briefing.numbers import format_number
 from briefing.templates import Template
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Picture sizes in centimetres (width, height): "full" spans the text column,
 # "half" fits one column of a bilingual page or two charts side by side.
 CHART_SIZES_CM: dict[str, tuple[float, float]] = {"full": (16.0, 8.5), "half": (8.0, 6.5)}
 
-# Print resolution: sharp text and rules on paper, and a draw of about 0.1 s
-# (300 dpi costs half as much again). A 16 cm chart is 1512 pixels wide.
+# Print resolution: sharp text and rules on paper. A 16 cm chart is 1512 pixels wide and
+# takes about 50 ms to draw; at 200 dpi it would take a tenth less, and 200 dpi suffices
+# for office printing of text from 8 pt, but tick labels and notes here are 7.5 pt.
 DPI = 240
-
-# One type scale for every chart, in points (the picture is placed at its own size,
-# so these are the sizes a reader sees on paper).
-TYPE_SCALE: dict[str, float] = {
-    "label": 8.5,  # category labels, legend entries
-    "value": 8.5,  # value labels on bars and slices
-    "tick": 7.5,  # axis ticks and the unit label
-    "headline": 12.0,  # the big number of a donut or progress chart
-    "note": 7.5,  # small text under a headline
-}
-
-# Arabic text is set this much larger than Latin text of the same role.
-ARABIC_SIZE_FACTOR = 1.12
-
-# Characters per line before a category label wraps, per size.
-WRAP_CHARS: dict[str, int] = {"full": 28, "half": 16}
-
-# Palette index per item role; roles not listed take the next colour in turn.
-ROLE_COLOUR: dict[str, int] = {
-    "capacity": 0,
-    "share": 0,
-    "flow": 1,
-    "estimate": 1,
-    "target": 2,
-}
 
 # Bump when the drawing changes so that pictures cached on disk are redrawn.
 RENDER_VERSION = "1"
@@ -75,15 +42,22 @@ MEMORY_CACHE_SIZE = 128
 # Pictures kept in the disk cache (about 50 KB each); older ones are deleted.
 DISK_CACHE_FILES = 400
 
-# Fewer new charts than this are drawn in process: a worker pool would not pay off.
+# Fewer new charts than this are drawn in process by ``render_charts_parallel``: with the
+# pictures needed at once, a worker pool would not pay off.
 PARALLEL_MIN_CHARTS = 4
 
-# Tick steps a reader counts in easily (1, 2, 2.5, 5 and their powers of ten).
-NICE_STEPS = [1, 2, 2.5, 5, 10]
+# At most this many pictures are handed to the drawing processes at a time (their work
+# list is written into a pipe before they start, four bytes an item).
+MAX_DRAWN_AHEAD = 4096
+
+Item = tuple[ChartData, Template, str]
+
+
+class DrawingCancelled(BriefingError):
+    """Raised for a picture the drawing processes had when the export gave up on them."""
 
 _lock = threading.RLock()
 _memory_cache: OrderedDict[str, bytes] = OrderedDict()
-_registered_fonts: dict[Path, str] = {}
 _stats = {"draws": 0, "parallel_draws": 0, "memory_hits": 0, "disk_hits": 0}
 _disk_cache_dir: Path | bool | None = True  # True: the user's cache folder, decided lazily
 
@@ -92,48 +66,155 @@ _disk_cache_dir: Path | bool | None = True  # True: the user's cache folder, dec
 
 
 def render_chart_png(data: ChartData, template: Template, size: str = "full") -> bytes:
-    """Return the chart as PNG bytes at ``size`` ("full" or "half"), drawn once per content."""
+    """Return the chart as PNG bytes at ``size`` ("full" or "half"), drawn once per content.
+
+    Inside ``draw_ahead`` a picture the drawing processes have in hand is waited for
+    instead of drawn here.
+    """
     if size not in CHART_SIZES_CM:
         raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
     key = cache_key(data, template, size)
     png = _lookup(key)
     if png is None:
-        png = _draw(data, template, size)
+        png = _from_drawing_processes(key)
+    if png is None:
+        from briefing.render.chart_drawing import draw_png
+
+        png = draw_png(data, template, size)
+        with _lock:
+            _stats["draws"] += 1
         _store(key, png)
     return png
 
 
-def render_charts_parallel(
-    items: Iterable[tuple[ChartData, Template, str]], workers: int | None = None
-) -> list[bytes]:
+def chart_picture(data: ChartData, template: Template, size: str = "full") -> Callable[[], bytes]:
+    """Return a function giving the chart's PNG (``render_chart_png``), for a renderer that
+    lays out its pages first and takes its pictures only when it writes the file (the
+    PDF): during an export the pictures are meanwhile drawn by ``draw_ahead``'s processes.
+
+    (Drawing on a thread of this process instead gains nothing: matplotlib holds the
+    interpreter lock nearly all the time, and sharing it slowed the text layout down.)
+    """
+    if size not in CHART_SIZES_CM:
+        raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
+    return lambda: render_chart_png(data, template, size)
+
+
+def chart_figure(
+    data: ChartData, template: Template, size: str = "full"
+) -> AbstractContextManager[Figure]:
+    """Return a context yielding the chart laid out on a matplotlib Figure (Agg canvas).
+
+    The renderers only need ``render_chart_png``; tests look at the figure's texts.
+    """
+    from briefing.render.chart_drawing import chart_figure as lay_out
+
+    return lay_out(data, template, size)
+
+
+def render_charts_parallel(items: Iterable[Item], workers: int | None = None) -> list[bytes]:
     """Return the PNGs of many ``(data, template, size)`` items, in order.
 
-    Identical and cached charts are drawn once. When several charts are new, they are
-    drawn by forked worker processes, which start with matplotlib already loaded: on two
-    free cores 15 new charts took 0.7 s instead of 1.3 to 1.6 s. A spawned process would
-    first import matplotlib, which costs more than drawing a brief's charts. Forking is
-    used only where it is safe (see ``_fork_is_safe``); ``workers`` (default: the number
-    of processors, at most 4, or BRIEFING_CHART_WORKERS) of 1 draws in this process.
+    Identical and cached charts are drawn once; several new ones are drawn by forked
+    processes (see ``draw_ahead``), fewer than PARALLEL_MIN_CHARTS in this process.
     """
     items = list(items)
-    for _data, _template, size in items:
+    for data, _template, size in items:
         if size not in CHART_SIZES_CM:
-            raise BriefingError(f"unknown chart size {size!r} (use full or half)")
-    pending: dict[str, tuple[ChartData, Template, str]] = {}
-    for item in items:
-        key = cache_key(*item)
-        if key not in pending and _lookup(key) is None:
-            pending[key] = item
-    count = workers if workers is not None else _default_workers()
-    if len(pending) >= PARALLEL_MIN_CHARTS and count > 1 and _fork_is_safe():
-        drawn = _draw_in_workers(list(pending.values()), count)
-        if drawn is not None:
+            raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
+    with draw_ahead(workers, minimum=PARALLEL_MIN_CHARTS) as ahead:
+        ahead.submit(items)
+        return [render_chart_png(*item) for item in items]
+
+
+class DrawingAhead:
+    """What ``draw_ahead`` yields: ``submit`` the pictures to draw, once."""
+
+    def __init__(self, processes: _DrawingProcesses | None, minimum: int) -> None:
+        self.processes = processes
+        self.minimum = max(minimum, 1)
+
+    @property
+    def active(self) -> bool:
+        """Return True when other processes draw (False: charts are drawn as asked)."""
+        return self.processes is not None
+
+    @property
+    def drawing(self) -> bool:
+        """Return True when other processes draw pictures that were submitted."""
+        return self.processes is not None and bool(self.processes.keys)
+
+    def cancel(self) -> None:
+        """Give up on the pictures (the export failed): stop the processes, and make
+        ``render_chart_png`` raise ``DrawingCancelled`` for the pictures they had, instead
+        of drawing them here."""
+        if self.processes is not None:
+            self.processes.cancel()
+
+    def submit(self, items: Iterable[Item]) -> None:
+        """Have the new pictures among ``items`` drawn, the first ones first."""
+        if self.processes is None:
+            return
+        jobs: dict[str, Item] = {}
+        for item in items:
+            data, template, size = item
+            if size not in CHART_SIZES_CM or len(jobs) >= MAX_DRAWN_AHEAD:
+                continue  # drawn (or refused with a clear message) when it is asked for
+            key = cache_key(data, template, size)
+            if key not in jobs and _lookup(key) is None:
+                jobs[key] = item
+        if len(jobs) < self.minimum:
+            jobs = {}
+        self.processes.submit(list(jobs), list(jobs.values()))
+
+
+@contextmanager
+def draw_ahead(workers: int | None = None, minimum: int = 1) -> Iterator[DrawingAhead]:
+    """Start processes that draw charts while the caller goes on working; yield their handle.
+
+    The processes are forked at once and start loading matplotlib (half a second) while
+    the caller loads its template and builds its documents; it then ``submit``s the
+    pictures it will need. Inside the block ``render_chart_png`` hands over a submitted
+    picture as soon as it is drawn (waiting for it if need be) instead of drawing it, so
+    an export lays out and writes text here while its charts are drawn on the other
+    processors, and this process never loads matplotlib. The first process forks the
+    others once matplotlib is loaded, so it is loaded only once. The pictures are the same
+    bytes as drawn here.
+
+    Nothing is started where forking is not safe (see ``_fork_is_safe``), when another
+    block is open, or with ``workers`` (default: the number of processors, at most 4, or
+    BRIEFING_CHART_WORKERS) of 1; then, and for fewer than ``minimum`` new pictures,
+    charts are drawn as they are asked for. Leaving the block stops the processes if
+    they are still drawing and waits for them, whatever happened inside.
+    """
+    global _drawing_ahead
+    wanted = workers if workers is not None else _default_workers()
+    processes: _DrawingProcesses | None = None
+    if wanted > 1 and _fork_is_safe():
+        with _lock:
+            busy = _drawing_ahead is not None
+        if not busy:
+            try:
+                processes = _DrawingProcesses(wanted)
+            except OSError:
+                processes = None  # no process to spare: everything is drawn here instead
+    if processes is None:
+        yield DrawingAhead(None, minimum)
+        return
+    try:
+        with _lock:
+            _drawing_ahead = processes
+        yield DrawingAhead(processes, minimum)
+    finally:
+        with _lock:
+            _drawing_ahead = None
+        processes.close()
+        # Pictures drawn but not asked for (yet) are kept like any other.
+        for key, png in processes.unclaimed().items():
             with _lock:
-                _stats["draws"] += len(drawn)
-                _stats["parallel_draws"] += len(drawn)
-            for key, png in zip(pending, drawn, strict=True):
-                _store(key, png)
-    return [render_chart_png(*item) for item in items]
+                _stats["draws"] += 1
+                _stats["parallel_draws"] += 1
+            _store(key, png)
 
 
 def _default_workers() -> int:
@@ -144,49 +225,17 @@ def _default_workers() -> int:
 
 
 def _fork_is_safe() -> bool:
-    """Return True where a forked worker cannot inherit a lock held by other Python code.
+    """Return True where a forked process cannot inherit a lock held by other Python code.
 
     That is on Linux, from the main thread, with no other Python thread running (a GUI
     exporting in a worker thread draws in process instead).
     """
-    import multiprocessing
-
     return (
         sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
+        and hasattr(os, "fork")
         and threading.current_thread() is threading.main_thread()
         and threading.active_count() == 1
     )
-
-
-def _draw_job(item: tuple[ChartData, Template, str]) -> bytes:
-    """Draw one chart in a worker process."""
-    return _draw(*item)
-
-
-def _draw_in_workers(
-    items: list[tuple[ChartData, Template, str]], workers: int
-) -> list[bytes] | None:
-    """Return the charts drawn by forked workers, or None if the pool could not run."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    # Register the fonts first, so that every worker inherits them instead of loading them.
-    for data, template, _size in items:
-        _families(template, data.lang)
-    context = multiprocessing.get_context("fork")
-    try:
-        with warnings.catch_warnings():
-            # Python 3.12+ warns on fork whenever the OS reports more than one thread; here
-            # the others are native pools (numpy's BLAS) that the child never uses.
-            warnings.filterwarnings(
-                "ignore", message=".*multi-threaded, use of fork", category=DeprecationWarning
-            )
-            with ProcessPoolExecutor(min(workers, len(items)), mp_context=context) as pool:
-                return list(pool.map(_draw_job, items))
-    except (BrokenProcessPool, OSError):
-        return None  # drawn one by one in this process instead
 
 
 def cache_key(data: ChartData, template: Template, size: str) -> str:
@@ -194,7 +243,7 @@ def cache_key(data: ChartData, template: Template, size: str) -> str:
     fonts = template.fonts
     parts: list[Any] = [
         RENDER_VERSION,
-        matplotlib.__version__,
+        _matplotlib_version(),
         _code_fingerprint(),
         data.key(),
         size,
@@ -209,8 +258,26 @@ def cache_key(data: ChartData, template: Template, size: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def picture_name(data: ChartData, template: Template, size: str) -> str:
+    """Return a name for the picture, the same wherever the program is installed.
+
+    A file may name a picture before it is drawn; unlike ``cache_key`` this does not
+    depend on font file dates or the program's code, so the same brief gives the same
+    file on every machine.
+    """
+    fonts = template.fonts
+    parts = [
+        data.key(),
+        size,
+        template.chart_palette,
+        tuple(sorted(template.colours.items())),
+        [face.family for face in (fonts.arabic, fonts.latin)],
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
 def cache_info() -> dict[str, int]:
-    """Return counters: real ``draws`` (``parallel_draws`` of them in workers),
+    """Return counters: real ``draws`` (``parallel_draws`` of them in other processes),
     ``memory_hits``, ``disk_hits`` and the memory cache's ``size``."""
     with _lock:
         return {**_stats, "size": len(_memory_cache)}
@@ -230,6 +297,324 @@ def configure_disk_cache(folder: Path | bool | None) -> None:
     global _disk_cache_dir
     with _lock:
         _disk_cache_dir = Path(folder) if isinstance(folder, (str, Path)) else folder
+
+
+# -- drawing in other processes -------------------------------------------------------------
+
+# Each picture goes back as: item index, status (0 drawn, 1 failed), payload length, payload.
+_HEADER = struct.Struct("!IBI")
+_TICKET = struct.Struct("!I")
+
+_drawing_ahead: _DrawingProcesses | None = None
+
+
+def _from_drawing_processes(key: str) -> bytes | None:
+    """Return the picture of ``key`` from the drawing processes (waiting for it), or None
+    when they were not asked for it or could not draw it."""
+    with _lock:
+        drawing = _drawing_ahead
+    png, first = drawing.claim(key) if drawing is not None else (None, False)
+    if png is not None and first:  # the other lane of an export may claim it too
+        with _lock:
+            _stats["draws"] += 1
+            _stats["parallel_draws"] += 1
+        _store(key, png)
+    return png
+
+
+class _DrawingProcesses:
+    """Forked processes drawing charts, and the threads here receiving their pictures.
+
+    One process is forked at once; it loads matplotlib, waits for the list of items,
+    registers their fonts and forks the others, so that all share one loaded copy. Each
+    takes the next item number from a shared pipe (the earliest needed first) and sends
+    the picture back on its own pipe.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.keys: list[str] = []
+        self.positions: dict[str, int] = {}
+        self.pictures: dict[str, bytes] = {}
+        self.claimed: set[str] = set()
+        self.finished: set[str] = set()  # drawn or failed
+        self.cancelled = False
+        self.reaped = False
+        self.open_pipes = processes
+        self.changed = threading.Condition()
+        fds: list[int] = []
+        self.pid = -1
+        try:
+            work_out, work_in = os.pipe()
+            fds += [work_out, work_in]
+            pictures: list[tuple[int, int]] = []
+            for _ in range(processes):
+                pipe = os.pipe()
+                fds += pipe
+                pictures.append(pipe)
+            # The child starts with the stop signals blocked, so that none can interrupt
+            # it before it has set how it handles them (see _drawing_process).
+            previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                self.pid = os.fork()
+            finally:
+                if self.pid != 0:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        except OSError:
+            for fd in fds:
+                os.close(fd)
+            raise
+        if self.pid == 0:
+            os.close(work_in)
+            for read, _ in pictures:
+                os.close(read)
+            _drawing_process(work_out, [write for _, write in pictures])
+        self.work: int | None = work_in
+        self.readers: list[threading.Thread] = []
+        try:
+            os.close(work_out)
+            for _, write in pictures:
+                os.close(write)
+            for read, _ in pictures:
+                reader = threading.Thread(
+                    target=self._receive, args=(read,), name="chart-pictures", daemon=True
+                )
+                reader.start()
+                self.readers.append(reader)
+        except BaseException:  # interrupted half-way: leave no process behind
+            self.close()
+            raise
+
+    def cancel(self) -> None:
+        """Stop drawing: end the processes and release whoever waits for a picture."""
+        with self.changed:
+            self.cancelled = True
+            self.changed.notify_all()
+        self.close()
+
+    def submit(self, keys: list[str], items: list[Item]) -> None:
+        """Send the items to draw (an empty list lets the processes end at once)."""
+        if self.work is None:
+            return
+        with self.changed:
+            self.keys = keys
+            self.positions = {key: index for index, key in enumerate(keys)}
+        try:
+            if items:
+                message = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+                _write_all(self.work, struct.pack("!Q", len(message)) + message)
+        except OSError:
+            pass  # the process is gone: every picture is drawn here instead
+        finally:
+            os.close(self.work)
+            self.work = None
+
+    def _receive(self, fd: int) -> None:
+        """Collect the pictures arriving on one pipe until its process ends."""
+        try:
+            with open(fd, "rb") as stream:
+                while True:
+                    header = stream.read(_HEADER.size)
+                    if len(header) < _HEADER.size:
+                        break
+                    index, status, length = _HEADER.unpack(header)
+                    payload = stream.read(length)
+                    with self.changed:
+                        if len(payload) < length or index >= len(self.keys):
+                            break  # the process died while writing
+                        key = self.keys[index]
+                        if status == 0:
+                            self.pictures[key] = payload
+                        self.finished.add(key)
+                        self.changed.notify_all()
+        finally:
+            with self.changed:
+                self.open_pipes -= 1
+                self.changed.notify_all()
+
+    def has(self, key: str) -> bool:
+        """Return True when ``key`` was submitted to these processes."""
+        with self.changed:
+            return key in self.positions
+
+    def claim(self, key: str) -> tuple[bytes | None, bool]:
+        """Return the picture of ``key`` once drawn, and whether this is its first claim.
+
+        The picture is None if it is not one of ours or failed (it is then drawn in this
+        process, which reports a real error properly).
+        """
+        with self.changed:
+            if key not in self.positions:
+                return None, False
+            while key not in self.finished and self.open_pipes and not self.cancelled:
+                self.changed.wait()
+            if self.cancelled:
+                raise DrawingCancelled(f"chart picture {key[:12]}: the export was stopped")
+            png = self.pictures.get(key)
+            first = png is not None and key not in self.claimed
+            if first:
+                self.claimed.add(key)
+            return png, first
+
+    def unclaimed(self) -> dict[str, bytes]:
+        """Return the pictures drawn but never claimed."""
+        with self.changed:
+            return {k: v for k, v in self.pictures.items() if k not in self.claimed}
+
+    def close(self) -> None:
+        """Stop the processes if they still have work, wait for them and for the readers.
+
+        Safe to call more than once, and from the thread of either lane of an export.
+        """
+        with self.changed:
+            if self.reaped:
+                return
+            self.reaped = True
+            busy = self.open_pipes > 0 and len(self.finished) < len(self.keys)
+            work, self.work = self.work, None
+        if work is not None:
+            os.close(work)  # nothing was submitted (a brief refused, say)
+            busy = True  # it may still be loading matplotlib: no need to wait for that
+        if busy or self.cancelled:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)  # it stops and reaps the others
+        with contextlib.suppress(ChildProcessError):  # reaped already (by a test harness)
+            os.waitpid(self.pid, 0)
+        for reader in self.readers:
+            if reader is not threading.current_thread():
+                reader.join()
+
+
+class _Stopped(Exception):
+    """Raised in the first drawing process when it finds that the export asked it to stop."""
+
+
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _stop_requested() -> bool:
+    """Return True when the parent has asked the first drawing process to stop."""
+    return signal.SIGTERM in signal.sigpending()
+
+
+def _drawing_process(work: int, outputs: list[int]) -> NoReturn:
+    """Run the first drawing process: load matplotlib, read the items, fork the others,
+    draw, and reap them.
+
+    No signal ever interrupts its Python code (which is its parent's code up the stack):
+    it ignores Ctrl-C, which its parent handles, and the parent stops it with SIGTERM.
+    Until the other processes exist, SIGTERM simply ends it; from then on SIGTERM is
+    blocked and looked for between pictures, so that the others are always reaped.
+    Never returns: the process ends with ``os._exit`` so that nothing of the parent (its
+    exit handlers, buffered output, a test runner) runs twice.
+    """
+    status = 1
+    others: list[int] = []
+    try:
+        # Both stop signals arrive blocked (see _DrawingProcesses); set their handling first.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        # Each process draws on one thread: no numerical library thread pools to fork.
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+        from briefing.render import chart_drawing
+
+        items = _read_items(work)
+        os.close(work)
+        for data, template, _size in items:
+            chart_drawing.prepare_fonts(template, data.lang)
+        used = outputs[: max(1, min(len(outputs), len(items)))]
+        for output in outputs[len(used) :]:
+            os.close(output)
+        tickets, tickets_in = os.pipe()
+        _write_all(tickets_in, b"".join(_TICKET.pack(index) for index in range(len(items))))
+        os.close(tickets_in)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        still_open = list(used[1:])  # pipes of processes not forked yet
+        for output in used[1:]:
+            if _stop_requested():
+                raise _Stopped
+            pid = os.fork()
+            if pid == 0:
+                _drawing_sibling(items, tickets, output, [used[0], *still_open])
+            others.append(pid)
+            os.close(output)
+            still_open.remove(output)
+        _draw_tickets(items, tickets, used[0], stoppable=True)
+        status = 0
+    except BaseException:  # the parent draws whatever is missing itself
+        pass
+    finally:
+        try:
+            for pid in others:
+                if status:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+        finally:
+            os._exit(status)
+
+
+def _read_items(work: int) -> list[Item]:
+    """Return the items the parent sends (none if it closes the pipe without sending)."""
+    with open(work, "rb", closefd=False) as stream:
+        size = stream.read(8)
+        if len(size) < 8:
+            return []
+        (length,) = struct.unpack("!Q", size)
+        message = stream.read(length)
+    if len(message) < length:
+        return []
+    items: list[Item] = pickle.loads(message)  # written by our own parent
+    return items
+
+
+def _drawing_sibling(items: list[Item], tickets: int, output: int, outputs: list[int]) -> NoReturn:
+    """Run a drawing process forked by the first one: draw until the tickets run out.
+
+    ``outputs`` are the picture pipes open in the first process; all but this one's own
+    are closed here, so that each pipe ends when its own process does.
+    """
+    status = 1
+    try:
+        for fd in outputs:
+            if fd != output:
+                os.close(fd)
+        _draw_tickets(items, tickets, output)
+        status = 0
+    except BaseException:  # the parent draws whatever is missing itself
+        pass
+    finally:
+        os._exit(status)
+
+
+def _draw_tickets(items: list[Item], tickets: int, output: int, stoppable: bool = False) -> None:
+    """Draw the items whose numbers this process takes from ``tickets``; send each back.
+
+    When ``stoppable``, a stop asked for by the parent ends the loop between pictures.
+    """
+    from briefing.render.chart_drawing import draw_png
+
+    while True:
+        if stoppable and _stop_requested():
+            raise _Stopped
+        # Tickets are whole four-byte records and every reader takes four bytes at a time.
+        ticket = os.read(tickets, _TICKET.size)
+        if len(ticket) < _TICKET.size:
+            return
+        (index,) = _TICKET.unpack(ticket)
+        try:
+            payload, status = draw_png(*items[index]), 0
+        except Exception:  # the parent draws it again and reports the error itself
+            payload, status = b"", 1
+        _write_all(output, _HEADER.pack(index, status, len(payload)) + payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 # -- caching helpers ------------------------------------------------------------------------
@@ -266,6 +651,7 @@ def _remember(key: str, png: bytes) -> None:
 
 
 _fingerprint: str | None = None
+_mpl_version: str | None = None
 
 
 def _code_fingerprint() -> str:
@@ -275,19 +661,38 @@ def _code_fingerprint() -> str:
     if _fingerprint is None:
         from briefing import numbers
 
+        here = Path(__file__)
         digest = hashlib.sha256()
-        for source in (__file__, numbers.__file__):
+        for source in (here, here.with_name("chart_drawing.py"), Path(numbers.__file__)):
             try:
-                digest.update(Path(source).read_bytes())
+                digest.update(source.read_bytes())
             except OSError:
                 digest.update(RENDER_VERSION.encode())
         _fingerprint = digest.hexdigest()[:16]
     return _fingerprint
 
 
-def _face_files(face: FontFace) -> tuple[Path, Path]:
-    """Return the regular and bold files of a face."""
-    return (face.regular, face.bold)
+def _matplotlib_version() -> str:
+    """Return matplotlib's version without importing it (that takes half a second)."""
+    global _mpl_version
+    if _mpl_version is None:
+        loaded = sys.modules.get("matplotlib")
+        version = getattr(loaded, "__version__", None)
+        if version is None:
+            from importlib.util import find_spec
+
+            spec = find_spec("matplotlib")
+            origin = Path(spec.origin) if spec is not None and spec.origin else None
+            version = "unknown"
+            if origin is not None:
+                try:
+                    text = origin.with_name("_version.py").read_text(encoding="utf-8")
+                    found = re.search(r"""^(?:__)?version(?:__)?\s*=\s*['"]([^'"]+)""", text, re.M)
+                    version = found.group(1) if found else repr(_file_identity(origin))
+                except OSError:
+                    version = repr(_file_identity(origin))
+        _mpl_version = version
+    return _mpl_version
 
 
 def _file_identity(path: Path) -> tuple[str, int, int]:
@@ -346,617 +751,3 @@ def _prune_disk_cache(folder: Path) -> None:
     for entry in entries[: len(entries) - DISK_CACHE_FILES]:
         with contextlib.suppress(OSError):  # another process removed it first
             os.unlink(entry.path)
-
-
-# -- fonts ----------------------------------------------------------------------------------
-
-
-def _register(path: Path) -> str:
-    """Return the family name of a font file, adding it to matplotlib once per process."""
-    path = Path(path)
-    with _lock:
-        name = _registered_fonts.get(path)
-        if name is None:
-            if not path.is_file():
-                raise BriefingError(f"font file {path} does not exist")
-            manager = font_manager.fontManager
-            manager.addfont(str(path))
-            name = font_manager.FontProperties(fname=str(path)).get_name()
-            # A system copy of the same family (say /usr/share/fonts/…/Amiri) could win the
-            # lookup; only the bundled file may be used, so the others are forgotten.
-            bundled = {str(p) for p in _registered_fonts} | {str(path)}
-            manager.ttflist = [
-                entry
-                for entry in manager.ttflist
-                if entry.name != name or str(entry.fname) in bundled
-            ]
-            cast(Any, manager)._findfont_cached.cache_clear()  # lookups made before
-            _registered_fonts[path] = name
-        return name
-
-
-def _families(template: Template, lang: str) -> list[str]:
-    """Return font families in fallback order: the script's own font first."""
-    fonts = template.fonts
-    ordered: list[FontFace] = (
-        [fonts.arabic, fonts.latin] if lang == "ar" else [fonts.latin, fonts.arabic]
-    )
-    ordered += fallback_faces()
-    names: list[str] = []
-    for face in ordered:
-        name = _register(face.regular)
-        _register(face.bold)
-        if name not in names:
-            names.append(name)
-    return names
-
-
-# -- drawing --------------------------------------------------------------------------------
-
-
-class _Style:
-    """Colours, fonts, sizes and direction for one picture."""
-
-    def __init__(self, data: ChartData, template: Template, size: str) -> None:
-        self.rtl = data.lang == "ar"
-        self.size = size
-        self.full = size == "full"
-        self.width_cm, self.height_cm = CHART_SIZES_CM[size]
-        self.palette = template.chart_palette
-        self.colours = template.colours
-        self.text = template.colours["text"]
-        self.muted = template.colours["muted"]
-        self.rule = template.colours["rule"]
-        self.wrap = WRAP_CHARS[size]
-        self.unit_label = data.unit_label
-        # Text starts at the right in Arabic: "right" there is "left" in English.
-        self.start: Literal["left", "right"] = "right" if self.rtl else "left"
-        self.end: Literal["left", "right"] = "left" if self.rtl else "right"
-        # Naskh faces look a size smaller than Latin ones at the same point size.
-        self.scale = ARABIC_SIZE_FACTOR if self.rtl else 1.0
-
-    def fs(self, name: str) -> float:
-        """Return the font size for a role of text (see TYPE_SCALE), in points."""
-        return round(TYPE_SCALE[name] * self.scale, 2)
-
-    def colour(self, role: str, index: int) -> str:
-        """Return the fill colour of an item by its role, falling back to its position."""
-        if role == "remainder":
-            return self.rule
-        slot = ROLE_COLOUR.get(role, index)
-        return self.palette[slot % len(self.palette)]
-
-    def t(self, text: str, width: int | None = 0) -> str:
-        """Return ``text`` ready for matplotlib: wrapped at spaces when ``width`` is not None
-        (0: the size's default) and, in Arabic, each line opened with a right-to-left mark.
-
-        matplotlib shapes and orders the logical text itself; the mark only makes each
-        line's base direction right-to-left, so that "٧٠٪" or "(EU)" sit as they do in the
-        brief's own Arabic paragraphs instead of following a left-to-right base.
-        """
-        # A number and its unit never part at a line break ("7 GW", "٧ غيغاواط").
-        text = NUMBER_SPACE.sub("\u00a0", text)
-        if self.unit_label and " " in self.unit_label:
-            text = text.replace(self.unit_label, self.unit_label.replace(" ", "\u00a0"))
-        lines = [text]
-        if width is not None:
-            lines = textwrap.wrap(text, width or self.wrap, break_long_words=False) or [text]
-        if self.rtl:
-            lines = [RLM + line for line in lines]
-        return "\n".join(lines)
-
-
-RLM = "\u200f"
-NUMBER_SPACE = re.compile(r"(?<=[0-9\u0660-\u0669]) (?=\S)")
-
-
-@contextmanager
-def chart_figure(data: ChartData, template: Template, size: str = "full") -> Iterator[Figure]:
-    """Yield the chart laid out on a matplotlib Figure (Agg canvas), under the chart style.
-
-    The renderer saves it as PNG; tests look at its texts. matplotlib's settings are
-    process-wide, so figures are built one at a time.
-    """
-    if size not in CHART_SIZES_CM:
-        raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
-    drawer = _DRAWERS.get(data.kind)
-    if drawer is None:
-        raise BriefingError(f"chart {data.id}: kind {data.kind!r} cannot be drawn")
-    if not data.values:
-        raise BriefingError(f"chart {data.id}: there is nothing to draw")
-    families = _families(template, data.lang)
-    style = _Style(data, template, size)
-    rc: Any = {
-        "font.family": families,
-        "font.size": style.fs("label"),
-        "text.color": style.text,
-        "axes.edgecolor": style.rule,
-        "axes.labelcolor": style.muted,
-        "xtick.color": style.muted,
-        "ytick.color": style.muted,
-        "axes.unicode_minus": False,
-        "hatch.color": "white",
-        "hatch.linewidth": 1.2,
-    }
-    with _lock, matplotlib.rc_context(rc):
-        figure = Figure(figsize=(style.width_cm / 2.54, style.height_cm / 2.54), dpi=DPI)
-        FigureCanvasAgg(figure)
-        figure.set_facecolor("white")
-        drawer(figure, data, style)
-        yield figure
-
-
-def _draw(data: ChartData, template: Template, size: str) -> bytes:
-    """Return freshly drawn PNG bytes (the cache wraps this)."""
-    from PIL import Image  # matplotlib's own imaging dependency
-
-    with chart_figure(data, template, size) as figure:
-        canvas = cast(FigureCanvasAgg, figure.canvas)
-        canvas.draw()
-        width, height = canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        # Opaque RGB with light compression: a third faster than savefig's RGBA, and
-        # with no software tag or date in the file the same chart gives the same bytes.
-        image.convert("RGB").save(buffer, "PNG", compress_level=1, dpi=(DPI, DPI))
-        _stats["draws"] += 1
-    return buffer.getvalue()
-
-
-def _tick_formatter(data: ChartData) -> FuncFormatter:
-    """Return a formatter writing tick values in the brief's language and digits."""
-
-    def format_tick(value: float, _position: int | None) -> str:
-        number = Decimal(repr(round(float(value), 6))).normalize()
-        if number == 0:
-            number = Decimal(0)  # never "-0" or "0E-6"
-        return format_number(number, data.lang, data.digits)
-
-    return FuncFormatter(format_tick)
-
-
-def _plain_axes(ax: Any, style: _Style) -> None:
-    """Remove the frame and the tick marks; gridlines and labels carry the scale."""
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=0, labelsize=style.fs("tick"))
-    ax.set_axisbelow(True)
-
-
-def _bars(ax: Any, data: ChartData, style: _Style, horizontal: bool) -> None:
-    """Draw one bar per item, coloured by role; estimates hatched."""
-    positions = range(len(data.values))
-    colours = [style.colour(role, index) for index, role in enumerate(data.roles)]
-    if horizontal:
-        bars = ax.barh(positions, data.values, height=0.6, color=colours, zorder=2)
-    else:
-        bars = ax.bar(positions, data.values, width=0.55, color=colours, zorder=2)
-    for bar, role in zip(bars, data.roles, strict=True):
-        if role == "estimate":
-            # A derived rate, not a reported figure: hatching tells it apart at a glance.
-            bar.set_hatch("///")
-
-
-def _value_scale(axis: Any, data: ChartData) -> None:
-    axis.set_major_locator(MaxNLocator(nbins=5, steps=NICE_STEPS, min_n_ticks=3))
-    axis.set_major_formatter(_tick_formatter(data))
-
-
-def _draw_barh(figure: Figure, data: ChartData, style: _Style) -> None:
-    """Draw horizontal bars: labels beside the bars (right in Arabic), values at their ends."""
-    count = len(data.values)
-    label_share = 0.32 if style.full else 0.40
-    left, right = (0.04, 1 - label_share) if style.rtl else (label_share, 0.96)
-    ax = figure.add_axes((left, 0.17 if style.full else 0.2, right - left, 0.79))
-    _bars(ax, data, style, horizontal=True)
-    _plain_axes(ax, style)
-    ax.set_yticks(range(count), [style.t(c) for c in data.categories])
-    ax.set_ylim(count - 0.5, -0.5)  # first item on top, in both languages
-    top = max([*data.values, data.maximum or 0]) or 1.0
-    ax.set_xlim(0, top * 1.12)  # widened below if a value label needs the room
-    _value_scale(ax.xaxis, data)
-    ax.grid(axis="x", color=style.rule, linewidth=0.6, zorder=0)
-    ax.axvline(0, color=style.muted, linewidth=0.8, zorder=3)
-    # The unit sits under the far end of the scale, where the numbers grow.
-    ax.set_xlabel(style.t(data.unit_label, None), fontsize=style.fs("tick"), loc=style.end)
-    if style.rtl:
-        ax.invert_xaxis()  # bars grow leftwards from a baseline on the right
-        ax.yaxis.tick_right()
-    ax.tick_params(axis="y", pad=6, labelsize=style.fs("label"), labelcolor=style.text)
-    for tick in ax.yaxis.get_major_ticks():
-        # Wrapped lines keep the reading start aligned: the right edge in both languages.
-        (tick.label2 if style.rtl else tick.label1).set_multialignment("right")
-    _maximum_rule(ax, data, style)
-    labels = []
-    for position, value, text in zip(range(count), data.values, data.value_labels, strict=True):
-        label = ax.annotate(
-            style.t(text, None),
-            xy=(value, position),
-            xytext=(-4 if style.rtl else 4, 0),
-            textcoords="offset points",
-            ha=style.start,
-            va="center",
-            fontsize=style.fs("value"),
-            fontweight="bold",
-            color=style.text,
-            zorder=4,
-        )
-        labels.append(label)
-    _fit_value_labels(figure, ax, data.values, labels, style)
-
-
-def _fit_value_labels(
-    figure: Figure,
-    ax: Any,
-    values: Sequence[float],
-    labels: Sequence[Any],
-    style: _Style,
-    horizontal: bool = True,
-) -> None:
-    """Stretch the value scale so that every label beyond its bar ends inside the picture.
-
-    Label sizes depend on the language and font, so they are measured, not guessed.
-    """
-    renderer = cast(FigureCanvasAgg, figure.canvas).get_renderer()
-    axes_box = ax.get_window_extent(renderer)
-    offset = 4 * figure.dpi / 72
-    if horizontal:
-        margin = 0.025 * figure.bbox.width
-        # Room from the baseline to the picture's edge, on the side where bars grow.
-        room = (axes_box.x1 - margin) if style.rtl else (figure.bbox.width - margin - axes_box.x0)
-        length = axes_box.width
-        low, high = sorted(ax.get_xlim())
-    else:
-        margin = 0.02 * figure.bbox.height
-        room = figure.bbox.height - margin - axes_box.y0
-        length = axes_box.height
-        low, high = ax.get_ylim()
-    needed = high
-    for value, label in zip(values, labels, strict=True):
-        extent = label.get_window_extent(renderer)
-        size = (extent.width if horizontal else extent.height) + offset
-        if value > 0 and room - size > 0:
-            needed = max(needed, value * length / (room - size))
-    if needed <= high:
-        return
-    if not horizontal:
-        ax.set_ylim(low, needed)
-    else:
-        ax.set_xlim((needed, low) if style.rtl else (low, needed))
-
-
-def _draw_bar(figure: Figure, data: ChartData, style: _Style) -> None:
-    """Draw vertical bars: categories right to left in Arabic, value axis on the right."""
-    count = len(data.values)
-    left, right = (0.04, 0.9) if style.rtl else (0.1, 0.96)
-    bottom = 0.2 if style.full else 0.3
-    ax = figure.add_axes((left, bottom, right - left, 0.86 - bottom))
-    _bars(ax, data, style, horizontal=False)
-    _plain_axes(ax, style)
-    width = max(10, int(style.wrap * 2.7 / max(count, 1)))
-    ax.set_xticks(range(count), [style.t(c, width) for c in data.categories])
-    ax.tick_params(axis="x", pad=5, labelsize=style.fs("label"), labelcolor=style.text)
-    for tick in ax.xaxis.get_major_ticks():
-        tick.label1.set_multialignment("center")
-    top = max([*data.values, data.maximum or 0]) or 1.0
-    ax.set_ylim(0, top * 1.1)  # raised below if a value label needs the room
-    _value_scale(ax.yaxis, data)
-    ax.grid(axis="y", color=style.rule, linewidth=0.6, zorder=0)
-    ax.axhline(0, color=style.muted, linewidth=0.8, zorder=3)
-    # Categories run from the reading start: the first stands on the right in Arabic.
-    ax.set_xlim((count - 0.5, -0.5) if style.rtl else (-0.5, count - 0.5))
-    if style.rtl:
-        ax.yaxis.tick_right()
-    # The unit heads the value axis, written horizontally.
-    ax.annotate(
-        style.t(data.unit_label, None),
-        xy=(1.0 if style.rtl else 0.0, 1.0),
-        xycoords="axes fraction",
-        xytext=(0, 8),
-        textcoords="offset points",
-        ha=style.start if style.rtl else "right",
-        va="bottom",
-        fontsize=style.fs("tick"),
-        color=style.muted,
-    )
-    _maximum_rule(ax, data, style)
-    labels = []
-    for position, value, text in zip(range(count), data.values, data.value_labels, strict=True):
-        label = ax.annotate(
-            style.t(text, width),
-            xy=(position, value),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            multialignment="center",
-            fontsize=style.fs("value"),
-            fontweight="bold",
-            color=style.text,
-            zorder=4,
-        )
-        labels.append(label)
-    _fit_value_labels(figure, ax, data.values, labels, style, horizontal=False)
-
-
-def _maximum_rule(ax: Any, data: ChartData, style: _Style) -> None:
-    """Mark the chart's maximum (a capacity, say) with a dashed rule and its label."""
-    if data.maximum is None:
-        return
-    colour = style.colours["accent"]
-    label = style.t(data.maximum_name or data.maximum_label, None)
-    if data.kind == "barh":
-        ax.axvline(data.maximum, color=colour, linestyle="--", linewidth=1.0, zorder=3)
-        ax.annotate(
-            label,
-            xy=(data.maximum, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(-3 if style.rtl else 3, 0),
-            textcoords="offset points",
-            ha=style.start,
-            va="top",
-            fontsize=style.fs("tick"),
-            color=colour,
-        )
-    else:
-        ax.axhline(data.maximum, color=colour, linestyle="--", linewidth=1.0, zorder=3)
-        ax.annotate(
-            label,
-            xy=(0.0 if style.rtl else 1.0, data.maximum),
-            xycoords=("axes fraction", "data"),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha=style.end,
-            va="bottom",
-            fontsize=style.fs("tick"),
-            color=colour,
-        )
-
-
-def _parts(data: ChartData) -> tuple[list[int], int | None]:
-    """Return the indexes of the real items and the index of the remainder, if any."""
-    parts = [i for i, role in enumerate(data.roles) if role != "remainder"]
-    rest = next((i for i, role in enumerate(data.roles) if role == "remainder"), None)
-    return parts, rest
-
-
-def _whole(data: ChartData) -> float:
-    if data.maximum:
-        return data.maximum
-    if data.is_share:
-        return 100.0
-    return sum(data.values) or 1.0
-
-
-def _draw_progress(figure: Figure, data: ChartData, style: _Style) -> None:
-    """Draw a track from 0 to the whole, filled to the value from the reading start."""
-    parts, rest = _parts(data)
-    whole = _whole(data)
-    track = (0.05, 0.3, 0.9, 0.18) if style.full else (0.06, 0.3, 0.88, 0.17)
-    ax = figure.add_axes(track)
-    start = 0.0
-    for order, index in enumerate(parts):
-        value = data.values[index]
-        ax.barh(
-            0,
-            value,
-            left=start,
-            height=1.0,
-            color=style.palette[order % len(style.palette)],
-            zorder=2,
-        )
-        start += value
-    ax.barh(
-        0,
-        max(whole - start, 0.0),
-        left=start,
-        height=1.0,
-        color=style.colours["box"],
-        edgecolor=style.rule,
-        linewidth=0.6,
-        zorder=1,
-    )
-    ax.set_xlim(0, whole)
-    ax.set_ylim(-0.5, 0.5)
-    _plain_axes(ax, style)
-    ax.set_yticks([])
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=NICE_STEPS))
-    ax.xaxis.set_major_formatter(_tick_formatter(data))
-    ax.tick_params(axis="x", length=3, color=style.rule, pad=3)
-    if style.rtl:
-        ax.invert_xaxis()
-    if not data.is_share:
-        ax.set_xlabel(style.t(data.unit_label, None), fontsize=style.fs("tick"), loc=style.end)
-    first = parts[0]
-    # Each end of the track has about half the width for its label.
-    label_width = int(style.wrap * 1.5)
-    category = style.t(data.categories[first], label_width)
-    lines = category.count("\n") + 1
-    # The part's name just above the track's start, its value in large type above that.
-    ax.annotate(
-        category,
-        xy=(0.0, 0.5),
-        xytext=(0, 5),
-        textcoords="offset points",
-        ha=style.start,
-        va="bottom",
-        multialignment=style.start,
-        fontsize=style.fs("label"),
-        color=style.text,
-    )
-    ax.annotate(
-        style.t(data.value_labels[first], None),
-        xy=(0.0, 0.5),
-        xytext=(0, 8 + lines * style.fs("label") * 1.5),
-        textcoords="offset points",
-        ha=style.start,
-        va="bottom",
-        fontsize=style.fs("headline"),
-        fontweight="bold",
-        color=style.palette[0],
-    )
-    if rest is not None:
-        ax.annotate(
-            style.t(f"{data.categories[rest]}: {data.value_labels[rest]}", label_width),
-            xy=(whole, 0.5),
-            xytext=(0, 5),
-            textcoords="offset points",
-            ha=style.end,
-            va="bottom",
-            multialignment=style.start,
-            fontsize=style.fs("label"),
-            color=style.muted,
-        )
-
-
-def _draw_donut(figure: Figure, data: ChartData, style: _Style) -> None:
-    """Draw a ring of parts of a whole with its headline inside and a legend beside it.
-
-    Full size: ring at the reading start's far side and the legend next to it (mirrored
-    in Arabic); half size: ring above, legend below.
-    """
-    colours = [style.colour(role, index) for index, role in enumerate(data.roles)]
-    if style.full:
-        ring_box = (0.55, 0.05, 0.4, 0.9) if style.rtl else (0.05, 0.05, 0.4, 0.9)
-        legend_box = (0.04, 0.1, 0.48, 0.8) if style.rtl else (0.48, 0.1, 0.48, 0.8)
-    else:
-        ring_box = (0.15, 0.38, 0.7, 0.6)
-        legend_box = (0.05, 0.02, 0.9, 0.34)
-    ax = figure.add_axes(ring_box)
-    ax.set_aspect("equal")
-    # Parts start at twelve o'clock and run clockwise in English, anticlockwise in Arabic.
-    ax.pie(
-        data.values,
-        colors=colours,
-        startangle=90,
-        counterclock=style.rtl,
-        wedgeprops={"width": 0.26 if style.full else 0.21, "edgecolor": "white", "linewidth": 1.5},
-    )
-    headline, note = _donut_headline(data)
-    header = ""
-    if not style.full and data.maximum is not None:
-        # A half-size hole holds the number only; the whole's name heads the legend.
-        header, note = f"{note}: {headline}", ""
-    elif not style.full:
-        note = ""
-    # Headline and note form one block centred in the hole, whatever their line counts.
-    rows: list[Artist] = [
-        TextArea(
-            style.t(headline, 11 if style.full else 9),
-            textprops={
-                "fontsize": style.fs("headline"),
-                "fontweight": "bold",
-                "color": colours[0],
-                "multialignment": "center",
-                "linespacing": 1.05,
-            },
-        )
-    ]
-    if note:
-        rows.append(
-            TextArea(
-                style.t(note, 18),
-                textprops={
-                    "fontsize": style.fs("note"),
-                    "color": style.muted,
-                    "multialignment": "center",
-                    "linespacing": 1.05,
-                },
-            )
-        )
-    block = VPacker(children=rows, align="center", pad=0, sep=3)
-    ax.add_artist(
-        AnchoredOffsetbox(
-            loc="center",
-            child=block,
-            frameon=False,
-            pad=0,
-            borderpad=0,
-            bbox_to_anchor=(0.5, 0.5),
-            bbox_transform=ax.transAxes,
-        )
-    )
-    _legend(figure, legend_box, data, colours, style, header)
-
-
-def _donut_headline(data: ChartData) -> tuple[str, str]:
-    """Return the ring's centre text and a note under it: the whole when it is known
-    (its value and name), else the first part (its value and category)."""
-    if data.maximum is not None and data.maximum_label:
-        return data.maximum_label, data.maximum_name
-    return data.value_labels[0], data.categories[0]
-
-
-def _legend(
-    figure: Figure,
-    box: tuple[float, float, float, float],
-    data: ChartData,
-    colours: Sequence[str],
-    style: _Style,
-    header: str = "",
-) -> None:
-    """Draw legend rows (swatch, name, value) under an optional header line; swatches and
-    text start on the right in Arabic."""
-    ax = figure.add_axes(box)
-    ax.set_axis_off()
-    box_w_cm, box_h_cm = box[2] * style.width_cm, box[3] * style.height_cm
-    ax.set_xlim(0, box_w_cm)
-    ax.set_ylim(0, box_h_cm)
-    swatch = 0.32
-    row = (1.35 if style.full else 0.6) * style.scale
-    count = len(data.categories)
-    top = box_h_cm / 2 + row * (count + (1 if header else 0)) / 2
-    text_x = box_w_cm - swatch - 0.2 if style.rtl else swatch + 0.2
-    swatch_x = box_w_cm - swatch if style.rtl else 0.0
-    if header:
-        ax.text(
-            box_w_cm if style.rtl else 0.0,
-            top - row / 2,
-            style.t(header, None),
-            ha=style.start,
-            va="center",
-            fontsize=style.fs("label"),
-            color=style.muted,
-        )
-        top -= row
-    for index in range(count):
-        middle = top - row * (index + 0.5)
-        ax.add_patch(
-            Rectangle(
-                (swatch_x, middle - swatch / 2), swatch, swatch, color=colours[index], clip_on=False
-            )
-        )
-        if style.full:
-            ax.text(
-                text_x,
-                middle + 0.03,
-                style.t(data.categories[index]),
-                ha=style.start,
-                va="bottom",
-                multialignment=style.start,
-                fontsize=style.fs("label"),
-                color=style.text,
-            )
-            ax.text(
-                text_x,
-                middle - 0.03,
-                style.t(data.value_labels[index], None),
-                ha=style.start,
-                va="top",
-                fontsize=style.fs("value"),
-                fontweight="bold",
-                color=style.text,
-            )
-        else:
-            ax.text(
-                text_x,
-                middle,
-                style.t(f"{data.categories[index]}: {data.value_labels[index]}", None),
-                ha=style.start,
-                va="center",
-                fontsize=style.fs("label"),
-                color=style.text,
-            )
-
-
-_DRAWERS = {"bar": _draw_bar, "barh": _draw_barh, "progress": _draw_progress, "donut": _draw_donut}

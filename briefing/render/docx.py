@@ -141,6 +141,8 @@ class _WordWriter:
         self.column_cells: set[BaseOxmlElement] = set()
         self.bullet_num_id = 0
         self.layout_table: WordTable | None = None
+        self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
 
     # -- package --------------------------------------------------------------------------
     def _open_base(self) -> WordDocument:
@@ -468,14 +470,34 @@ class _WordWriter:
             self.fresh_cells.discard(container._tc)
             paragraph = container.paragraphs[0]
             if style:
-                paragraph.style = self.word.styles[style]
+                paragraph._p.style = self._style_id(style)
         else:
-            paragraph = container.add_paragraph(style=self.word.styles[style] if style else None)
+            paragraph = container.add_paragraph()
+            if style:
+                paragraph._p.style = self._style_id(style)
         if lang == "ar":
             ox.set_paragraph_bidi(paragraph)
             mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
             ox.set_rtl(mark)
         return paragraph
+
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """Return the id a paragraph or table names ``name`` by (None for the default style).
+
+        python-docx scans every style for the default on each assignment, about 2 ms a
+        paragraph; the styles are all defined before the first block, so one lookup each
+        is enough.
+        """
+        key = (name, kind)
+        if key not in self.style_ids:
+            if kind not in self.default_styles:
+                self.default_styles[kind] = self.word.styles.element.default_for(kind)
+            style = self.word.styles[name]
+            if style.type != kind:
+                raise BriefingError(f"Word style {name!r} is a {style.type} style, not {kind}")
+            default = self.default_styles[kind]
+            self.style_ids[key] = None if style.element is default else style.style_id
+        return self.style_ids[key]
 
     def _write_text(
         self,
@@ -538,7 +560,7 @@ class _WordWriter:
         total = Emu(sum(columns))
         # A cell's own add_table would append an extra paragraph after the table.
         table = BlockItemContainer.add_table(container, rows, len(columns), total)
-        table.style = self.word.styles[style] if style else None
+        table._tbl.tblStyle_val = self._style_id(style, WD_STYLE_TYPE.TABLE) if style else None
         table.autofit = False
         if lang == "ar":
             table.table_direction = WD_TABLE_DIRECTION.RTL
@@ -686,8 +708,9 @@ class _WordWriter:
             if row_index:
                 ox.set_row_flags(row._tr, cant_split=True)
             header = row_index == 0
+            cells = row.cells  # python-docx works the row's cells out afresh on each call
             for column, value in enumerate(values):
-                cell = row.cells[column]
+                cell = cells[column]
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 paragraph = self._new_paragraph(cell, block.lang, style)
                 if column in block.numeric:
@@ -746,7 +769,8 @@ class _WordWriter:
             )
             ox.set_cell_margins(properties, {"top": 40, "bottom": 40}, table=True)
             for row, (label, value) in zip(table.rows, block.fields, strict=True):
-                label_paragraph = self._new_paragraph(row.cells[0], block.lang, TABLE_TEXT_STYLE)
+                label_cell, value_cell = row.cells
+                label_paragraph = self._new_paragraph(label_cell, block.lang, TABLE_TEXT_STYLE)
                 self._write_text(
                     label_paragraph,
                     label,
@@ -755,7 +779,7 @@ class _WordWriter:
                     bold=True,
                     colour=self.colours["primary"],
                 )
-                value_paragraph = self._new_paragraph(row.cells[1], block.lang, TABLE_TEXT_STYLE)
+                value_paragraph = self._new_paragraph(value_cell, block.lang, TABLE_TEXT_STYLE)
                 self._write_text(value_paragraph, value, block.lang, TABLE_TEXT_STYLE)
             self._spacer_after_table(container, block.lang)
         if block.style == "title" and not isinstance(container, _Cell):
@@ -830,7 +854,7 @@ class _WordWriter:
         blocks = part._element.xpath("./w:p|./w:tbl")
         if len(blocks) == 1 and paragraphs and not paragraphs[0].runs and not paragraphs[0].text:
             paragraph = paragraphs[0]
-            paragraph.style = self.word.styles[style]
+            paragraph._p.style = self._style_id(style)
             if lang == "ar":
                 ox.set_paragraph_bidi(paragraph)
             return paragraph
@@ -900,7 +924,8 @@ class _WordWriter:
             self._write_page_text(paragraph, by_lang.get(code, ""), code, style)
         # Headers and footers, like cells, must end with a paragraph.
         if part._element[-1].tag == qn("w:tbl"):
-            closing = part.add_paragraph(style=self.word.styles[style])
+            closing = part.add_paragraph()
+            closing._p.style = self._style_id(style)
             closing.paragraph_format.space_after = Pt(0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -64,13 +65,20 @@ def get_or_add(parent: BaseOxmlElement, tag: str, order: Sequence[str]) -> BaseO
         return found
     element = OxmlElement(tag)
     if tag in order:
-        later = {qn(name) for name in order[order.index(tag) + 1 :]}
+        later = _later_tags(tag, tuple(order))
         for existing in parent:
             if existing.tag in later:
                 existing.addprevious(element)
                 return element
     parent.append(element)
     return element
+
+
+@cache
+def _later_tags(tag: str, order: tuple[str, ...]) -> frozenset[str]:
+    """Return the qualified names of the elements ``order`` puts after ``tag`` (computed once:
+    a brief inserts thousands of properties)."""
+    return frozenset(qn(name) for name in order[order.index(tag) + 1 :])
 
 
 def remove_children(parent: BaseOxmlElement, tag: str) -> None:

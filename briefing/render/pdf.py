@@ -360,16 +360,24 @@ class _Kit:
 
     def chart(self, block: Chart, width: float) -> list[Flowable]:
         """Return the chart picture and its caption, kept together."""
-        from briefing.render.charts import CHART_SIZES_CM, render_chart_png
+        from briefing.render.charts import CHART_SIZES_CM, chart_picture, picture_name
 
         size = "half" if self.bilingual else "full"
-        png = render_chart_png(block.data, self.template, size)
         width_cm, height_cm = CHART_SIZES_CM[size]
         picture_width, picture_height = width_cm * cm, height_cm * cm
         if picture_width > width:
             picture_height *= width / picture_width
             picture_width = width
-        image = Picture(png, picture_width, picture_height, what=f"chart {block.data.id}")
+        data, template = block.data, self.template
+        # The picture is taken when the file is written: during an export, other
+        # processes draw it meanwhile.
+        image = Picture(
+            chart_picture(data, template, size),
+            picture_width,
+            picture_height,
+            what=f"chart {block.data.id}",
+            name=picture_name(data, template, size),
+        )
         image.spaceBefore = 6
         image.keepWithNext = True
         style = self.styles["caption"]
@@ -475,7 +483,9 @@ class _Kit:
             raise BriefingError(f"logo {self.template.logo} cannot be read: {exc}") from None
         height = 16 * mm
         image = Picture(data, 1.0, height, what=f"logo {self.template.logo}")
-        image.width = image.picture.width * height / max(1, image.picture.height)
+        picture = image.picture
+        assert picture is not None  # given as bytes, so read at once
+        image.width = picture.width * height / max(1, picture.height)
         image.hAlign = "CENTER" if base is None else ("RIGHT" if base == "R" else "LEFT")
         image.spaceAfter = 8
         return image

@@ -6,7 +6,7 @@ import hashlib
 import io
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -458,15 +458,15 @@ def _picture(data: bytes, what: str) -> _Picture:
 
 
 class _PictureObject(pdfdoc.PDFImageXObject):
-    """An image XObject whose stream is already compressed."""
+    """An image XObject whose stream is already compressed, fetched when the file is written."""
 
-    def __init__(self, name: str, picture: _Picture) -> None:
+    def __init__(self, name: str, fetch: Callable[[], _Picture]) -> None:
         super().__init__(name)
-        self.picture = picture
+        self.fetch = fetch
 
     def format(self, document: Any) -> bytes:
         """Return the image object as PDF bytes."""
-        picture = self.picture
+        picture = self.fetch()
         stream = pdfdoc.PDFStream(content=picture.stream)
         entries = stream.dictionary.dict
         entries["Type"] = pdfdoc.PDFName("XObject")
@@ -489,11 +489,35 @@ class _PictureObject(pdfdoc.PDFImageXObject):
 
 
 class Picture(Flowable):
-    """A PNG or JPEG picture (a chart, a logo) drawn at a given size, centred by default."""
+    """A PNG or JPEG picture (a chart, a logo) drawn at a given size, centred by default.
 
-    def __init__(self, data: bytes, width: float, height: float, what: str = "picture") -> None:
+    ``data`` may be a function returning the bytes, with ``name`` naming the picture
+    (the same name for the same picture): it is then called only when the file is
+    written, after every page is laid out, so that a chart drawn by another process
+    keeps the layout waiting as little as possible.
+    """
+
+    def __init__(
+        self,
+        data: bytes | Callable[[], bytes],
+        width: float,
+        height: float,
+        what: str = "picture",
+        name: str = "",
+    ) -> None:
         super().__init__()
-        self.picture = _picture(data, what)
+        # The picture itself (None until the file is written when given as a function).
+        self.picture: _Picture | None = None
+        if isinstance(data, bytes):
+            picture = self.picture = _picture(data, what)
+            self.name = f"chart{picture.digest[:16]}"
+            self.fetch: Callable[[], _Picture] = lambda: picture
+        else:
+            if not name:
+                raise ValueError("a picture given as a function needs a name")
+            source = data
+            self.name = f"chart{name[:16]}"
+            self.fetch = lambda: _picture(source(), what)
         self.width = width
         self.height = height
         self.hAlign = "CENTER"
@@ -505,11 +529,11 @@ class Picture(Flowable):
     def draw(self) -> None:
         """Draw the picture, adding its image object to the file on first use."""
         canvas = self.canv
-        name = f"chart{self.picture.digest[:16]}"
+        name = self.name
         document = canvas._doc
         registered = document.getXObjectName(name)
         if registered not in document.idToObject:
-            image = _PictureObject(name, self.picture)
+            image = _PictureObject(name, self.fetch)
             document.Reference(image, registered)
             document.addForm(name, image)
         canvas.saveState()

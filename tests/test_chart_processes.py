@@ -1,0 +1,247 @@
+"""Charts drawn ahead by forked processes during an export; pictures taken when written."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from briefing import edits
+from briefing.chartdata import ChartData, resolve_chart
+from briefing.document import build_document
+from briefing.errors import BriefingError
+from briefing.export import chart_pictures
+from briefing.library import Library
+from briefing.model import Brief
+from briefing.render import charts
+from briefing.render.chart_drawing import encode_png
+from briefing.templates import Template, load_template
+
+LANGUAGES = ("ar", "en", "bi")
+
+
+@pytest.fixture
+def template() -> Template:
+    return load_template("ministry")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Draw every picture: no disk cache and an empty memory cache, before and after."""
+    monkeypatch.setenv("BRIEFING_CHART_CACHE", "off")
+    charts.clear_cache()
+    yield
+    charts.clear_cache()
+
+
+def charted_brief(library: Library) -> Brief:
+    """Return the default brief in every language (all five charts, half and full size)."""
+    return replace(edits.default_brief(library), languages=LANGUAGES)
+
+
+def data_for(library: Library, chart_id: str, lang: str) -> ChartData:
+    return resolve_chart(library.charts[chart_id], library.figures, library.units, lang, "latin",
+                         "source")
+
+
+# The forking cases run in a fresh interpreter: this one may have run GUI tests before,
+# after which Python counts a Qt thread and rightly refuses to fork.
+SCENARIOS = r"""
+import json, os, sys, threading
+from dataclasses import replace
+from pathlib import Path
+
+import briefing.export
+from briefing import edits
+from briefing.chartdata import resolve_chart
+from briefing.errors import BriefingError
+from briefing.export import export
+from briefing.library import load_library
+from briefing.render import charts
+from briefing.templates import load_template
+
+def children():
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
+            found += [int(pid) for pid in handle.read().split()]
+    return found
+
+def threads():
+    return [t.name for t in threading.enumerate() if t.name in ("chart-pictures", "export-pdf")]
+
+scenario, out = sys.argv[1], Path(sys.argv[2])
+library = load_library()
+brief = replace(edits.default_brief(library), languages=("ar", "en", "bi"))
+report = {"safe": charts._fork_is_safe()}
+if scenario == "ahead":
+    os.environ["BRIEFING_CHART_WORKERS"] = "2"
+    ahead = export(brief, out / "ahead", library=library)
+    report |= {"info": charts.cache_info(), "children": children(), "threads": threads()}
+    charts.clear_cache()
+    os.environ["BRIEFING_CHART_WORKERS"] = "1"
+    here = export(brief, out / "here", library=library)
+    report["here"] = charts.cache_info()
+    report["same"] = [
+        (a.name, a.read_bytes() == b.read_bytes()) for a, b in zip(ahead.paths, here.paths)
+    ]
+elif scenario == "failure":
+    real = briefing.export.render
+    def failing(document, fmt):
+        real(document, fmt)
+        raise RuntimeError("renderer bug")
+    briefing.export.render = failing
+    try:
+        export(brief, out / "failed", library=library)
+    except RuntimeError as exc:
+        report["error"] = str(exc)
+    report |= {"children": children(), "threads": threads(),
+               "written": sorted(p.name for p in out.rglob("*"))}
+elif scenario == "refused":
+    try:
+        export(brief, out, template="no-such-template", library=library)
+    except BriefingError as exc:
+        report["error"] = str(exc)
+    report["children"] = children()
+elif scenario == "broken-chart":
+    template = load_template("ministry")
+    good = [
+        (resolve_chart(library.charts["baku_port"], library.figures, library.units, lang,
+                       "latin", "source"), template, "half")
+        for lang in ("ar", "en")
+    ]
+    broken = replace(good[0][0], kind="radar")
+    with charts.draw_ahead(2) as ahead:
+        ahead.submit([*good, (broken, template, "half")])
+        report["active"] = ahead.active
+        pictures = [charts.render_chart_png(*item) for item in good]
+        try:
+            charts.render_chart_png(broken, template, "half")
+        except BriefingError as exc:
+            report["error"] = str(exc)
+    report["children"] = children()
+    report["parallel"] = charts.cache_info()["parallel_draws"]
+    charts.clear_cache()
+    report["same"] = pictures == [charts.render_chart_png(*item) for item in good]
+print(json.dumps(report))
+"""
+
+
+def scenario(name: str, folder: Path) -> dict[str, Any]:
+    """Run one forking scenario in a fresh interpreter and return what it reports."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCENARIOS, name, str(folder)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not report["safe"]:
+        pytest.skip("this system does not fork safely (not Linux)")
+    return report
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux-only here")
+def test_an_export_draws_its_charts_ahead_with_the_same_bytes(tmp_path: Path) -> None:
+    report = scenario("ahead", tmp_path)
+    # Every picture the renderers asked for had been drawn by the other processes: the
+    # list of pictures an export needs matches what the PDF and Word renderers ask.
+    info = report["info"]
+    assert info["draws"] == info["parallel_draws"] == 20, info
+    assert report["children"] == [], "a drawing process was left behind"
+    assert report["threads"] == []
+    assert report["here"]["parallel_draws"] == 0 and report["here"]["draws"] == 20
+    assert len(report["same"]) == 6
+    assert all(same for _name, same in report["same"]), report["same"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux-only here")
+def test_a_failed_export_stops_and_reaps_its_drawing_processes(tmp_path: Path) -> None:
+    report = scenario("failure", tmp_path)
+    assert report["error"] == "renderer bug"
+    assert report["children"] == [] and report["threads"] == []
+    assert report["written"] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux-only here")
+def test_a_refused_brief_leaves_no_process(tmp_path: Path) -> None:
+    report = scenario("refused", tmp_path)
+    assert "no-such-template" in report["error"]
+    assert report["children"] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux-only here")
+def test_a_chart_failing_in_a_drawing_process_fails_here_with_its_message(
+    tmp_path: Path,
+) -> None:
+    report = scenario("broken-chart", tmp_path)
+    assert report["active"]
+    assert re.search(r"baku_port.*kind 'radar'", report["error"]), report["error"]
+    assert report["parallel"] == 2  # the good two came from the other processes
+    assert report["children"] == []
+    assert report["same"]
+
+
+def test_nothing_is_forked_from_a_second_thread(library: Library, template: Template) -> None:
+    seen: list[bool] = []
+
+    def export_in_thread() -> None:
+        with charts.draw_ahead(2) as ahead:
+            ahead.submit([(data_for(library, "btk_railway", "en"), template, "half")])
+            seen.append(ahead.active)
+
+    worker = threading.Thread(target=export_in_thread)
+    worker.start()
+    worker.join()
+    assert seen == [False]
+
+
+def test_the_pictures_an_export_needs_follow_each_renderers_sizes(
+    library: Library, template: Template
+) -> None:
+    brief = charted_brief(library)
+    documents = [build_document(brief, library, template, lang) for lang in LANGUAGES]
+    wanted = chart_pictures(documents, ("pdf", "docx"))
+    sizes = {(data.id, data.lang, size) for data, _template, size in wanted}
+    for chart_id in library.charts:
+        for lang in ("ar", "en"):
+            # Each language's own brief at full size, the bilingual one at half size.
+            assert (chart_id, lang, "full") in sizes
+            assert (chart_id, lang, "half") in sizes
+    assert len(sizes) == 4 * len(library.charts)
+
+
+def test_a_pdf_takes_its_pictures_when_it_writes_the_file(
+    library: Library, template: Template
+) -> None:
+    data = data_for(library, "eu_export_share", "ar")
+    later = charts.chart_picture(data, template, "full")
+    assert charts.cache_info()["draws"] == 0, "drawn before it was asked for"
+    png = later()
+    assert charts.cache_info()["draws"] == 1
+    charts.clear_cache()
+    assert png == charts.render_chart_png(data, template, "full")
+    broken = replace(data_for(library, "baku_port", "en"), kind="radar")
+    with pytest.raises(BriefingError, match=r"baku_port.*kind 'radar'"):
+        charts.chart_picture(broken, template, "half")()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (5, 7), (64, 3)])
+def test_pictures_are_lossless_png_with_their_resolution(width: int, height: int) -> None:
+    pixels = np.random.default_rng(width * height).integers(0, 256, (height, width, 3), np.uint8)
+    png = encode_png(pixels.tobytes(), width, height, charts.DPI)
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB" and image.size == (width, height)
+    assert np.array_equal(np.asarray(image), pixels)
+    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)
+    assert png == encode_png(pixels.tobytes(), width, height, charts.DPI)
