@@ -47,28 +47,29 @@ from briefing.numbers import figure_number, figure_phrase
 Validator = Callable[[Section], None]
 
 
-def make_right_to_left(widget: QLineEdit | QPlainTextEdit) -> None:
-    """Set an editor for Arabic: text starts at the right and the layout is mirrored."""
-    widget.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+def _set_direction(
+    widget: QLineEdit | QPlainTextEdit, direction: Qt.LayoutDirection, edge: Qt.AlignmentFlag
+) -> None:
+    """Set an editor's text direction and the edge its text starts from."""
+    widget.setLayoutDirection(direction)
+    alignment = edge | Qt.AlignmentFlag.AlignAbsolute
     if isinstance(widget, QPlainTextEdit):
         option = widget.document().defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
-        option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        option.setTextDirection(direction)
+        option.setAlignment(alignment)
         widget.document().setDefaultTextOption(option)
     else:
-        widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        widget.setAlignment(alignment)
+
+
+def make_right_to_left(widget: QLineEdit | QPlainTextEdit) -> None:
+    """Set an editor for Arabic: text starts at the right and the layout is mirrored."""
+    _set_direction(widget, Qt.LayoutDirection.RightToLeft, Qt.AlignmentFlag.AlignRight)
 
 
 def make_left_to_right(widget: QLineEdit | QPlainTextEdit) -> None:
     """Set an editor for English, even inside the mirrored Arabic interface."""
-    widget.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-    if isinstance(widget, QPlainTextEdit):
-        option = widget.document().defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.LeftToRight)
-        option.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
-        widget.document().setDefaultTextOption(option)
-    else:
-        widget.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+    _set_direction(widget, Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignLeft)
 
 
 def fill_figures(
