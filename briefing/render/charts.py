@@ -56,6 +56,7 @@ Item = tuple[ChartData, Template, str]
 class DrawingCancelled(BriefingError):
     """Raised for a picture the drawing processes had when the export gave up on them."""
 
+
 _lock = threading.RLock()
 _memory_cache: OrderedDict[str, bytes] = OrderedDict()
 _stats = {"draws": 0, "parallel_draws": 0, "memory_hits": 0, "disk_hits": 0}

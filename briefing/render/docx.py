@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -42,9 +45,13 @@ from briefing.document import (
     Table,
 )
 from briefing.errors import BriefingError
+from briefing.fonts import ARABIC_FAMILIES, bundled_face, fallback_faces
 from briefing.model import Lang
 from briefing.render import docx_oxml as ox
 from briefing.render.charts import CHART_SIZES_CM, render_chart_png
+from briefing.render.docx_fonts import EmbeddedFace, embed_fonts, set_embedding
+
+LOG = logging.getLogger(__name__)
 
 # BCP 47 tags written into runs, styles and the core properties.
 LANGUAGE_TAGS: dict[str, str] = {"ar": "ar-SA", "en": "en-GB"}
@@ -143,6 +150,11 @@ class _WordWriter:
         self.layout_table: WordTable | None = None
         self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
+        # Characters each face has, and bundled faces that stand in for missing ones.
+        self.cmaps: dict[str, frozenset[int]] = {}
+        self.fallback_families: set[str] = set()
+        # Fonts that could not be embedded, said once per export.
+        self.warnings: list[str] = []
 
     # -- package --------------------------------------------------------------------------
     def _open_base(self) -> WordDocument:
@@ -175,6 +187,8 @@ class _WordWriter:
         self._properties()
         self._package_settings()
         self._number_drawings()
+        self._order_run_properties()
+        self._embed_fonts()
         stream = io.BytesIO()
         self.word.save(stream)
         return _normalise_package(stream.getvalue(), self._timestamp())
@@ -194,7 +208,7 @@ class _WordWriter:
         core.last_modified_by = self.document.author[:255]
         core.language = LANGUAGE_TAGS[self.main_lang]
         core.comments = ""
-        core.keywords = ""
+        core.keywords = self._keywords()[:255]
         core.category = ""
         core.revision = 1
         stamp = self._timestamp()
@@ -208,6 +222,67 @@ class _WordWriter:
             core.modified = stamp
         for printed in element.findall(qn("cp:lastPrinted")):
             element.remove(printed)  # a letterhead's own history
+
+    def _used_characters(self) -> str:
+        """Return every character the package's text can show (page numbers included)."""
+        used: set[str] = set(
+            "0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669 -/\u2022"
+        )
+        for part in self.word.part.package.iter_parts():
+            if isinstance(part, XmlPart):
+                for text in part.element.iter(qn("w:t")):
+                    used.update(text.text or "")
+        return "".join(sorted(used))
+
+    def _embed_fonts(self) -> None:
+        """Embed subsets of the template's fonts so Word elsewhere shows the same faces."""
+        fonts = self.template.fonts
+        faces: list[EmbeddedFace] = []
+        for face, arabic in ((fonts.arabic, True), (fonts.latin, False)):
+            faces.append(EmbeddedFace(face.family, face.regular, False, arabic))
+            faces.append(EmbeddedFace(face.family, face.bold, True, arabic))
+        for family in sorted(self.fallback_families):
+            face = bundled_face(family)
+            faces.append(EmbeddedFace(family, face.regular, False, family in ARABIC_FAMILIES))
+            faces.append(EmbeddedFace(family, face.bold, True, family in ARABIC_FAMILIES))
+        table = next(
+            (p for p in self.word.part.package.iter_parts() if p.partname == "/word/fontTable.xml"),
+            None,
+        )
+        if table is None:
+            raise BriefingError("the Word base document has no font table")
+        embed_fonts(table, faces, self._used_characters(), self.warnings)
+        for warning in self.warnings:
+            LOG.warning("%s", warning)
+        set_embedding(self.word.settings.element)
+
+    def _order_run_properties(self) -> None:
+        """Put run properties in schema order in every part (a letterhead may not have)."""
+        rank = {qn(tag): index for index, tag in enumerate(ox.RPR_ORDER)}
+        for part in self.word.part.package.iter_parts():
+            if not isinstance(part, XmlPart):
+                continue
+            for properties in part.element.iter(qn("w:rPr")):
+                children = list(properties)
+                ordered = sorted(children, key=lambda child: rank.get(child.tag, len(rank)))
+                if ordered != children:
+                    for child in children:
+                        properties.remove(child)
+                    properties.extend(ordered)
+
+    def _keywords(self) -> str:
+        """Return the brief's top-level section headings as the file's keywords."""
+        headings: list[str] = []
+
+        def collect(blocks: Sequence[Block]) -> None:
+            for block in blocks:
+                if isinstance(block, Parallel):
+                    collect(block.ar if self.main_lang == "ar" else block.en)
+                elif isinstance(block, Heading) and block.level == 1 and block.text:
+                    headings.append(block.text)
+
+        collect(self.document.blocks)
+        return "; ".join(dict.fromkeys(headings))
 
     def _number_drawings(self) -> None:
         """Give every picture a package-wide unique id (body and letterhead headers alike).
@@ -236,6 +311,8 @@ class _WordWriter:
                 del document_rels[rel_id]
         settings = self.word.settings.element
         ox.remove_children(settings, "w:savePreviewPicture")
+        for mode in settings.xpath('./w:compat/w:compatSetting[@w:name="compatibilityMode"]'):
+            mode.set(qn("w:val"), "15")  # Word 2013 and later layout, not 2010's
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
@@ -244,6 +321,10 @@ class _WordWriter:
     def _document_defaults(self) -> None:
         styles = self.word.styles.element
         ox.clear_theme_fonts(styles.iter(qn("w:rFonts")))
+        # Character spacing breaks Arabic joining (the stock Title is letter-spaced), and
+        # every text style serves Arabic runs too: no style spaces its letters.
+        for spacing in styles.xpath(".//w:rPr/w:spacing"):
+            spacing.getparent().remove(spacing)
         defaults = styles.find(qn("w:docDefaults"))
         if defaults is None:
             defaults = OxmlElement("w:docDefaults")
@@ -289,6 +370,7 @@ class _WordWriter:
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.line_spacing = self._leading(name)
+        _at_least(paragraph)
         if keep_next:
             style.paragraph_format.keep_with_next = True
             style.paragraph_format.keep_together = True
@@ -306,6 +388,9 @@ class _WordWriter:
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = self._leading("Normal")
         normal.paragraph_format.widow_control = True
+        # Clear Formatting goes back to Normal: in an Arabic brief it must stay right-to-left.
+        ox.set_paragraph_bidi(normal.element.get_or_add_pPr(), self.document.lang == "ar")
+        _at_least(normal.element.get_or_add_pPr())
         title = self._paragraph_style("Title", colours["primary"], bold=True, after=6)
         title_paragraph = title.element.get_or_add_pPr()
         ox.remove_children(title_paragraph, "w:pBdr")
@@ -340,11 +425,12 @@ class _WordWriter:
         self._table_style()
 
     def _leading(self, style: str) -> Length:
-        """Return the exact line pitch of a paragraph style.
+        """Return the line pitch of a paragraph style (written as "at least", never exact).
 
         Word sizes "multiple" line spacing from a font's Windows metrics, and Amiri's are
-        four times its size, so every text style gets an exact pitch instead: the template's
-        line spacing for running text, a tighter one for titles, tables and furniture.
+        four times its size, so every text style gets a minimum pitch instead: the template's
+        line spacing for running text, a tighter one for titles, tables and furniture. A
+        minimum lets a line with high marks grow instead of clipping them.
         """
         factor = float(self.template.fonts.line_spacing)
         if style not in ("Normal", "List Bullet"):
@@ -442,15 +528,21 @@ class _WordWriter:
     def _sections(self) -> None:
         page = self.template.page
         for section in self.word.sections:
+            # The template's page wins over the letterhead's own (its design is its
+            # header and footer, not its margins).
+            width, height = PAGE_SIZES_MM[page.size]
+            section.page_width = Mm(width)
+            section.page_height = Mm(height)
+            section.top_margin = Mm(float(page.margin_top_mm))
+            section.bottom_margin = Mm(float(page.margin_bottom_mm))
+            section.left_margin = Mm(float(page.margin_left_mm))
+            section.right_margin = Mm(float(page.margin_right_mm))
+            if self.document.digits == "arabic" and self.main_lang == "ar":
+                # PAGE fields without a switch follow the section's number format.
+                number_type = ox.get_or_add(section._sectPr, "w:pgNumType", ox.SECTPR_ORDER)
+                number_type.set(qn("w:fmt"), "hindiNumbers")
             if self.letterhead is None:
-                width, height = PAGE_SIZES_MM[page.size]
                 section.start_type = WD_SECTION_START.NEW_PAGE
-                section.page_width = Mm(width)
-                section.page_height = Mm(height)
-                section.top_margin = Mm(float(page.margin_top_mm))
-                section.bottom_margin = Mm(float(page.margin_bottom_mm))
-                section.left_margin = Mm(float(page.margin_left_mm))
-                section.right_margin = Mm(float(page.margin_right_mm))
                 section.header_distance = Mm(min(10.0, float(page.margin_top_mm) / 2))
                 section.footer_distance = Mm(min(10.0, float(page.margin_bottom_mm) / 2))
                 section.gutter = Emu(0)
@@ -479,6 +571,8 @@ class _WordWriter:
             ox.set_paragraph_bidi(paragraph)
             mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
             ox.set_rtl(mark)
+        elif self.document.lang == "ar":
+            _left_to_right(paragraph)  # Normal is right-to-left in an Arabic brief
         return paragraph
 
     def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
@@ -511,10 +605,44 @@ class _WordWriter:
         """Append ``text`` as runs split by script; return them."""
         runs = []
         for piece, script in split_scripts(CONTROL_CHARACTERS.sub("", text), lang):
-            run = paragraph.add_run(piece)
-            self._format_run(run, script, style, bold, colour, inside=lang)
-            runs.append(run)
+            family = self.arabic_font if script == "ar" else self.latin_font
+            for part, fallback in self._coverage_runs(piece, family):
+                run = paragraph.add_run(part)
+                self._format_run(run, script, style, bold, colour, inside=lang)
+                if fallback:
+                    # A character the chosen face lacks: a bundled face that has it.
+                    ox.set_fonts(run, fallback, fallback)
+                runs.append(run)
         return runs
+
+    def _coverage_runs(self, text: str, family: str) -> list[tuple[str, str]]:
+        """Cut ``text`` where ``family`` lacks characters; return (text, fallback or "")."""
+        covered = self._cmap(family)
+        pieces: list[tuple[str, str]] = []
+        for char in text:
+            fallback = ""
+            if char not in " \u00a0\u202f" and ord(char) not in covered:
+                fallback = next(
+                    (f.family for f in fallback_faces() if ord(char) in self._cmap(f.family)),
+                    "",
+                )
+                if fallback:
+                    self.fallback_families.add(fallback)
+            if pieces and pieces[-1][1] == fallback:
+                pieces[-1] = (pieces[-1][0] + char, fallback)
+            else:
+                pieces.append((char, fallback))
+        return pieces
+
+    def _cmap(self, family: str) -> frozenset[int]:
+        if family not in self.cmaps:
+            faces = {
+                self.template.fonts.arabic.family: self.template.fonts.arabic,
+                self.template.fonts.latin.family: self.template.fonts.latin,
+            }
+            face = faces.get(family) or bundled_face(family)
+            self.cmaps[family] = _font_cmap(face.regular)
+        return self.cmaps[family]
 
     def _format_run(
         self,
@@ -547,7 +675,14 @@ class _WordWriter:
                 # Word computes the numbers; it shows them in the digits its numeral
                 # setting picks for the surrounding (Arabic) text.
                 instruction = "PAGE" if piece == "{page}" else "NUMPAGES"
-                for run in ox.add_field(paragraph, instruction, "1"):
+                shown = "1"
+                if self.document.digits == "arabic" and lang == "ar":
+                    # Word's switch for Arabic-Indic digits; the shown value is Arabic too.
+                    instruction += r" \* HINDIARABIC"
+                    shown = "\u0661"
+                elif self.document.digits == "arabic":
+                    instruction += r" \* Arabic"  # English keeps Western digits
+                for run in ox.add_field(paragraph, instruction, shown):
                     self._format_run(run, lang, style, inside=lang)
             elif piece:
                 self._write_text(paragraph, piece, lang, style)
@@ -857,6 +992,8 @@ class _WordWriter:
             paragraph._p.style = self._style_id(style)
             if lang == "ar":
                 ox.set_paragraph_bidi(paragraph)
+            elif self.document.lang == "ar":
+                _left_to_right(paragraph)
             return paragraph
         return self._new_paragraph(part, lang, style)
 
@@ -930,6 +1067,28 @@ class _WordWriter:
 
 
 _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
+
+
+@cache
+def _font_cmap(path: Path) -> frozenset[int]:
+    """Return the code points a font file maps (read once per file)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset((font.getBestCmap() or {}).keys())
+
+
+def _at_least(properties: BaseOxmlElement) -> None:
+    """Turn an exact line pitch into a minimum one, so that high marks are never clipped."""
+    for spacing in properties.findall(qn("w:spacing")):
+        if spacing.get(qn("w:lineRule")) == "exact":
+            spacing.set(qn("w:lineRule"), "atLeast")
+
+
+def _left_to_right(paragraph: WordParagraph) -> None:
+    """Write an explicit left-to-right paragraph direction (``<w:bidi w:val="0"/>``)."""
+    element = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:bidi", ox.PPR_ORDER)
+    element.set(qn("w:val"), "0")
 
 
 def _freeze_furniture_spacing(word: WordDocument) -> None:

@@ -192,8 +192,13 @@ class _Kit:
         if boxed:
             return [
                 SideBySide(
-                    right, left, GUTTER, background=self.colours["box"], padding=8.0,
-                    space_before=4.0, space_after=10.0,
+                    right,
+                    left,
+                    GUTTER,
+                    background=self.colours["box"],
+                    padding=8.0,
+                    space_before=4.0,
+                    space_after=10.0,
                 )
             ]
         heading = block.role == "heading"
@@ -511,8 +516,12 @@ class _Kit:
         canvas.saveState()
         canvas.setStrokeColor(rule_colour)
         canvas.setLineWidth(0.5)
-        canvas.line(left, page_height - self.margins["top"] + 3 * mm,
-                    right, page_height - self.margins["top"] + 3 * mm)
+        canvas.line(
+            left,
+            page_height - self.margins["top"] + 3 * mm,
+            right,
+            page_height - self.margins["top"] + 3 * mm,
+        )
         canvas.line(left, self.margins["bottom"] - 3 * mm, right, self.margins["bottom"] - 3 * mm)
         canvas.restoreState()
         slots: list[tuple[Lang, float, float]] = (

@@ -136,8 +136,13 @@ class TextBlock(Flowable):
 class Rule(Flowable):
     """A horizontal rule across the available width."""
 
-    def __init__(self, colour: Color, thickness: float = 0.6, space_before: float = 2.0,
-                 space_after: float = 6.0) -> None:
+    def __init__(
+        self,
+        colour: Color,
+        thickness: float = 0.6,
+        space_before: float = 2.0,
+        space_after: float = 6.0,
+    ) -> None:
         super().__init__()
         self.colour = colour
         self.thickness = thickness
@@ -357,11 +362,19 @@ class SideBySide(Flowable):
             return []  # one language cannot start here: move the whole row on
         return [
             SideBySide(
-                right_head, left_head, self.gutter, self.background, self.padding,
+                right_head,
+                left_head,
+                self.gutter,
+                self.background,
+                self.padding,
                 space_before=self.spaceBefore,
             ),
             SideBySide(
-                right_tail, left_tail, self.gutter, self.background, self.padding,
+                right_tail,
+                left_tail,
+                self.gutter,
+                self.background,
+                self.padding,
                 space_after=self.spaceAfter,
             ),
         ]
@@ -481,8 +494,12 @@ class _PictureObject(pdfdoc.PDFImageXObject):
         if picture.predictor:
             colours = 1 if picture.colour_space == "DeviceGray" else 3
             entries["DecodeParms"] = pdfdoc.PDFDictionary(
-                {"Predictor": 15, "Colors": colours, "BitsPerComponent": 8,
-                 "Columns": picture.width}
+                {
+                    "Predictor": 15,
+                    "Colors": colours,
+                    "BitsPerComponent": 8,
+                    "Columns": picture.width,
+                }
             )
         entries["Length"] = len(picture.stream)
         return stream.format(document)
