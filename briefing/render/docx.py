@@ -78,6 +78,20 @@ PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
 # Characters XML 1.0 cannot carry; pasted text sometimes brings them along.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# Characters every embedded subset keeps: printable Latin-1, Latin Extended-A, the
+# Arabic block, general punctuation, the euro sign and the bullet.
+SUBSET_REPERTOIRE = "".join(
+    chr(code)
+    for start, end in (
+        (0x20, 0x7E),
+        (0xA0, 0x17F),
+        (0x600, 0x6FF),
+        (0x2010, 0x2044),
+        (0x20AC, 0x20AC),
+    )
+    for code in range(start, end + 1)
+)
+
 # Line pitch, as a multiple of the type size, of titles, headings, tables and captions.
 COMPACT_LINE_SPACING = 1.4
 
@@ -224,10 +238,14 @@ class _WordWriter:
             element.remove(printed)  # a letterhead's own history
 
     def _used_characters(self) -> str:
-        """Return every character the package's text can show (page numbers included)."""
-        used: set[str] = set(
-            "0123456789\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669 -/\u2022"
-        )
+        """Return the characters to keep in the embedded subsets.
+
+        Besides the package's own text, every subset keeps one fixed repertoire (Latin,
+        Arabic, punctuation, both digit sets): a reader that caches an embedded face by
+        name across open documents (LibreOffice does) then still finds the letters of the
+        next brief in the subset of the first.
+        """
+        used: set[str] = set(SUBSET_REPERTOIRE)
         for part in self.word.part.package.iter_parts():
             if isinstance(part, XmlPart):
                 for text in part.element.iter(qn("w:t")):
