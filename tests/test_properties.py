@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from test_hostile import docx_text, fonts_of, missing_words, pdf_text, presentation_forms
 
@@ -111,6 +111,8 @@ def shown_texts(section: Section, lang: str) -> list[str]:
 @pytest.mark.slow
 @EXPORT
 @given(ar=texts, en=texts, title=texts, lang=st.sampled_from(["ar", "en", "bi"]))
+# A control character in a heading once reached the Word file's keywords, which XML refuses.
+@example(ar="ء", en="", title="É:ÖÓ\x01.\u2066 \t", lang="bi")
 def test_any_text_exports_and_its_words_read_back(
     tmp_path: Path, ar: str, en: str, title: str, lang: str
 ) -> None:

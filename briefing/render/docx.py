@@ -78,6 +78,13 @@ PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
 # Characters XML 1.0 cannot carry; pasted text sometimes brings them along.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+
+def _property(text: str) -> str:
+    """Return text fit for a core property: no characters XML refuses, at most 255 of them
+    (Word's limit for each property)."""
+    return CONTROL_CHARACTERS.sub("", text)[:255]
+
+
 # Characters every embedded subset keeps: printable Latin-1, Latin Extended-A, the
 # Arabic block, general punctuation, the euro sign and the bullet.
 SUBSET_REPERTOIRE = "".join(
@@ -215,14 +222,13 @@ class _WordWriter:
 
     def _properties(self) -> None:
         core = self.word.core_properties
-        # Word's core properties hold at most 255 characters each.
-        core.title = self.document.title[:255]
-        core.subject = self.document.subject[:255]
-        core.author = self.document.author[:255]
-        core.last_modified_by = self.document.author[:255]
+        core.title = _property(self.document.title)
+        core.subject = _property(self.document.subject)
+        core.author = _property(self.document.author)
+        core.last_modified_by = _property(self.document.author)
         core.language = LANGUAGE_TAGS[self.main_lang]
         core.comments = ""
-        core.keywords = self._keywords()[:255]
+        core.keywords = _property(self._keywords())
         core.category = ""
         core.revision = 1
         stamp = self._timestamp()
