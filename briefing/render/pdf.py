@@ -243,16 +243,19 @@ class _Kit:
         if block.level == 1 and block.anchor:
             bookmark = (self._bookmark_titles.get(block.anchor, text), block.anchor)
         tag = self.tags.add("H2" if block.level == 1 else "H3", lang=block.lang)
-        return self._tagged(TextBlock(
-            text,
-            base_direction(block.lang),
-            style,
-            self.colours["primary"],
-            space_before=style.size * (1.0 if block.level == 1 else 0.6),
-            space_after=style.size * 0.3,
-            bookmark=bookmark,
-            keep_with_next=True,
-        ), tag)
+        return self._tagged(
+            TextBlock(
+                text,
+                base_direction(block.lang),
+                style,
+                self.colours["primary"],
+                space_before=style.size * (1.0 if block.level == 1 else 0.6),
+                space_after=style.size * 0.3,
+                bookmark=bookmark,
+                keep_with_next=True,
+            ),
+            tag,
+        )
 
     def paragraph(self, block: Paragraph) -> Flowable:
         """Return a paragraph in the style of its role."""
