@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.platypus.flowables import Flowable
 
 from briefing.errors import BriefingError
+from briefing.render.pdf_tags import Tag, tagged
 from briefing.text import Direction, Line, TextStyle, draw_lines, layout_text
 
 # Lines kept together at the foot and head of a page when a paragraph breaks.
@@ -28,7 +29,10 @@ class TextBlock(Flowable):
     ``indent_start``/``indent_end`` follow the reading direction: for Arabic the start
     is the right edge. A ``bullet`` hangs in the start indent of the first line. A
     ``bookmark`` ``(title, key)`` adds a destination and an outline entry when drawn.
+    ``tag`` is its element in the tagged PDF (None: page furniture).
     """
+
+    tag: Tag | None = None
 
     def __init__(
         self,
@@ -100,6 +104,11 @@ class TextBlock(Flowable):
         return [head, tail]
 
     def _part(self, lines: tuple[Line, ...], first: bool) -> TextBlock:
+        part = self._new_part(lines, first)
+        part.tag = self.tag  # both parts belong to the same paragraph
+        return part
+
+    def _new_part(self, lines: tuple[Line, ...], first: bool) -> TextBlock:
         return TextBlock(
             self.text,
             self.base,
@@ -116,7 +125,11 @@ class TextBlock(Flowable):
         )
 
     def draw(self) -> None:
-        """Draw the lines, the bullet and the bookmark."""
+        """Draw the lines, the bullet and the bookmark, tagged as the block's element."""
+        with tagged(self.canv, self.tag):
+            self._draw()
+
+    def _draw(self) -> None:
         canvas = self.canv
         left = self.indent_end if self.base == "R" else self.indent_start
         if self.bookmark is not None:
@@ -538,6 +551,7 @@ class Picture(Flowable):
         self.width = width
         self.height = height
         self.hAlign = "CENTER"
+        self.tag: Tag | None = None  # a Figure in the tagged PDF (None: decoration)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         """Return the picture's size."""
@@ -553,7 +567,8 @@ class Picture(Flowable):
             image = _PictureObject(name, self.fetch)
             document.Reference(image, registered)
             document.addForm(name, image)
-        canvas.saveState()
-        canvas.scale(self.width, self.height)
-        canvas.doForm(name)
-        canvas.restoreState()
+        with tagged(canvas, self.tag):
+            canvas.saveState()
+            canvas.scale(self.width, self.height)
+            canvas.doForm(name)
+            canvas.restoreState()
