@@ -1,7 +1,8 @@
-"""Vowelled Arabic lines keep clear of each other: marks over tall letters, marks under descenders."""
+"""Vowelled Arabic lines keep clear of each other: marks over tall letters, under descenders."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ElementTree
@@ -82,22 +83,32 @@ def touching_lines(pdf: Path, tmp_path: Path) -> tuple[int, list[int]]:
     assert len(lines) >= 6, f"only {len(lines)} full Arabic lines found"
     stem = tmp_path / "page"
     subprocess.run(
-        ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", str(number), "-l", str(number),
-         "-singlefile", str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            str(DPI),
+            "-gray",
+            "-png",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
         check=True,
     )
     image = Image.open(f"{stem}.png").convert("L")
     pixels = image.load()
     scale = DPI / 72
     touching = []
-    for index, (upper, lower) in enumerate(zip(lines, lines[1:])):
+    for index, (upper, lower) in enumerate(itertools.pairwise(lines)):
         left = int(min(upper[0], lower[0]) * scale)
         right = int(max(upper[2], lower[2]) * scale)
         top = int((upper[1] + upper[3]) / 2 * scale)
         bottom = int((lower[1] + lower[3]) / 2 * scale)
-        blank = any(
-            all(pixels[x, y] > 200 for x in range(left, right)) for y in range(top, bottom)
-        )
+        blank = any(all(pixels[x, y] > 200 for x in range(left, right)) for y in range(top, bottom))
         if not blank:
             touching.append(index)
     return len(lines) - 1, touching
