@@ -127,3 +127,23 @@ def test_vowelled_arabic_lines_do_not_touch(
     checked, touching = touching_lines(pdf, tmp_path)
     assert checked >= 5
     assert not touching, f"{template}/{lang}: lines {touching} of {checked} pairs touch"
+
+
+def test_english_beside_vowelled_arabic_keeps_its_leading(library: Library, tmp_path: Path) -> None:
+    """The Arabic column grows to hold its marks; the English one stays at the template's 1.4."""
+    pdf = tmp_path / "brief.pdf"
+    render(library, "bilingual", "bi", pdf)
+    output = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    tops = sorted(
+        float(line.get("yMin", 0))
+        for line in ElementTree.fromstring(output).iter(f"{XHTML}line")
+        if "paragraph beside" in " ".join(word.text or "" for word in line.iter(f"{XHTML}word"))
+    )
+    pitches = [lower - upper for upper, lower in itertools.pairwise(tops)]
+    assert len(pitches) >= 10
+    assert max(pitches) <= 1.5 * 10 + 0.1  # size_body 10 in the bilingual template
+    assert min(pitches) >= 1.4 * 10 - 0.1
