@@ -17,7 +17,8 @@ from reportlab.platypus.flowables import Flowable
 
 from briefing.errors import BriefingError
 from briefing.render.pdf_tags import Tag, tagged
-from briefing.text import Direction, Line, TextStyle, draw_lines, layout_text
+from briefing.text import Direction, Line, TextStyle, baseline_offset, draw_lines, layout_text
+from briefing.text.fonts import arabic_leading
 
 # Lines kept together at the foot and head of a page when a paragraph breaks.
 MIN_LINES_AT_BREAK = 2
@@ -52,9 +53,15 @@ class TextBlock(Flowable):
     ) -> None:
         super().__init__()
         self.given_style = style
-        if base == "R" and style.arabic_scale != 1.0:
-            # Arabic letters are set larger (TextStyle.arabic_scale): so are its lines.
-            style = replace(style, leading=round(style.leading * style.arabic_scale, 2))
+        if base == "R":
+            # Arabic letters are set larger (TextStyle.arabic_scale): so are its lines,
+            # and never closer than the ink of vowelled Arabic allows.
+            size = style.size * style.arabic_scale
+            leading = max(
+                round(style.leading * style.arabic_scale, 2),
+                arabic_leading(style.fonts, style.bold, size),
+            )
+            style = replace(style, leading=leading)
         self.text = text
         self.base = base
         self.text_style = style
@@ -143,7 +150,8 @@ class TextBlock(Flowable):
             style = replace(self.text_style, align="center")
             bullet = layout_text(self.bullet, self.base, style, self.indent_start)
             x = self.width - self.indent_start if self.base == "R" else 0.0
-            draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour)
+            offset = baseline_offset(self.text_style, self.lines)
+            draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour, offset)
 
 
 class Rule(Flowable):
