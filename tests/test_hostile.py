@@ -129,6 +129,11 @@ def outside_overrides(text: str) -> str:
     return "".join(kept)
 
 
+# Bands of an A4 page (in points) the header and the footer of the default template use.
+BODY_TOP = 60
+BODY_BOTTOM = 60
+
+
 def pdf_text(data: bytes, columns: bool = False) -> str:
     """Return the text layer of a PDF in reading order, as pdftotext gives it.
 
@@ -143,12 +148,16 @@ def pdf_text(data: bytes, columns: bool = False) -> str:
         if columns:
             info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
                                   check=True, timeout=120).stdout
-            width = float(info.split("Page size:")[1].split()[0])
+            width, height = (float(v) for v in info.split("Page size:")[1].split()[0:3:2])
             half = str(int(width / 2))
-            crops = [["-x", half, "-W", str(int(width) + 1)], ["-x", "0", "-W", half]]
+            # Only the body: a page's header and footer would otherwise fall between the
+            # two pieces of a paragraph that a page break splits.
+            body = ["-y", str(BODY_TOP), "-H", str(int(height) - BODY_TOP - BODY_BOTTOM)]
+            crops = [["-x", half, "-W", str(int(width) + 1), *body],
+                     ["-x", "0", "-W", half, *body]]
         return "\n".join(
             subprocess.run(
-                ["pdftotext", "-enc", "UTF-8", "-r", "72", "-y", "0", "-H", "100000", *crop,
+                ["pdftotext", "-enc", "UTF-8", "-r", "72", *crop,
                  str(path), "-"] if crop else ["pdftotext", "-enc", "UTF-8", str(path), "-"],
                 capture_output=True, text=True, check=True, timeout=120,
             ).stdout
