@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", default=None, help="template id or template folder")
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
+        "--calendar", default=None,
+        help="dates in the gregorian or hijri (Umm al-Qura) calendar, or both",
+    )
+    export.add_argument(
+        "--months", default=None,
+        help="Arabic month names: egyptian (أكتوبر), levantine (تشرين الأول) or both",
+    )
+    export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the brief's date")
+    export.add_argument(
         "--verify", action="store_true",
         help="read every exported PDF back and check that each paragraph reads in order",
     )
@@ -150,6 +159,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from briefing import edits
+    from briefing.calendars import check_calendar, check_months
     from briefing.export import export
     from briefing.library import load_library, load_section_file
     from briefing.model import check_digits, check_formats, check_languages
@@ -184,6 +194,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
     if args.digits is not None:
         brief = replace(brief, digits=check_digits(args.digits))
+    if args.calendar is not None:
+        brief = replace(brief, calendar=check_calendar(args.calendar, "--calendar"))
+    if args.months is not None:
+        brief = replace(brief, months=check_months(args.months, "--months"))
+    if args.date is not None:
+        day = edits.parse_date(args.date, "--date")
+        brief = edits.set_meta(brief, date=day)
     result = export(
         brief,
         Path(args.out),

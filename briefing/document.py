@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from briefing.calendars import Calendar, MonthStyle
 from briefing.chartdata import ChartData, resolve_chart
 from briefing.errors import BriefingError
 from briefing.library import Library
@@ -184,6 +185,11 @@ def selected_sections(brief: Brief, library: Library) -> list[Section]:
     return sections
 
 
+def date_style(brief: Brief, template: Template) -> tuple[Calendar, MonthStyle]:
+    """Return the calendar(s) and Arabic month names: the brief's choice, else the template's."""
+    return brief.calendar or template.calendar, brief.months or template.months
+
+
 class _Builder:
     """Build the blocks of one language; shared by single-language and bilingual briefs."""
 
@@ -194,8 +200,13 @@ class _Builder:
         self.figures = effective_figures(brief, library)
         self.sections = selected_sections(brief, library)
         self.digits = brief.digits
+        self.calendar, self.months = date_style(brief, template)
 
     # -- text -------------------------------------------------------------------------------
+    def date(self, value: date | None, lang: Lang) -> str:
+        """Return ``value`` in the brief's digits, calendar(s) and month-name style."""
+        return format_date(value, lang, self.digits, self.calendar, self.months)
+
     def fill(self, text: str, lang: Lang, where: str) -> str:
         """Return ``text`` with figure placeholders replaced by formatted figures."""
 
@@ -241,7 +252,7 @@ class _Builder:
             "recipient": meta.recipient.get(lang),
             "drafter": meta.drafter.get(lang),
             "subject": self.title(lang),
-            "date": format_date(meta.date, lang, self.digits),
+            "date": self.date(meta.date, lang),
             "reference": meta.reference,
         }
         fields = tuple(
@@ -281,7 +292,7 @@ class _Builder:
                 figure.label.get(lang),
                 figure_value_cell(figure, lang, self.digits),
                 unit_short(self.library.units[figure.unit], lang),
-                format_date(figure.as_of, lang, self.digits),
+                self.date(figure.as_of, lang),
             )
             for figure in figures
         )
@@ -352,7 +363,7 @@ class _Builder:
             (
                 figure.label.get(lang),
                 figure.source.get(lang),
-                format_date(figure.as_of, lang, self.digits),
+                self.date(figure.as_of, lang),
             )
             for figure in figures
         )
@@ -384,7 +395,7 @@ def build_document(
     marking_text = brief.meta.marking if brief.meta.marking is not None else template.marking
     meta_values = {
         "title": {code: builder.title(code) for code in langs},
-        "date": {code: format_date(brief.meta.date, code, brief.digits) for code in langs},
+        "date": {code: builder.date(brief.meta.date, code) for code in langs},
         "reference": {code: brief.meta.reference for code in langs},
         "marking": {code: marking_text.get(code, fallback=False) for code in langs},
     }

@@ -287,6 +287,9 @@ class Brief:
     languages: tuple[OutputLang, ...] = ("ar",)
     template: str = "ministry"
     digits: DigitStyle = "latin"
+    # Calendar(s) and Arabic month names for dates; None: the template's choice.
+    calendar: str | None = None
+    months: str | None = None
 
     def override(self, figure_id: str) -> Figure | None:
         """Return the user's version of a figure, if any."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal
 
+from briefing.calendars import Calendar, MonthStyle, date_text
 from briefing.model import DigitStyle, Figure, Lang, Unit
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -122,9 +122,15 @@ def figure_value_cell(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
     return QUALIFIER_PATTERNS[figure.qualifier][lang].format(number)
 
 
-def format_date(value: date | None, lang: Lang, digits: DigitStyle) -> str:
-    """Return a long date ("20 October 2025", "20 أكتوبر 2025") in the brief's digits."""
+def format_date(
+    value: date | None,
+    lang: Lang,
+    digits: DigitStyle,
+    calendar: Calendar = "gregorian",
+    months: MonthStyle = "egyptian",
+) -> str:
+    """Return a long date ("20 October 2025", "20 أكتوبر 2025") in the brief's digits,
+    calendar(s) and Arabic month-name style (see :mod:`briefing.calendars`)."""
     if value is None:
         return ""
-    text = _babel_format_date(value, format="d MMMM y", locale="ar" if lang == "ar" else "en")
-    return localize_digits(text, lang, digits)
+    return localize_digits(date_text(value, lang, calendar, months), lang, digits)

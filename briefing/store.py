@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.atomic import write_atomic
+from briefing.calendars import check_calendar, check_months
 from briefing.errors import BriefingError
 from briefing.model import (
     Brief,
@@ -79,6 +80,8 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
         "languages": list(brief.languages),
         "template": brief.template,
         "digits": brief.digits,
+        "calendar": brief.calendar,
+        "months": brief.months,
     }
 
 
@@ -232,6 +235,12 @@ def brief_from_json(data: Any, where: str) -> Brief:
     try:
         languages = check_languages(read.str_list(data, "languages") or ["ar"])
         digits = check_digits(read.text(data, "digits", "", "latin"))
+        calendar = read.text(data, "calendar", "", "") or None
+        months = read.text(data, "months", "", "") or None
+        if calendar is not None:
+            check_calendar(calendar)
+        if months is not None:
+            check_months(months)
     except BriefingError as exc:
         raise BriefingError(f"{where}: {exc}") from None
     return Brief(
@@ -242,6 +251,8 @@ def brief_from_json(data: Any, where: str) -> Brief:
         languages=languages,
         template=read.text(data, "template", "", "ministry") or "ministry",
         digits=digits,
+        calendar=calendar,
+        months=months,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from briefing.atomic import write_atomic
+from briefing.calendars import CALENDARS, MONTH_STYLES, Calendar, MonthStyle
 from briefing.errors import BriefingError
 from briefing.fonts import BUNDLED_FAMILIES, FontFace, bundled_face
 from briefing.model import LocalText
@@ -51,7 +52,9 @@ MAX_ASSET_BYTES = 20 * 1024 * 1024
 
 # Tables whose keys are the two languages; a plain string gives both languages the same text.
 LOCAL_KEYS = ("name", "description", "marking", "header", "footer")
-TABLES = ("page", "fonts", "colours", "marking", "header", "footer", "cover", "layout", "assets")
+TABLES = (
+    "page", "fonts", "colours", "marking", "header", "footer", "cover", "layout", "dates", "assets",
+)
 TOP_KEYS = ("name", "description", "parent", *TABLES)
 
 
@@ -101,6 +104,8 @@ RULES: dict[str, Rule] = {
     "layout.blocks": Rule("choices", BLOCKS),
     "layout.numbered_headings": Rule("bool"),
     "layout.charts": Rule("bool"),
+    "dates.calendar": Rule("choice", CALENDARS),
+    "dates.months": Rule("choice", MONTH_STYLES),
     "assets.letterhead": Rule("file", suffixes=(".docx",)),
     "assets.logo": Rule("file", suffixes=(".png", ".jpg", ".jpeg")),
 }
@@ -143,6 +148,8 @@ DEFAULTS: dict[str, Any] = {
     "layout.blocks": BLOCKS,
     "layout.numbered_headings": False,
     "layout.charts": True,
+    "dates.calendar": "gregorian",
+    "dates.months": "egyptian",
     "assets.letterhead": None,
     "assets.logo": None,
     "description.ar": "",
@@ -200,6 +207,8 @@ class Template:
     numbered_headings: bool
     charts: bool
     letterhead: Path | None = None
+    calendar: Calendar = "gregorian"  # dates: gregorian, hijri (Umm al-Qura) or both
+    months: MonthStyle = "egyptian"  # Arabic Gregorian months: egyptian, levantine or both
     logo: Path | None = None
     description: LocalText = field(default_factory=LocalText)
     user: bool = False
@@ -755,6 +764,8 @@ def load_template_folder(
         blocks=values["layout.blocks"],
         numbered_headings=values["layout.numbered_headings"],
         charts=values["layout.charts"],
+        calendar=values["dates.calendar"],
+        months=values["dates.months"],
         letterhead=values["assets.letterhead"],
         logo=values["assets.logo"],
         user=user,
