@@ -140,13 +140,20 @@ def test_arabic_pdf_is_deterministic_with_metadata(
     again = render_pdf(make_document(library, "ar", sections=("port_of_baku", "btk_railway")))
     assert again == data
     assert b"/Lang (ar)" in data
-    assert b"D:20000101000000" in data  # no clock time in the file
+    # No clock time in the file: it is dated by the brief (20 October 2025, 09:00 UTC).
+    assert b"D:20000101" not in data
+    assert data.count(b"(D:20251020090000+00'00')") == 2  # CreationDate and ModDate
     path = tmp_path / "brief.pdf"
     path.write_bytes(data)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert f"Title:           {document.title}" in info.stdout
     assert "Author:          إدارة آسيا" in info.stdout
     assert f"Subject:         {document.subject}" in info.stdout
+    dated = subprocess.run(
+        ["pdfinfo", "-isodates", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"^CreationDate:\s+2025-10-20T09:00:00", dated, re.M), dated
+    assert re.search(r"^ModDate:\s+2025-10-20T09:00:00", dated, re.M), dated
 
 
 def test_every_font_is_embedded_and_subset(

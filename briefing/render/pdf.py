@@ -676,6 +676,20 @@ class _DeferredCanvas(Canvas):
             self.tag_recorder.mark_page(page, self._pageNumber - 1)
 
 
+def _stamp_date(canvas: Canvas, document: Document) -> None:
+    """Date the file (CreationDate, ModDate) by the brief, at 09:00 UTC, as the Word file is.
+
+    The same brief still gives the same bytes; a brief without a date keeps the fixed
+    date of reportlab's invariant mode.
+    """
+    day = document.date
+    if day is None:
+        return
+    stamp = canvas._doc._timeStamp
+    stamp.YMDhms = (day.year, day.month, day.day, 9, 0, 0)
+    stamp.dhh = stamp.dmm = 0
+
+
 def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
     """Return ``document`` as the bytes of a PDF brief (same inputs give the same bytes).
 
@@ -691,6 +705,10 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
 
     class BriefCanvas(_DeferredCanvas):
         tag_recorder = Recorder(kit.tags) if tagged else None
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            _stamp_date(self, document)
 
         def decorate_page(self, page: int, pages: int) -> None:
             kit.decorate(self, page, pages)
