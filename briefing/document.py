@@ -162,7 +162,15 @@ class ParallelTable:
 
 
 Block = (
-    Cover | Heading | Paragraph | BulletList | Table | Chart | Parallel | ParallelList | ParallelTable
+    Cover
+    | Heading
+    | Paragraph
+    | BulletList
+    | Table
+    | Chart
+    | Parallel
+    | ParallelList
+    | ParallelTable
 )
 
 NBSP = "\u00a0"
