@@ -15,7 +15,15 @@ import pytest
 from bidi.algorithm import get_display
 
 from briefing import edits
-from briefing.document import BulletList, Document, Heading, Parallel, build_document
+from briefing.document import (
+    BulletList,
+    Document,
+    Heading,
+    Parallel,
+    ParallelList,
+    ParallelTable,
+    build_document,
+)
 from briefing.library import Library
 from briefing.model import BriefMeta, LocalText, Section
 from briefing.render.pdf import render_pdf
@@ -283,7 +291,8 @@ def test_arabic_tricky_section_reads_back_in_order(library: Library) -> None:
 def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path) -> None:
     sections = ("tricky_text", "middle_corridor")
     document = make_document(library, "bi", sections=sections, custom=TRICKY)
-    assert all(isinstance(block, Parallel) for block in document.blocks)
+    kinds = (Parallel, ParallelList, ParallelTable)
+    assert all(isinstance(block, kinds) for block in document.blocks)
     data = render_pdf(document)
     assert b"/Lang (ar)" in data
     assert verify_pdf(data, document) == []
@@ -379,3 +388,47 @@ def test_every_diacritic_reaches_the_text_layer(library: Library, tmp_path: Path
     for mark in harakat:
         assert text.count(mark) == expected.count(mark), f"U+{ord(mark):04X}"
     assert sum(expected.count(mark) for mark in harakat) > 40
+
+
+@pytest.mark.parametrize("template", ["ministry", "bilingual"])
+def test_bilingual_items_start_level_and_values_never_wrap(
+    library: Library, template: str, tmp_path: Path
+) -> None:
+    document = make_document(library, "bi", template=template)
+    pages = pdf_words(render_pdf(document), tmp_path)
+    lists = [b for b in document.blocks if isinstance(b, ParallelList)]
+    assert {b.role for b in lists} == {"key_points", "talking_points"}
+    middle = 595 / 2
+    for block in lists:
+        for ar_item, en_item in block.items:
+            en_first, ar_first = en_item.split()[0], shown(ar_item.split()[0])
+            gaps = [
+                abs(e["yMin"] - a["yMin"])
+                for words in pages
+                for e in words
+                if e["text"] == en_first and e["xMax"] < middle
+                for a in words
+                if a["text"] == ar_first and a["xMin"] > middle
+            ]
+            assert gaps and min(gaps) < 1.0, (en_item[:40], sorted(gaps)[:3])
+    tables = [b for b in document.blocks if isinstance(b, ParallelTable)]
+    assert [b.role for b in tables] == ["key_figures", "sources"]
+    # Every value and date cell of both tables is on one line: its words level and in
+    # order, on as many lines as the table has such cells.
+    for table in tables:
+        for column in table.en.nowrap:
+            for row in table.en.rows:
+                parts = row[column].split()
+                assert len(parts) >= 1 and " " not in row[column]
+                lines = [
+                    words[i : i + len(parts)]
+                    for words in pages
+                    for i in range(len(words) - len(parts) + 1)
+                    if [w["text"] for w in words[i : i + len(parts)]] == parts
+                ]
+                level = [
+                    line for line in lines if max(w["yMin"] for w in line) - min(
+                        w["yMin"] for w in line
+                    ) < 1
+                ]
+                assert level, (table.role, row[column])

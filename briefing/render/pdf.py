@@ -254,7 +254,7 @@ class _Kit:
         ar_heading.keepWithNext = en_heading.keepWithNext = False
         rows: list[Flowable] = [SideBySide([ar_heading], [en_heading], GUTTER, keep_with_next=True)]
         rows += [
-            SideBySide([right], [left], GUTTER)
+            SideBySide([right], [left], GUTTER, level=True)
             for right, left in zip(ar_items, en_items, strict=True)
         ]
         if block.role == "key_points":
