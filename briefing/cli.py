@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", default=None, help="template id or template folder")
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
+        "--reference", default=None, help="reference number, on the cover and in the footer"
+    )
+    export.add_argument(
+        "--distribution", default=None, metavar="TEXT",
+        help="who receives copies (English; Arabic too unless --distribution-ar is given)",
+    )
+    export.add_argument(
+        "--distribution-ar", default=None, metavar="TEXT", help="who receives copies, in Arabic"
+    )
+    export.add_argument(
         "--verify", action="store_true",
         help="read every exported PDF back and check that each paragraph reads in order",
     )
@@ -184,6 +194,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
     if args.digits is not None:
         brief = replace(brief, digits=check_digits(args.digits))
+    if args.reference is not None:
+        reference = " ".join(args.reference.split())
+        if not reference:
+            raise BriefingError("--reference: the reference is empty")
+        brief = edits.set_meta(brief, reference=reference)
+    if args.distribution is not None or args.distribution_ar is not None:
+        from briefing.model import LocalText
+
+        english = " ".join((args.distribution or "").split())
+        arabic = " ".join((args.distribution_ar or "").split())
+        if not (english or arabic):
+            raise BriefingError("--distribution: the distribution list is empty")
+        brief = edits.set_meta(brief, distribution=LocalText(ar=arabic, en=english))
     result = export(
         brief,
         Path(args.out),

@@ -45,6 +45,7 @@ LABELS: dict[str, LocalText] = {
     "subject": LocalText(ar="الموضوع", en="Subject"),
     "date": LocalText(ar="التاريخ", en="Date"),
     "reference": LocalText(ar="المرجع", en="Reference"),
+    "distribution": LocalText(ar="التوزيع", en="Distribution"),
     "chart": LocalText(ar="الشكل", en="Figure"),
     "contents": LocalText(ar="المحتويات", en="Contents"),
 }
@@ -68,6 +69,8 @@ class Cover:
     subtitle: str
     fields: tuple[tuple[str, str], ...]
     style: str
+    authority: tuple[str, ...] = ()  # lines naming the issuing ministry and department
+    distribution: str = ""  # "Distribution: …", printed under the fields
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,16 @@ class _Builder:
                 subtitle=subtitle.get(lang),
                 fields=fields,
                 style=self.template.cover_style,
+                authority=tuple(
+                    line.strip()
+                    for line in self.template.authority.get(lang).splitlines()
+                    if line.strip()
+                ),
+                distribution=(
+                    f"{self.label('distribution', lang)}: {meta.distribution.get(lang)}"
+                    if not meta.distribution.is_empty()
+                    else ""
+                ),
             )
         ]
 

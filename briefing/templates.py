@@ -50,8 +50,19 @@ MAX_PARENTS = 16
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 
 # Tables whose keys are the two languages; a plain string gives both languages the same text.
-LOCAL_KEYS = ("name", "description", "marking", "header", "footer")
-TABLES = ("page", "fonts", "colours", "marking", "header", "footer", "cover", "layout", "assets")
+LOCAL_KEYS = ("name", "description", "marking", "header", "footer", "authority")
+TABLES = (
+    "page",
+    "fonts",
+    "colours",
+    "marking",
+    "header",
+    "footer",
+    "authority",
+    "cover",
+    "layout",
+    "assets",
+)
 TOP_KEYS = ("name", "description", "parent", *TABLES)
 
 
@@ -96,6 +107,9 @@ RULES: dict[str, Rule] = {
     "header.en": Rule("fields"),
     "footer.ar": Rule("fields"),
     "footer.en": Rule("fields"),
+    # The issuing authority (ministry, department) printed at the head of the cover.
+    "authority.ar": Rule("text"),
+    "authority.en": Rule("text"),
     "cover.style": Rule("choice", COVER_STYLES),
     "cover.fields": Rule("choices", COVER_FIELDS),
     "layout.blocks": Rule("choices", BLOCKS),
@@ -138,6 +152,8 @@ DEFAULTS: dict[str, Any] = {
     "header.en": "{title}",
     "footer.ar": "صفحة {page} من {pages}",
     "footer.en": "Page {page} of {pages}",
+    "authority.ar": "",
+    "authority.en": "",
     "cover.style": "title",
     "cover.fields": ("date", "reference"),
     "layout.blocks": BLOCKS,
@@ -201,6 +217,7 @@ class Template:
     charts: bool
     letterhead: Path | None = None
     logo: Path | None = None
+    authority: LocalText = field(default_factory=LocalText)
     description: LocalText = field(default_factory=LocalText)
     user: bool = False
     parent: str | None = None
@@ -757,6 +774,7 @@ def load_template_folder(
         charts=values["layout.charts"],
         letterhead=values["assets.letterhead"],
         logo=values["assets.logo"],
+        authority=local("authority"),
         user=user,
         parent=own.values.get("parent"),
         files=tuple(layer.file for layer in layers),

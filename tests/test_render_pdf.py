@@ -313,7 +313,7 @@ def test_whole_library_renders_and_reads_back(library: Library, lang: str, templ
     key_points = [
         b for b in document.blocks
         if (isinstance(b, BulletList) and b.role == "key_points")
-        or (isinstance(b, Parallel) and b.role == "key_points")
+        or (isinstance(b, ParallelList) and b.role == "key_points")
     ]
     assert key_points
     charts = sum(1 for _ in re.finditer(rb"/Subtype /Image", data))

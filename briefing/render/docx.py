@@ -1013,6 +1013,14 @@ class _WordWriter:
     def _cover(self, container: Any, block: Cover, width: int) -> None:
         if block.style == "none":
             return
+        if self.letterhead is None:
+            # A letterhead prints the issuing authority itself; without one, the cover does.
+            for number, line in enumerate(block.authority):
+                paragraph = self._new_paragraph(container, block.lang, "Normal")
+                colour = self.colours["primary" if number == 0 else "accent"]
+                self._write_text(
+                    paragraph, line, block.lang, "Normal", bold=number == 0, colour=colour
+                )
         title = self._new_paragraph(container, block.lang, "Title")
         self._write_text(title, block.title, block.lang, "Title")
         if block.subtitle:
@@ -1042,6 +1050,9 @@ class _WordWriter:
                 value_paragraph = self._new_paragraph(value_cell, block.lang, TABLE_TEXT_STYLE)
                 self._write_text(value_paragraph, value, block.lang, TABLE_TEXT_STYLE)
             self._spacer_after_table(container, block.lang)
+        if block.distribution:
+            paragraph = self._new_paragraph(container, block.lang, "Caption")
+            self._write_text(paragraph, block.distribution, block.lang, "Caption")
         if block.style == "title" and not isinstance(container, _Cell):
             self._page_break(container, block.lang)
 

@@ -584,6 +584,13 @@ class _Kit:
         result: list[Flowable] = []
         if self.template.logo is not None and not self._covers_without_logo:
             result.append(self._logo(base if block.style != "title" else None))
+        for number, line in enumerate(block.authority):
+            # The ministry first, in the title's colour; the department under it.
+            style = replace(self.styles["label" if number == 0 else "field"], align=align)
+            colour = self.colours["primary" if number == 0 else "accent"]
+            last = number == len(block.authority) - 1
+            authority = TextBlock(line, base, style, colour, space_after=10 if last else 0)
+            result.append(self._tagged(authority, self.tags.add("P", lang=block.lang)))
         title_style = replace(self.styles["title"], align=align)
         if self.bilingual:
             title_style = replace(
@@ -615,6 +622,15 @@ class _Kit:
         if block.fields:
             result.append(self._fields(block, width, base, align))
             result.append(Rule(self.colours["rule"], 0.6, space_before=4, space_after=14))
+        if block.distribution:
+            line = TextBlock(
+                block.distribution,
+                base,
+                replace(self.styles["note"], align=align),
+                self.colours["muted"],
+                space_after=12,
+            )
+            result.append(self._tagged(line, self.tags.add("P", lang=block.lang)))
         return result
 
     def _fields(self, block: Cover, width: float, base: Direction, align: Align) -> Flowable:
