@@ -432,3 +432,40 @@ def test_bilingual_items_start_level_and_values_never_wrap(
                     ) < 1
                 ]
                 assert level, (table.role, row[column])
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "bi"])
+def test_ministry_cover_names_authority_distribution_and_reference(
+    library: Library, lang: str, tmp_path: Path
+) -> None:
+    document = make_document(library, lang, template="ministry", sections=("port_of_baku",))
+    meta = replace(
+        edits.default_brief(library).meta,
+        date=date(2025, 10, 20),
+        reference="MFA/PP-2025/042",
+        distribution=LocalText(ar="مكتب الوزير", en="Minister's office"),
+    )
+    brief = replace(edits.set_sections(edits.default_brief(library), ("port_of_baku",)), meta=meta)
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+    data = render_pdf(document)
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(data)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    cover = re.sub("[\u202a-\u202e]", "", unicodedata.normalize("NFKC", pages[0]))
+    langs = ("ar", "en") if lang == "bi" else (lang,)
+    for code in langs:
+        for line in load_template("ministry").authority.get(code).splitlines():
+            for word in line.split():
+                assert word in cover, (code, word)
+    if "en" in langs:
+        assert "Distribution: Minister's office" in cover
+    if "ar" in langs:
+        for word in ("التوزيع", "مكتب", "الوزير"):
+            assert word in cover, word
+    words = pdf_words(data, tmp_path)
+    for page in words:
+        footer = [w for w in page if w["text"] == "MFA/PP-2025/042" and w["yMin"] > 760]
+        assert len(footer) == len(langs)  # the reference in each language's footer
+    assert sum(w["text"] == "MFA/PP-2025/042" for w in words[0]) == 2 * len(langs)
