@@ -85,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the brief's date")
     export.add_argument(
+        "--reference", default=None, help="reference number, on the cover and in the footer"
+    )
+    export.add_argument(
+        "--distribution", default=None, metavar="TEXT",
+        help="who receives copies (English; Arabic too unless --distribution-ar is given)",
+    )
+    export.add_argument(
+        "--distribution-ar", default=None, metavar="TEXT", help="who receives copies, in Arabic"
+    )
+    export.add_argument(
         "--verify", action="store_true",
         help="read every exported PDF back and check that each paragraph reads in order",
     )
@@ -201,6 +211,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.date is not None:
         day = edits.parse_date(args.date, "--date")
         brief = edits.set_meta(brief, date=day)
+    if args.reference is not None:
+        reference = " ".join(args.reference.split())
+        if not reference:
+            raise BriefingError("--reference: the reference is empty")
+        brief = edits.set_meta(brief, reference=reference)
+    if args.distribution is not None or args.distribution_ar is not None:
+        from briefing.model import LocalText
+
+        english = " ".join((args.distribution or "").split())
+        arabic = " ".join((args.distribution_ar or "").split())
+        if not (english or arabic):
+            raise BriefingError("--distribution: the distribution list is empty")
+        brief = edits.set_meta(brief, distribution=LocalText(ar=arabic, en=english))
     result = export(
         brief,
         Path(args.out),

@@ -46,6 +46,7 @@ LABELS: dict[str, LocalText] = {
     "subject": LocalText(ar="الموضوع", en="Subject"),
     "date": LocalText(ar="التاريخ", en="Date"),
     "reference": LocalText(ar="المرجع", en="Reference"),
+    "distribution": LocalText(ar="التوزيع", en="Distribution"),
     "chart": LocalText(ar="الشكل", en="Figure"),
     "contents": LocalText(ar="المحتويات", en="Contents"),
 }
@@ -69,6 +70,8 @@ class Cover:
     subtitle: str
     fields: tuple[tuple[str, str], ...]
     style: str
+    authority: tuple[str, ...] = ()  # lines naming the issuing ministry and department
+    distribution: str = ""  # "Distribution: …", printed under the fields
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Table:
     role: str = "key_figures"  # key_figures | sources
     numeric: tuple[int, ...] = ()
     widths: tuple[float, ...] = ()  # relative column widths, in logical order
+    nowrap: tuple[int, ...] = ()  # columns whose cells never wrap (values, dates)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,53 @@ class Parallel:
     role: str = ""
 
 
-Block = Cover | Heading | Paragraph | BulletList | Table | Chart | Parallel
+@dataclass(frozen=True)
+class ParallelList:
+    """A bilingual list (key points, talking points): each item one row, Arabic on the right.
+
+    ``items`` pairs each Arabic item with its English translation, so that both start
+    level and break across pages together.
+    """
+
+    ar: Heading
+    en: Heading
+    items: tuple[tuple[str, str], ...]  # (Arabic, English)
+    role: str = "bullets"  # key_points | talking_points
+
+
+@dataclass(frozen=True)
+class ParallelTable:
+    """One bilingual table: English columns on the left, Arabic columns mirrored on the right.
+
+    ``ar`` and ``en`` have the same columns and rows (row ``i`` of each is the same
+    figure), so every row is one line of the table in both languages.
+    """
+
+    ar_heading: Heading
+    en_heading: Heading
+    ar: Table
+    en: Table
+    role: str = "key_figures"  # key_figures | sources
+
+
+Block = (
+    Cover
+    | Heading
+    | Paragraph
+    | BulletList
+    | Table
+    | Chart
+    | Parallel
+    | ParallelList
+    | ParallelTable
+)
+
+NBSP = "\u00a0"
+
+
+def unbroken(text: str) -> str:
+    """Return ``text`` with its spaces made no-break spaces (a value kept on one line)."""
+    return " ".join(text.split()).replace(" ", NBSP)
 
 
 @dataclass(frozen=True)
@@ -267,14 +317,60 @@ class _Builder:
                 subtitle=subtitle.get(lang),
                 fields=fields,
                 style=self.template.cover_style,
+                authority=tuple(
+                    line.strip()
+                    for line in self.template.authority.get(lang).splitlines()
+                    if line.strip()
+                ),
+                distribution=(
+                    f"{self.label('distribution', lang)}: {meta.distribution.get(lang)}"
+                    if not meta.distribution.is_empty()
+                    else ""
+                ),
             )
         ]
 
+    def list_items(self, role: str) -> list[tuple[LocalText, str]]:
+        """Return the items of the key points or talking points, each with where it is from."""
+        if role == "key_points":
+            return [
+                (s.key_point, f"section {s.id} key point")
+                for s in self.sections
+                if not s.key_point.is_empty()
+            ]
+        return [
+            (point, f"section {section.id} talking point")
+            for section in self.sections
+            for point in section.talking_points
+            if not point.is_empty()
+        ]
+
+    def parallel_list(self, role: str) -> list[Block]:
+        """Return key points or talking points as one bilingual list, item beside item."""
+        items = tuple(
+            (self.fill(text.get("ar"), "ar", where), self.fill(text.get("en"), "en", where))
+            for text, where in self.list_items(role)
+        )
+        if not items:
+            return []
+        ar, en = (Heading(code, self.label(role, code), 2, anchor=role) for code in ("ar", "en"))
+        return [ParallelList(ar, en, items, role=role)]
+
+    def parallel_table(self, role: str) -> list[Block]:
+        """Return the key figures or the sources as one bilingual table, row beside row."""
+        make = self.key_figures if role == "key_figures" else self.sources
+        ar, en = make("ar", joined=True), make("en", joined=True)
+        if not ar or not en:
+            return []
+        ar_heading, ar_table = ar
+        en_heading, en_table = en
+        assert isinstance(ar_heading, Heading) and isinstance(en_heading, Heading)
+        assert isinstance(ar_table, Table) and isinstance(en_table, Table)
+        return [ParallelTable(ar_heading, en_heading, ar_table, en_table, role=role)]
+
     def key_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(s.key_point.get(lang), lang, f"section {s.id} key point")
-            for s in self.sections
-            if not s.key_point.is_empty()
+            self.fill(text.get(lang), lang, where) for text, where in self.list_items("key_points")
         )
         if not items:
             return []
@@ -283,10 +379,30 @@ class _Builder:
             BulletList(lang, items, role="key_points"),
         ]
 
-    def key_figures(self, lang: Lang) -> list[Block]:
+    def key_figures(self, lang: Lang, joined: bool = False) -> list[Block]:
+        """Return the key-figures table; ``joined`` puts value and unit in one cell."""
         figures = self.cited()
         if not figures:
             return []
+        heading = Heading(lang, self.label("key_figures", lang), 2, anchor="key_figures")
+        if joined:
+            rows = tuple(
+                (
+                    figure.label.get(lang),
+                    unbroken(
+                        f"{figure_value_cell(figure, lang, self.digits)} "
+                        f"{unit_short(self.library.units[figure.unit], lang)}"
+                    ),
+                    unbroken(self.date(figure.as_of, lang)),
+                )
+                for figure in figures
+            )
+            header = tuple(self.label(k, lang) for k in ("figure", "value", "as_of"))
+            table = Table(
+                lang, header, rows, role="key_figures", numeric=(1,), widths=(4.2, 2.4, 2.3),
+                nowrap=(1, 2),
+            )
+            return [heading, table]
         rows = tuple(
             (
                 figure.label.get(lang),
@@ -298,7 +414,7 @@ class _Builder:
         )
         header = tuple(self.label(k, lang) for k in ("figure", "value", "unit", "as_of"))
         return [
-            Heading(lang, self.label("key_figures", lang), 2, anchor="key_figures"),
+            heading,
             Table(
                 lang, header, rows, role="key_figures", numeric=(1,), widths=(4.2, 1.9, 1.6, 2.3)
             ),
@@ -343,10 +459,8 @@ class _Builder:
 
     def talking_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(point.get(lang), lang, f"section {section.id} talking point")
-            for section in self.sections
-            for point in section.talking_points
-            if not point.is_empty()
+            self.fill(text.get(lang), lang, where)
+            for text, where in self.list_items("talking_points")
         )
         if not items:
             return []
@@ -355,22 +469,24 @@ class _Builder:
             BulletList(lang, items, role="talking_points"),
         ]
 
-    def sources(self, lang: Lang) -> list[Block]:
+    def sources(self, lang: Lang, joined: bool = False) -> list[Block]:
+        """Return the sources annex; ``joined`` (bilingual) keeps each date on one line."""
         figures = self.cited()
         if not figures:
             return []
+        keep = unbroken if joined else str
         rows = tuple(
             (
                 figure.label.get(lang),
                 figure.source.get(lang),
-                self.date(figure.as_of, lang),
+                keep(self.date(figure.as_of, lang)),
             )
             for figure in figures
         )
         header = tuple(self.label(k, lang) for k in ("figure", "source", "as_of"))
         return [
             Heading(lang, self.label("sources", lang), 2, anchor="sources"),
-            Table(lang, header, rows, role="sources", widths=(4.0, 4.0, 2.0)),
+            Table(lang, header, rows, role="sources", widths=(4.0, 4.0, 2.0), nowrap=(2,)),
         ]
 
 
@@ -384,6 +500,12 @@ def build_document(
     for name in template.blocks:
         if name == "sections":
             blocks += _section_blocks(builder, langs)
+            continue
+        if len(langs) == 2 and name in ("key_points", "talking_points"):
+            blocks += builder.parallel_list(name)
+            continue
+        if len(langs) == 2 and name in ("key_figures", "sources"):
+            blocks += builder.parallel_table(name)
             continue
         make = getattr(builder, name)
         if len(langs) == 1:

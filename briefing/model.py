@@ -274,6 +274,7 @@ class BriefMeta:
     date: date | None = None
     reference: str = ""
     marking: LocalText | None = None  # None: the template's marking
+    distribution: LocalText = field(default_factory=LocalText)  # who receives copies
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
             "date": meta.date.isoformat() if meta.date else None,
             "reference": meta.reference,
             "marking": _local(meta.marking),
+            "distribution": meta.distribution.to_dict(),
         },
         "sections": list(brief.sections),
         "custom_sections": [_section_to_json(s) for s in brief.custom_sections],
@@ -178,6 +179,7 @@ def brief_from_json(data: Any, where: str) -> Brief:
         date=read.date(meta_data, "date", "meta."),
         reference=read.text(meta_data, "reference", "meta."),
         marking=None if marking is None else read.local(meta_data, "marking", "meta."),
+        distribution=read.local(meta_data, "distribution", "meta."),
     )
     customs = []
     raw_customs = data.get("custom_sections", [])

@@ -51,9 +51,19 @@ MAX_PARENTS = 16
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 
 # Tables whose keys are the two languages; a plain string gives both languages the same text.
-LOCAL_KEYS = ("name", "description", "marking", "header", "footer")
+LOCAL_KEYS = ("name", "description", "marking", "header", "footer", "authority")
 TABLES = (
-    "page", "fonts", "colours", "marking", "header", "footer", "cover", "layout", "dates", "assets",
+    "page",
+    "fonts",
+    "colours",
+    "marking",
+    "header",
+    "footer",
+    "authority",
+    "cover",
+    "layout",
+    "dates",
+    "assets",
 )
 TOP_KEYS = ("name", "description", "parent", *TABLES)
 
@@ -99,6 +109,9 @@ RULES: dict[str, Rule] = {
     "header.en": Rule("fields"),
     "footer.ar": Rule("fields"),
     "footer.en": Rule("fields"),
+    # The issuing authority (ministry, department) printed at the head of the cover.
+    "authority.ar": Rule("text"),
+    "authority.en": Rule("text"),
     "cover.style": Rule("choice", COVER_STYLES),
     "cover.fields": Rule("choices", COVER_FIELDS),
     "layout.blocks": Rule("choices", BLOCKS),
@@ -143,6 +156,8 @@ DEFAULTS: dict[str, Any] = {
     "header.en": "{title}",
     "footer.ar": "صفحة {page} من {pages}",
     "footer.en": "Page {page} of {pages}",
+    "authority.ar": "",
+    "authority.en": "",
     "cover.style": "title",
     "cover.fields": ("date", "reference"),
     "layout.blocks": BLOCKS,
@@ -210,6 +225,7 @@ class Template:
     calendar: Calendar = "gregorian"  # dates: gregorian, hijri (Umm al-Qura) or both
     months: MonthStyle = "egyptian"  # Arabic Gregorian months: egyptian, levantine or both
     logo: Path | None = None
+    authority: LocalText = field(default_factory=LocalText)
     description: LocalText = field(default_factory=LocalText)
     user: bool = False
     parent: str | None = None
@@ -768,6 +784,7 @@ def load_template_folder(
         months=values["dates.months"],
         letterhead=values["assets.letterhead"],
         logo=values["assets.logo"],
+        authority=local("authority"),
         user=user,
         parent=own.values.get("parent"),
         files=tuple(layer.file for layer in layers),

@@ -21,6 +21,8 @@ from briefing.document import (
     Heading,
     Paragraph,
     Parallel,
+    ParallelList,
+    ParallelTable,
     Table,
 )
 from briefing.errors import BriefingError
@@ -158,6 +160,16 @@ def _expected(blocks: tuple[Block, ...]) -> Iterator[Expected]:
         if isinstance(block, Parallel):
             yield from _expected(block.ar)
             yield from _expected(block.en)
+        elif isinstance(block, ParallelList):
+            for lang, heading in (("ar", block.ar), ("en", block.en)):
+                position = 0 if lang == "ar" else 1
+                yield from _expected((heading,))
+                for pair in block.items:
+                    if pair[position]:
+                        yield Expected(heading.lang, pair[position])
+        elif isinstance(block, ParallelTable):
+            yield from _expected((block.ar_heading, block.ar))
+            yield from _expected((block.en_heading, block.en))
         elif isinstance(block, Cover):
             if block.style == "none":
                 continue

@@ -204,6 +204,8 @@ BAD_EXPORT_ARGS = [
     (["--template", "./no/such/template"], ["./no/such/template"]),
     (["--digits", "roman"], ["'roman'"]),
     (["--colour", "red"], ["--colour"]),
+    (["--reference", "  "], ["--reference"]),
+    (["--distribution", " ", "--distribution-ar", ""], ["--distribution"]),
 ]
 
 
@@ -584,3 +586,25 @@ def test_a_renderer_failure_leaves_the_folder_as_it_was(
     )
     assert_one_line_error(status, out, err, "letterhead.docx")
     assert folder_state(out_dir) == before
+
+
+def test_export_with_reference_and_distribution(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    status, _, err = run(
+        capsys, "export", "--lang", "bi", "--format", "docx", "--out", out,
+        "--template", "ministry", "--sections", "port_of_baku",
+        "--reference", "MFA/PP-2025/042", "--distribution", "Minister's office",
+        "--distribution-ar", "مكتب الوزير",
+    )
+    assert status == 0, err
+    text = docx_text(out / "brief-bi.docx")
+    assert "Distribution: Minister's office" in text
+    assert "التوزيع: مكتب الوزير" in text
+    import docx
+
+    word = docx.Document(str(out / "brief-bi.docx"))
+    footer = "".join(t.text or "" for t in word.sections[0].footer._element.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
+    assert footer.count("MFA/PP-2025/042") == 2  # the reference in both languages' footers

@@ -26,6 +26,8 @@ from briefing.document import (
     Heading,
     Paragraph,
     Parallel,
+    ParallelList,
+    ParallelTable,
     Table,
     build_document,
 )
@@ -427,10 +429,11 @@ def test_bilingual_rows_put_arabic_right_and_english_left(
         for t in body.findall(w("w:tbl"))
         if len(t.xpath("./w:tblGrid/w:gridCol", namespaces=NS)) == 3
     ]
-    assert len(layout) == 1
-    table = layout[0]
-    assert table.find(w("w:tblPr")).find(w("w:bidiVisual")) is not None
-    rows = table.findall(w("w:tr"))
+    # The bilingual key-figures table sits between layout tables, at full width.
+    assert len(layout) == 2
+    for table in layout:
+        assert table.find(w("w:tblPr")).find(w("w:bidiVisual")) is not None
+    rows = [row for table in layout for row in table.findall(w("w:tr"))]
     headings = []
     for row in rows:
         right, gutter, left = row.findall(w("w:tc"))
@@ -456,6 +459,38 @@ def test_bilingual_rows_put_arabic_right_and_english_left(
     assert headings == expected and len(expected) == 8
     widths = {int(v) for v in body.xpath(".//wp:extent/@cx", namespaces=NS)}
     assert widths == {int(Cm(CHART_SIZES_CM["half"][0]))}
+
+
+def test_bilingual_lists_and_tables_keep_rows_aligned(
+    documents: dict[str, Document], rendered: dict[str, bytes]
+) -> None:
+    body = _body(rendered["bi"])
+    rows = {}
+    for row in body.iter(w("w:tr")):
+        cells = row.findall(w("w:tc"))
+        if len(cells) == 3:
+            rows[_text(cells[2])] = _text(cells[0])
+    lists = [b for b in documents["bi"].blocks if isinstance(b, ParallelList)]
+    assert {b.role for b in lists} == {"key_points", "talking_points"}
+    for block in lists:
+        for ar_item, en_item in block.items:
+            assert rows[en_item] == ar_item  # each item in one row beside its translation
+    tables = [b for b in documents["bi"].blocks if isinstance(b, ParallelTable)]
+    assert [b.role for b in tables] == ["key_figures", "sources"]
+    figures = tables[0]
+    table = next(
+        t for t in body.iter(w("w:tbl")) if _text(t).startswith(figures.en.header[0])
+    )
+    columns = len(figures.en.header)
+    for row, ar_row, en_row in zip(
+        table.findall(w("w:tr"))[1:], figures.ar.rows, figures.en.rows, strict=True
+    ):
+        texts = [_text(c) for c in row.findall(w("w:tc"))]
+        assert texts == [*en_row, *reversed(ar_row)]
+    for column in figures.en.nowrap:
+        for row in (*figures.ar.rows, *figures.en.rows):
+            assert " " not in row[column]  # values hold no-break spaces only
+    assert columns == 3
 
 
 def test_bilingual_furniture_has_both_languages(

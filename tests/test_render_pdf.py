@@ -15,7 +15,15 @@ import pytest
 from bidi.algorithm import get_display
 
 from briefing import edits
-from briefing.document import BulletList, Document, Heading, Parallel, build_document
+from briefing.document import (
+    BulletList,
+    Document,
+    Heading,
+    Parallel,
+    ParallelList,
+    ParallelTable,
+    build_document,
+)
 from briefing.library import Library
 from briefing.model import BriefMeta, LocalText, Section
 from briefing.render.pdf import render_pdf
@@ -140,13 +148,20 @@ def test_arabic_pdf_is_deterministic_with_metadata(
     again = render_pdf(make_document(library, "ar", sections=("port_of_baku", "btk_railway")))
     assert again == data
     assert b"/Lang (ar)" in data
-    assert b"D:20000101000000" in data  # no clock time in the file
+    # No clock time in the file: it is dated by the brief (20 October 2025, 09:00 UTC).
+    assert b"D:20000101" not in data
+    assert data.count(b"(D:20251020090000+00'00')") == 2  # CreationDate and ModDate
     path = tmp_path / "brief.pdf"
     path.write_bytes(data)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert f"Title:           {document.title}" in info.stdout
     assert "Author:          إدارة آسيا" in info.stdout
     assert f"Subject:         {document.subject}" in info.stdout
+    dated = subprocess.run(
+        ["pdfinfo", "-isodates", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"^CreationDate:\s+2025-10-20T09:00:00", dated, re.M), dated
+    assert re.search(r"^ModDate:\s+2025-10-20T09:00:00", dated, re.M), dated
 
 
 def test_every_font_is_embedded_and_subset(
@@ -276,7 +291,8 @@ def test_arabic_tricky_section_reads_back_in_order(library: Library) -> None:
 def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path) -> None:
     sections = ("tricky_text", "middle_corridor")
     document = make_document(library, "bi", sections=sections, custom=TRICKY)
-    assert all(isinstance(block, Parallel) for block in document.blocks)
+    kinds = (Parallel, ParallelList, ParallelTable)
+    assert all(isinstance(block, kinds) for block in document.blocks)
     data = render_pdf(document)
     assert b"/Lang (ar)" in data
     assert verify_pdf(data, document) == []
@@ -297,7 +313,7 @@ def test_whole_library_renders_and_reads_back(library: Library, lang: str, templ
     key_points = [
         b for b in document.blocks
         if (isinstance(b, BulletList) and b.role == "key_points")
-        or (isinstance(b, Parallel) and b.role == "key_points")
+        or (isinstance(b, ParallelList) and b.role == "key_points")
     ]
     assert key_points
     charts = sum(1 for _ in re.finditer(rb"/Subtype /Image", data))
@@ -372,3 +388,84 @@ def test_every_diacritic_reaches_the_text_layer(library: Library, tmp_path: Path
     for mark in harakat:
         assert text.count(mark) == expected.count(mark), f"U+{ord(mark):04X}"
     assert sum(expected.count(mark) for mark in harakat) > 40
+
+
+@pytest.mark.parametrize("template", ["ministry", "bilingual"])
+def test_bilingual_items_start_level_and_values_never_wrap(
+    library: Library, template: str, tmp_path: Path
+) -> None:
+    document = make_document(library, "bi", template=template)
+    pages = pdf_words(render_pdf(document), tmp_path)
+    lists = [b for b in document.blocks if isinstance(b, ParallelList)]
+    assert {b.role for b in lists} == {"key_points", "talking_points"}
+    middle = 595 / 2
+    for block in lists:
+        for ar_item, en_item in block.items:
+            en_first, ar_first = en_item.split()[0], shown(ar_item.split()[0])
+            gaps = [
+                abs(e["yMin"] - a["yMin"])
+                for words in pages
+                for e in words
+                if e["text"] == en_first and e["xMax"] < middle
+                for a in words
+                if a["text"] == ar_first and a["xMin"] > middle
+            ]
+            assert gaps and min(gaps) < 1.0, (en_item[:40], sorted(gaps)[:3])
+    tables = [b for b in document.blocks if isinstance(b, ParallelTable)]
+    assert [b.role for b in tables] == ["key_figures", "sources"]
+    # Every value and date cell of both tables is on one line: its words level and in
+    # order, on as many lines as the table has such cells.
+    for table in tables:
+        for column in table.en.nowrap:
+            for row in table.en.rows:
+                parts = row[column].split()
+                assert len(parts) >= 1 and " " not in row[column]
+                lines = [
+                    words[i : i + len(parts)]
+                    for words in pages
+                    for i in range(len(words) - len(parts) + 1)
+                    if [w["text"] for w in words[i : i + len(parts)]] == parts
+                ]
+                level = [
+                    line for line in lines if max(w["yMin"] for w in line) - min(
+                        w["yMin"] for w in line
+                    ) < 1
+                ]
+                assert level, (table.role, row[column])
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "bi"])
+def test_ministry_cover_names_authority_distribution_and_reference(
+    library: Library, lang: str, tmp_path: Path
+) -> None:
+    document = make_document(library, lang, template="ministry", sections=("port_of_baku",))
+    meta = replace(
+        edits.default_brief(library).meta,
+        date=date(2025, 10, 20),
+        reference="MFA/PP-2025/042",
+        distribution=LocalText(ar="مكتب الوزير", en="Minister's office"),
+    )
+    brief = replace(edits.set_sections(edits.default_brief(library), ("port_of_baku",)), meta=meta)
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+    data = render_pdf(document)
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(data)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    cover = re.sub("[\u202a-\u202e]", "", unicodedata.normalize("NFKC", pages[0]))
+    langs = ("ar", "en") if lang == "bi" else (lang,)
+    for code in langs:
+        for line in load_template("ministry").authority.get(code).splitlines():
+            for word in line.split():
+                assert word in cover, (code, word)
+    if "en" in langs:
+        assert "Distribution: Minister's office" in cover
+    if "ar" in langs:
+        for word in ("التوزيع", "مكتب", "الوزير"):
+            assert word in cover, word
+    words = pdf_words(data, tmp_path)
+    for page in words:
+        footer = [w for w in page if w["text"] == "MFA/PP-2025/042" and w["yMin"] > 760]
+        assert len(footer) == len(langs)  # the reference in each language's footer
+    assert sum(w["text"] == "MFA/PP-2025/042" for w in words[0]) == 2 * len(langs)

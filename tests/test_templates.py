@@ -130,6 +130,17 @@ def test_ministry_letterhead_names_the_ministry_in_both_languages() -> None:
     assert "<w:bidi/>" in header_xml and "<w:rtl/>" in header_xml
 
 
+def test_ministry_authority_matches_its_letterhead_and_is_inherited() -> None:
+    ministry, minimal, bilingual = (load_template(i) for i in SHIPPED)
+    header_xml = docx.Document(str(ministry.letterhead)).sections[0].first_page_header._element.xml
+    for code in ("ar", "en"):
+        lines = ministry.authority.get(code).splitlines()
+        assert len(lines) == 2
+        assert all(line in header_xml for line in lines)  # the PDF cover says what Word says
+    assert bilingual.authority == ministry.authority
+    assert minimal.authority.is_empty()
+
+
 def test_ministry_logo_is_a_transparent_png() -> None:
     template = load_template("ministry")
     assert template.logo is not None

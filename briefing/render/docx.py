@@ -42,6 +42,8 @@ from briefing.document import (
     Heading,
     Paragraph,
     Parallel,
+    ParallelList,
+    ParallelTable,
     Table,
 )
 from briefing.errors import BriefingError
@@ -766,6 +768,16 @@ class _WordWriter:
             if isinstance(block, Parallel):
                 self._parallel(container, block, width)
                 continue
+            if isinstance(block, ParallelList):
+                self._parallel_list(container, block, width)
+                continue
+            if isinstance(block, ParallelTable):
+                self._parallel(
+                    container, Parallel((block.ar_heading,), (block.en_heading,), "heading"), width
+                )
+                self.layout_table = None
+                self._parallel_table(container, block, width)
+                continue
             self.layout_table = None
             self._block(container, block, width, size="full")
 
@@ -883,6 +895,95 @@ class _WordWriter:
                     )
         self._spacer_after_table(container, block.lang)
 
+    def _parallel_list(self, container: Any, block: ParallelList, width: int) -> None:
+        """Write a bilingual list as rows of the layout table: each item beside its translation."""
+        self._parallel(container, Parallel((block.ar,), (block.en,), "heading"), width)
+        table = self.layout_table
+        assert table is not None
+        heading_row = table.rows[-1]
+        for cell in heading_row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+        for ar_item, en_item in block.items:
+            row = table.add_row()
+            cells = row.cells
+            for index, cell in enumerate(cells):
+                cell.width = table.columns[index].width
+                self.fresh_cells.add(cell._tc)
+                self.column_cells.add(cell._tc)
+            self._finish_gutter(cells[1])
+            for cell, text, lang in ((cells[0], ar_item, "ar"), (cells[2], en_item, "en")):
+                if block.role == "key_points":
+                    self._shade_column_cell(cell)
+                if text:
+                    paragraph = self._new_paragraph(cell, lang, "List Bullet")  # type: ignore[arg-type]
+                    self._write_text(paragraph, text, lang, "List Bullet")  # type: ignore[arg-type]
+                self._finish_cell(cell)
+
+    def _parallel_table(self, container: Any, block: ParallelTable, width: int) -> None:
+        """Write one bilingual table: English columns on the left, Arabic ones mirrored right.
+
+        Values and dates carry no-break spaces and get the width they need, so they stay
+        on one line; the label and source columns share the rest.
+        """
+        ar, en = block.ar, block.en
+        count = len(en.header)
+        weights = list(en.widths) if len(en.widths) == count else [1.0] * count
+        fixed = {c: self._unbroken_width(ar, en, c) for c in en.nowrap}
+        room = max(0, width - 2 * sum(fixed.values()))
+        free = [c for c in range(count) if c not in fixed]
+        share = sum(weights[c] for c in free) or 1.0
+        half = [fixed.get(c) or int(room / 2 * weights[c] / share) for c in range(count)]
+        columns = [*half, *reversed(half)]
+        table = self._add_table(container, 1 + len(en.rows), columns, "en", TABLE_STYLE)
+        ox.set_table_look(table._tbl.tblPr, first_row=True, banded_rows=True)
+        ox.set_cell_margins(
+            table._tbl.tblPr, {"left": 57, "right": 57, "top": 28, "bottom": 28}, table=True
+        )
+        ox.set_row_flags(table.rows[0]._tr, header=True, cant_split=True)
+        lines = [(ar.header, en.header), *zip(ar.rows, en.rows, strict=True)]
+        for row_index, (ar_cells, en_cells) in enumerate(lines):
+            row = table.rows[row_index]
+            if row_index:
+                ox.set_row_flags(row._tr, cant_split=True)
+            header = row_index == 0
+            cells = row.cells
+            placed = [(cells[c], en_cells[c], "en", c) for c in range(count)]
+            placed += [(cells[2 * count - 1 - c], ar_cells[c], "ar", c) for c in range(count)]
+            for cell, value, lang, column in placed:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                paragraph = self._new_paragraph(cell, lang, TABLE_SMALL_STYLE)  # type: ignore[arg-type]
+                if column in en.numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                # The header row stays with the first figure (a heading is kept with it too).
+                paragraph.paragraph_format.keep_with_next = header
+                colour = self.colours["table_header_text"] if header else None
+                self._write_text(
+                    paragraph, value, lang, TABLE_SMALL_STYLE, bold=header, colour=colour  # type: ignore[arg-type]
+                )
+                if header:
+                    ox.set_shading(
+                        cell._tc.get_or_add_tcPr(), self.colours["table_header"], ox.TCPR_ORDER
+                    )
+        self._spacer_after_table(container, "ar")
+
+    def _unbroken_width(self, ar: Table, en: Table, column: int) -> int:
+        """Return the width (EMU) a column needs to hold its widest value on one line."""
+        from briefing.text import FontSet, TextStyle
+        from briefing.text.fonts import arabic_scale
+        from briefing.text.layout import measure_text
+
+        fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
+        size = self.sizes[TABLE_SMALL_STYLE]
+        style = TextStyle(fonts, size, size * 1.3, False, "start", arabic_scale(fonts))
+        widest = max(
+            measure_text(row[column], "R" if table is ar else "L", style)[0]
+            for table in (ar, en)
+            for row in table.rows
+        )
+        # Cell margins (57 twips a side) and a little for Word's own rounding.
+        return int(Pt(widest + 2 * 57 / 20 + 6))
+
     def _spacer_after_table(self, container: Any, lang: Lang) -> None:
         """Leave a little air after a table (and keep tables from merging)."""
         paragraph = self._new_paragraph(container, lang)
@@ -912,6 +1013,14 @@ class _WordWriter:
     def _cover(self, container: Any, block: Cover, width: int) -> None:
         if block.style == "none":
             return
+        if self.letterhead is None:
+            # A letterhead prints the issuing authority itself; without one, the cover does.
+            for number, line in enumerate(block.authority):
+                paragraph = self._new_paragraph(container, block.lang, "Normal")
+                colour = self.colours["primary" if number == 0 else "accent"]
+                self._write_text(
+                    paragraph, line, block.lang, "Normal", bold=number == 0, colour=colour
+                )
         title = self._new_paragraph(container, block.lang, "Title")
         self._write_text(title, block.title, block.lang, "Title")
         if block.subtitle:
@@ -941,6 +1050,9 @@ class _WordWriter:
                 value_paragraph = self._new_paragraph(value_cell, block.lang, TABLE_TEXT_STYLE)
                 self._write_text(value_paragraph, value, block.lang, TABLE_TEXT_STYLE)
             self._spacer_after_table(container, block.lang)
+        if block.distribution:
+            paragraph = self._new_paragraph(container, block.lang, "Caption")
+            self._write_text(paragraph, block.distribution, block.lang, "Caption")
         if block.style == "title" and not isinstance(container, _Cell):
             self._page_break(container, block.lang)
 

@@ -33,6 +33,8 @@ from briefing.document import (
     Heading,
     Paragraph,
     Parallel,
+    ParallelList,
+    ParallelTable,
 )
 from briefing.document import Table as TableBlock
 from briefing.errors import BriefingError
@@ -115,6 +117,7 @@ class _Kit:
         # Outline titles of bilingual sections: "Arabic heading / English heading".
         self._bookmark_titles: dict[str, str] = {}
         self._covers_without_logo = False  # set while a bilingual cover row is built
+        self._cell_scale = 1.0  # type size of a bilingual table, relative to "cell"
         # The tagged PDF's structure, filled as flowables are made, in reading order.
         self.tags = TagTree(document.language_tag)
 
@@ -170,6 +173,10 @@ class _Kit:
         """Return the flowables of one block."""
         if isinstance(block, Parallel):
             return self.parallel(block)
+        if isinstance(block, ParallelList):
+            return self.parallel_list(block)
+        if isinstance(block, ParallelTable):
+            return self.parallel_table(block)
         if isinstance(block, Cover):
             return self.cover(block, width)
         if isinstance(block, Heading):
@@ -214,6 +221,155 @@ class _Kit:
         if shared_logo and self.template.logo is not None:
             return [self._logo(None), row]
         return [row]
+
+    def parallel_list(self, block: ParallelList) -> list[Flowable]:
+        """Return a bilingual list: one row per item, the Arabic item level with its English one.
+
+        Each row breaks across pages with both items split at the same height, or moves on
+        whole; key points sit in one shaded box.
+        """
+        sides: dict[str, tuple[Flowable, list[Flowable]]] = {}
+        for position, lang in enumerate(("ar", "en")):
+            heading = self.heading(block.ar if lang == "ar" else block.en)
+            style = self.styles["bullet"]
+            base = base_direction(lang)
+            listing = self.tags.add("L", lang=lang)
+            items = [
+                self._tagged(
+                    TextBlock(
+                        pair[position],
+                        base,
+                        style,
+                        self.colours["text"],
+                        space_after=style.size * 0.35,
+                        indent_start=style.size * 1.4,
+                        bullet=BULLET if pair[position] else "",
+                    ),
+                    listing.child("LI").child("LBody"),
+                )
+                for pair in block.items
+            ]
+            sides[lang] = (heading, items)
+        (ar_heading, ar_items), (en_heading, en_items) = sides["ar"], sides["en"]
+        ar_heading.keepWithNext = en_heading.keepWithNext = False
+        rows: list[Flowable] = [SideBySide([ar_heading], [en_heading], GUTTER, keep_with_next=True)]
+        rows += [
+            SideBySide([right], [left], GUTTER, level=True)
+            for right, left in zip(ar_items, en_items, strict=True)
+        ]
+        if block.role == "key_points":
+            return [Box(rows, self.colours["box"], None, "R")]
+        return rows
+
+    def parallel_table(self, block: ParallelTable) -> list[Flowable]:
+        """Return one bilingual table: English columns on the left, Arabic mirrored on the right.
+
+        Value and date columns are as wide as their widest cell, so that no value wraps;
+        the label and source columns share what is left.
+        """
+        ar_heading = self.heading(block.ar_heading)
+        en_heading = self.heading(block.en_heading)
+        ar_heading.keepWithNext = en_heading.keepWithNext = False
+        heading_row = SideBySide([ar_heading], [en_heading], GUTTER, keep_with_next=True)
+        ar, en = block.ar, block.en
+        columns = len(en.header)
+        table_tag = self.tags.add("Table", lang=self.document.language_tag)
+        widths_en = self._parallel_widths(en, ar, self.width)
+        base_style = self.styles["cell"]
+
+        def cell(text: str, lang: Lang, column: int, header: bool, row_tag: Tag) -> Flowable:
+            table = ar if lang == "ar" else en
+            style = self.styles["cell_head" if header else "cell"]
+            style = replace(
+                style,
+                size=base_style.size * self._cell_scale,
+                leading=base_style.leading * self._cell_scale,
+                align="center" if column in table.numeric else "start",
+            )
+            colour = self.colours["table_header_text" if header else "text"]
+            tag = row_tag.child("TH" if header else "TD", lang=lang, once=header)
+            return self._tagged(TextBlock(text, base_direction(lang), style, colour), tag)
+
+        rows = []
+        lines = [(ar.header, en.header, True)] + [
+            (a, e, False) for a, e in zip(ar.rows, en.rows, strict=True)
+        ]
+        for ar_cells, en_cells, header in lines:
+            row_tag = table_tag.child("TR")
+            right = [cell(t, "ar", c, header, row_tag) for c, t in enumerate(ar_cells)]
+            left = [cell(t, "en", c, header, row_tag) for c, t in enumerate(en_cells)]
+            rows.append([*left, *reversed(right)])
+        col_widths = [*widths_en[:columns], *reversed(widths_en[columns:])]
+        table = Table(rows, colWidths=col_widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    self._table_font(),
+                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
+                    # A thin rule between the English and the Arabic halves.
+                    ("LINEAFTER", (columns - 1, 0), (columns - 1, -1), 0.6, self.colours["rule"]),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        table.spaceBefore = 2
+        table.spaceAfter = 12
+        return [heading_row, table]
+
+    def _parallel_widths(self, en: TableBlock, ar: TableBlock, width: float) -> list[float]:
+        """Return the widths of a bilingual table's columns: English ones, then Arabic ones.
+
+        A column that never wraps is as wide as its widest body cell (a header may wrap);
+        if those alone would take more than two thirds of the width, the table's type is
+        set smaller until they fit. The other columns share the rest by weight.
+        """
+        padding = 2 * CELL_PADDING + 2
+        columns = len(en.header)
+        weights = list(en.widths) if len(en.widths) == columns else [1.0] * columns
+        tables = ((en, "L"), (ar, "R"))
+        self._cell_scale = 1.0
+        for _ in range(6):
+            style = replace(
+                self.styles["cell"],
+                size=self.styles["cell"].size * self._cell_scale,
+                leading=self.styles["cell"].leading * self._cell_scale,
+            )
+            head = replace(style, bold=True)
+            natural: list[float] = []
+            widest: list[float] = []
+            for table, base in tables:
+                for column in range(columns):
+                    body = [measure_text(row[column], base, style) for row in table.rows]
+                    header = measure_text(table.header[column], base, head)
+                    if column in table.nowrap:
+                        natural.append(max((n for n, _ in body), default=0.0) + padding)
+                    else:
+                        natural.append(0.0)
+                    widest.append(max([header[1], *(w for _, w in body)]) + padding)
+            fixed = sum(natural)
+            if fixed <= width * 2 / 3:
+                break
+            self._cell_scale *= 0.92
+        free = [c for c in range(2 * columns) if not natural[c]]
+        room = width - fixed
+        share = sum(weights[c % columns] for c in free) or 1.0
+        result = [
+            natural[c] if natural[c] else max(widest[c], room * weights[c % columns] / share)
+            for c in range(2 * columns)
+        ]
+        # Wide words may push the free columns past the room: take it from them only.
+        over = sum(result) - width
+        if over > 0 and free:
+            loose = sum(result[c] for c in free)
+            for c in free:
+                result[c] -= over * result[c] / loose
+        return result
 
     def _titled(self, ar: Sequence[Block], en: Sequence[Block]) -> list[Block]:
         """Return the Arabic blocks; a section heading carries the bookmark of both languages."""
@@ -428,6 +584,13 @@ class _Kit:
         result: list[Flowable] = []
         if self.template.logo is not None and not self._covers_without_logo:
             result.append(self._logo(base if block.style != "title" else None))
+        for number, line in enumerate(block.authority):
+            # The ministry first, in the title's colour; the department under it.
+            style = replace(self.styles["label" if number == 0 else "field"], align=align)
+            colour = self.colours["primary" if number == 0 else "accent"]
+            last = number == len(block.authority) - 1
+            authority = TextBlock(line, base, style, colour, space_after=10 if last else 0)
+            result.append(self._tagged(authority, self.tags.add("P", lang=block.lang)))
         title_style = replace(self.styles["title"], align=align)
         if self.bilingual:
             title_style = replace(
@@ -459,6 +622,15 @@ class _Kit:
         if block.fields:
             result.append(self._fields(block, width, base, align))
             result.append(Rule(self.colours["rule"], 0.6, space_before=4, space_after=14))
+        if block.distribution:
+            line = TextBlock(
+                block.distribution,
+                base,
+                replace(self.styles["note"], align=align),
+                self.colours["muted"],
+                space_after=12,
+            )
+            result.append(self._tagged(line, self.tags.add("P", lang=block.lang)))
         return result
 
     def _fields(self, block: Cover, width: float, base: Direction, align: Align) -> Flowable:
@@ -676,6 +848,20 @@ class _DeferredCanvas(Canvas):
             self.tag_recorder.mark_page(page, self._pageNumber - 1)
 
 
+def _stamp_date(canvas: Canvas, document: Document) -> None:
+    """Date the file (CreationDate, ModDate) by the brief, at 09:00 UTC, as the Word file is.
+
+    The same brief still gives the same bytes; a brief without a date keeps the fixed
+    date of reportlab's invariant mode.
+    """
+    day = document.date
+    if day is None:
+        return
+    stamp = canvas._doc._timeStamp
+    stamp.YMDhms = (day.year, day.month, day.day, 9, 0, 0)
+    stamp.dhh = stamp.dmm = 0
+
+
 def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
     """Return ``document`` as the bytes of a PDF brief (same inputs give the same bytes).
 
@@ -691,6 +877,10 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
 
     class BriefCanvas(_DeferredCanvas):
         tag_recorder = Recorder(kit.tags) if tagged else None
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            _stamp_date(self, document)
 
         def decorate_page(self, page: int, pages: int) -> None:
             kit.decorate(self, page, pages)

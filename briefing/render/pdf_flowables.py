@@ -342,10 +342,15 @@ class SideBySide(Flowable):
         space_before: float = 0.0,
         space_after: float = 0.0,
         keep_with_next: bool = False,
+        level: bool = False,
     ) -> None:
         super().__init__()
         self.right = Stack(right)
         self.left = Stack(left)
+        # Level the first lines: the tops of their letters at the same height, not only
+        # the tops of the two columns (Arabic lines are taller than English ones).
+        self.level = level
+        self._drops = (0.0, 0.0)
         self.gutter = gutter
         self.background = background
         self.padding = padding
@@ -365,8 +370,13 @@ class SideBySide(Flowable):
         inner = avail_height - 2 * self.padding
         _, right = self.right.wrapOn(self.canv, column, inner)
         _, left = self.left.wrapOn(self.canv, column, inner)
+        self._drops = (0.0, 0.0)
+        if self.level and self.right.items and self.left.items:
+            tops = (_letter_top(self.right.items[0]), _letter_top(self.left.items[0]))
+            high = max(tops)
+            self._drops = (high - tops[0], high - tops[1])
         self.width = avail_width
-        self.height = max(right, left) + 2 * self.padding
+        self.height = max(right + self._drops[0], left + self._drops[1]) + 2 * self.padding
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
@@ -389,6 +399,7 @@ class SideBySide(Flowable):
                 self.background,
                 self.padding,
                 space_before=self.spaceBefore,
+                level=self.level,
             ),
             SideBySide(
                 right_tail,
@@ -410,8 +421,29 @@ class SideBySide(Flowable):
             canvas.restoreState()
         column = self.column_width(self.width)
         top = self.height - self.padding
-        self.right.drawOn(canvas, self.width - self.padding - column, top - self.right.height)
-        self.left.drawOn(canvas, self.padding, top - self.left.height)
+        drop_right, drop_left = self._drops
+        self.right.drawOn(
+            canvas, self.width - self.padding - column, top - drop_right - self.right.height
+        )
+        self.left.drawOn(canvas, self.padding, top - drop_left - self.left.height)
+
+
+def _letter_top(flowable: Flowable) -> float:
+    """Return how far below a text block's top its first line's letters begin (0: not text).
+
+    That is the baseline less the font's ascent, where a reader (and text extraction)
+    sees the line begin.
+    """
+    if not isinstance(flowable, TextBlock) or not flowable.lines:
+        return 0.0
+    from reportlab.pdfbase import pdfmetrics
+
+    line = flowable.lines[0]
+    runs = [*line.runs, *line.lifted]
+    if not runs:
+        return 0.0
+    ascent = max(pdfmetrics.getFont(run.font).face.ascent * run.size / 1000 for run in runs)
+    return baseline_offset(flowable.text_style, flowable.lines) - ascent
 
 
 @dataclass(frozen=True)
