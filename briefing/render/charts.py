@@ -252,6 +252,8 @@ def cache_key(data: ChartData, template: Template, size: str) -> str:
         _code_fingerprint(),
         data.key(),
         size,
+        CHART_SIZES_CM[size],
+        DPI,
         template.chart_palette,
         tuple(sorted(template.colours.items())),
         [
@@ -668,7 +670,8 @@ def _code_fingerprint() -> str:
 
         here = Path(__file__)
         digest = hashlib.sha256()
-        for source in (here, here.with_name("chart_drawing.py"), Path(numbers.__file__)):
+        # Not this module: its caching code draws nothing (its sizes and DPI are in the key).
+        for source in (here.with_name("chart_drawing.py"), Path(numbers.__file__)):
             try:
                 digest.update(source.read_bytes())
             except OSError:
