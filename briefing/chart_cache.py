@@ -1,4 +1,4 @@
-"""Draw the library's charts with its own figures into the shipped picture cache.
+"""Make the shipped caches: the library's chart pictures and the bundled fonts' subsets.
 
 ``python -m briefing.chart_cache`` (``make chart-cache``) fills ``resources/chart-cache``
 with every chart of the default brief in every shipped template, language, digit style and
@@ -6,6 +6,10 @@ size, so that a first export with the library's figures draws no chart. Pictures
 by ``charts.cache_key`` (drawing code, matplotlib version, font contents, chart data with
 its figures, digits and language, size, colours): after any of these changes the shipped
 pictures are simply not found, and this is run again.
+
+It also fills ``resources/font-subsets`` with the Word subsets of every bundled font
+keeping the fixed repertoire (``font_subsets``), so that a first Word export subsets
+nothing either.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pathlib import Path
 from briefing import edits
 from briefing.export import build_documents, chart_pictures
 from briefing.library import load_library
-from briefing.render import charts
+from briefing.render import charts, font_subsets
+from briefing.render.docx import SUBSET_REPERTOIRE
+from briefing.render.docx_fonts import make_subset
 from briefing.resources import as_path, resource
 from briefing.templates import list_templates, load_template_folder
 
@@ -54,10 +60,33 @@ def build(folder: Path) -> int:
     return len(items)
 
 
+def bundled_fonts() -> list[Path]:
+    """Return the bundled font files, whose repertoire subsets are shipped."""
+    return sorted(as_path(resource("fonts")).glob("*.ttf"))
+
+
+def build_subsets(folder: Path) -> int:
+    """Make the repertoire subset of every bundled font into ``folder`` (old ones removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.ttf"):
+        old.unlink()
+    for path in bundled_fonts():
+        key = font_subsets.subset_key(path, SUBSET_REPERTOIRE)
+        (folder / f"{key}.ttf").write_bytes(make_subset(path, SUBSET_REPERTOIRE))
+    return len(bundled_fonts())
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+
+
 def main() -> int:
     folder = as_path(resource(charts.SHIPPED_CACHE_FOLDER))
     count = build(folder)
-    print(f"{count} chart pictures in {folder}")
+    print(f"{count} chart pictures in {folder} ({_size_mb(folder):.1f} MB)")
+    fonts = as_path(resource(font_subsets.SHIPPED_FOLDER))
+    count = build_subsets(fonts)
+    print(f"{count} font subsets in {fonts} ({_size_mb(fonts):.1f} MB)")
     return 0
 
 
