@@ -414,6 +414,11 @@ class _DrawingProcesses:
         finally:
             os.close(self.work)
             self.work = None
+        if not items:
+            # Every picture is cached: stop the process now rather than let it load
+            # matplotlib (and on a first run scan the system's fonts) on a shared processor.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
 
     def _receive(self, fd: int) -> None:
         """Collect the pictures arriving on one pipe until its process ends."""
@@ -476,7 +481,8 @@ class _DrawingProcesses:
             if self.reaped:
                 return
             self.reaped = True
-            busy = self.open_pipes > 0 and len(self.finished) < len(self.keys)
+            # With nothing submitted, it may still be loading matplotlib: no need to wait.
+            busy = self.open_pipes > 0 and (not self.keys or len(self.finished) < len(self.keys))
             work, self.work = self.work, None
         if work is not None:
             os.close(work)  # nothing was submitted (a brief refused, say)
