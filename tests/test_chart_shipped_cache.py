@@ -40,7 +40,10 @@ def test_every_default_picture_is_shipped():
         for item in chart_cache.default_items()
         if not (folder / f"{charts.cache_key(*item)}.png").is_file()
     ]
-    assert not missing, f"shipped chart pictures are stale (run make chart-cache): {missing}"
+    assert not missing, (
+        "shipped chart pictures are stale (run make chart-cache, i.e. "
+        f"python -m briefing.chart_cache): {missing}"
+    )
 
 
 def test_first_export_with_library_figures_draws_no_chart(empty_user_cache, tmp_path):
