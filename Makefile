@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui fonts-noto-core fonts-hosny-amiri \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
-.PHONY: run test lint bench bundle bundle-test system-deps clean
+.PHONY: run test lint bench chart-cache bundle bundle-test system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ lint: $(STAMP)
 bench: $(STAMP) system-deps
 	$(PY) -m compileall -q briefing
 	QT_QPA_PLATFORM=offscreen $(PY) -m briefing.bench
+
+# Draws the library's charts with its own figures into resources/chart-cache and makes the
+# bundled fonts' Word subsets into resources/font-subsets, shipped so that a first export
+# draws no chart and subsets no font; run after changing the chart drawing, numbers.py,
+# figures, fonts, matplotlib or fontTools (tests/test_chart_shipped_cache.py and
+# tests/test_font_subsets.py say when they are stale).
+chart-cache: $(STAMP)
+	$(PY) -m briefing.chart_cache
 
 bundle: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bundle]'

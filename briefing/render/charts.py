@@ -39,6 +39,10 @@ RENDER_VERSION = "1"
 
 MEMORY_CACHE_SIZE = 128
 
+# Folder of resources/ holding pictures drawn ahead for the library's own figures, in every
+# shipped template, language and digit style (``python -m briefing.chart_cache``).
+SHIPPED_CACHE_FOLDER = "chart-cache"
+
 # Pictures kept in the disk cache (about 50 KB each); older ones are deleted.
 DISK_CACHE_FILES = 400
 
@@ -248,10 +252,12 @@ def cache_key(data: ChartData, template: Template, size: str) -> str:
         _code_fingerprint(),
         data.key(),
         size,
+        CHART_SIZES_CM[size],
+        DPI,
         template.chart_palette,
         tuple(sorted(template.colours.items())),
         [
-            _file_identity(p)
+            _font_identity(p)
             for face in (fonts.arabic, fonts.latin)
             for p in (face.regular, face.bold)
         ],
@@ -408,6 +414,11 @@ class _DrawingProcesses:
         finally:
             os.close(self.work)
             self.work = None
+        if not items:
+            # Every picture is cached: stop the process now rather than let it load
+            # matplotlib (and on a first run scan the system's fonts) on a shared processor.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
 
     def _receive(self, fd: int) -> None:
         """Collect the pictures arriving on one pipe until its process ends."""
@@ -470,7 +481,8 @@ class _DrawingProcesses:
             if self.reaped:
                 return
             self.reaped = True
-            busy = self.open_pipes > 0 and len(self.finished) < len(self.keys)
+            # With nothing submitted, it may still be loading matplotlib: no need to wait.
+            busy = self.open_pipes > 0 and (not self.keys or len(self.finished) < len(self.keys))
             work, self.work = self.work, None
         if work is not None:
             os.close(work)  # nothing was submitted (a brief refused, say)
@@ -664,7 +676,8 @@ def _code_fingerprint() -> str:
 
         here = Path(__file__)
         digest = hashlib.sha256()
-        for source in (here, here.with_name("chart_drawing.py"), Path(numbers.__file__)):
+        # Not this module: its caching code draws nothing (its sizes and DPI are in the key).
+        for source in (here.with_name("chart_drawing.py"), Path(numbers.__file__)):
             try:
                 digest.update(source.read_bytes())
             except OSError:
@@ -696,6 +709,25 @@ def _matplotlib_version() -> str:
     return _mpl_version
 
 
+_font_digests: dict[tuple[str, int, int], str] = {}
+
+
+def _font_identity(path: Path) -> tuple[str, str]:
+    """Return a font file's name and a hash of its bytes: the same wherever the program is
+    installed (so pictures shipped with it match), and changed when the file is replaced."""
+    identity = _file_identity(path)
+    with _lock:
+        digest = _font_digests.get(identity)
+    if digest is None:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        except OSError:
+            digest = "missing"
+        with _lock:
+            _font_digests[identity] = digest
+    return (Path(path).name, digest)
+
+
 def _file_identity(path: Path) -> tuple[str, int, int]:
     """Return a font file's path, size and modification time (a replaced file redraws)."""
     try:
@@ -719,16 +751,42 @@ def _disk_folder() -> Path | None:
     return setting
 
 
+_shipped_setting: Path | bool | None = True  # True: the package's chart-cache folder
+
+
+def configure_shipped_cache(folder: Path | bool | None) -> None:
+    """Set the read-only folder of pictures shipped with the program (``None``: none)."""
+    global _shipped_setting
+    with _lock:
+        _shipped_setting = Path(folder) if isinstance(folder, (str, Path)) else folder
+
+
+def _shipped_folder() -> Path | None:
+    with _lock:
+        setting = _shipped_setting
+    if setting is None or setting is False:
+        return None
+    if setting is True:
+        from briefing.resources import as_path, resource
+
+        return as_path(resource(SHIPPED_CACHE_FOLDER))
+    return setting
+
+
 def _read_disk_cache(key: str) -> bytes | None:
-    folder = _disk_folder()
-    if folder is None:
-        return None
-    try:
-        png = (folder / f"{key}.png").read_bytes()
-    except OSError:
-        return None
-    # A cached file is trusted only if it is a whole PNG (ends with the IEND chunk).
-    return png if png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82") else None
+    """Return the picture from the user's cache, else from the pictures shipped with the
+    program (the library's charts with its own figures), or None."""
+    for folder in (_disk_folder(), _shipped_folder()):
+        if folder is None:
+            continue
+        try:
+            png = (folder / f"{key}.png").read_bytes()
+        except OSError:
+            continue
+        # A cached file is trusted only if it is a whole PNG (ends with the IEND chunk).
+        if png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82"):
+            return png
+    return None
 
 
 def _write_disk_cache(key: str, png: bytes) -> None:

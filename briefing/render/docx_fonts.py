@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,9 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+
+from briefing.errors import BriefingError
+from briefing.render import font_subsets
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 
@@ -89,17 +93,30 @@ def obfuscate(data: bytes, key: str) -> bytes:
 
 
 def subset_font(path: Path, characters: str) -> tuple[bytes, bool, int]:
-    """Return (font bytes, subsetted?, fsType) for ``characters``, keeping shaping tables."""
+    """Return (font bytes, subsetted?, fsType) for ``characters``, keeping shaping tables.
+
+    A subset made before (in this process, an earlier run, or shipped with the program
+    for the bundled fonts) is reused: see ``font_subsets``.
+    """
+    fs_type = font_subsets.fs_type(path)
+    problem = embedding_problem(fs_type)
+    if problem:
+        return b"", False, fs_type
+    if fs_type & FS_NO_SUBSETTING:
+        return path.read_bytes(), False, fs_type
+    key, data = font_subsets.cached_subset(path, characters)
+    if data is None:
+        data = make_subset(path, characters)
+        font_subsets.store(key, data)
+    return data, True, fs_type
+
+
+def make_subset(path: Path, characters: str) -> bytes:
+    """Return the subset of the font at ``path`` keeping ``characters`` (fontTools)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     with TTFont(str(path)) as font:
-        fs_type = int(font["OS/2"].fsType) if "OS/2" in font else 0
-        problem = embedding_problem(fs_type)
-        if problem:
-            return b"", False, fs_type
-        if fs_type & FS_NO_SUBSETTING:
-            return path.read_bytes(), False, fs_type
         options = subset.Options()
         options.layout_features = ["*"]  # joining, ligatures, mark positioning
         options.name_IDs = ["*"]
@@ -113,42 +130,26 @@ def subset_font(path: Path, characters: str) -> tuple[bytes, bool, int]:
         font.recalcTimestamp = False  # same input, same bytes
         out = io.BytesIO()
         font.save(out)
-        return out.getvalue(), True, fs_type
+        return out.getvalue()
 
 
 def _font_signature(path: Path) -> tuple[str, str]:
-    """Return (panose hex, sig attributes) from a font's OS/2 table."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), lazy=True) as font:
-        os2 = font["OS/2"]
-        panose = os2.panose
-        values = (
-            panose.bFamilyType,
-            panose.bSerifStyle,
-            panose.bWeight,
-            panose.bProportion,
-            panose.bContrast,
-            panose.bStrokeVariation,
-            panose.bArmStyle,
-            panose.bLetterForm,
-            panose.bMidline,
-            panose.bXHeight,
-        )
-        ranges = (
-            os2.ulUnicodeRange1,
-            os2.ulUnicodeRange2,
-            os2.ulUnicodeRange3,
-            os2.ulUnicodeRange4,
-        )
-        pages = (getattr(os2, "ulCodePageRange1", 0), getattr(os2, "ulCodePageRange2", 0))
+    """Return (panose hex, sig attributes) from a font's OS/2 table (read directly: this
+    runs for every face of every Word file, and fontTools takes a tenth of a second to load).
+    """
+    table = font_subsets.os2_table(path)
+    if len(table) < 58:
+        raise BriefingError(f"font {path.name} has no usable OS/2 table")
+    panose = table[32:42]
+    ranges = struct.unpack_from(">4I", table, 42)
+    pages = struct.unpack_from(">2I", table, 78) if len(table) >= 86 else (0, 0)
     sig = " ".join(
         f'w:{name}="{value:08X}"'
         for name, value in zip(
             ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), ranges + pages, strict=True
         )
     )
-    return "".join(f"{value:02X}" for value in values), sig
+    return "".join(f"{value:02X}" for value in panose), sig
 
 
 def embed_fonts(

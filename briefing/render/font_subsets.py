@@ -1,0 +1,211 @@
+"""Font subsets for the Word files, made once per content: in memory, on disk, shipped.
+
+Subsetting one face with fontTools takes 0.2-1.1 s (Amiri is the slowest) and an export
+of three Word files embeds four faces in each. Every subset keeps one fixed repertoire
+(see ``docx.SUBSET_REPERTOIRE``), so the subsets of one face are nearly always the same
+bytes: they are kept in memory for the process, in the user's cache folder for the next
+run, and the subsets of the bundled fonts with the bare repertoire are shipped with the
+program (``resources/font-subsets``, ``python -m briefing.chart_cache``), so that a first
+export after installing subsets nothing.
+
+A subset is named by a hash of the font's bytes, the characters kept, the fontTools
+version and SUBSET_VERSION: a changed font, repertoire or fontTools is simply not found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from briefing.atomic import write_atomic
+
+# Bump when the subsetting options (docx_fonts.make_subset) change.
+SUBSET_VERSION = "1"
+
+SHIPPED_FOLDER = "font-subsets"
+MEMORY_ENTRIES = 16
+DISK_ENTRIES = 64
+
+_lock = threading.Lock()
+_memory: OrderedDict[str, bytes] = OrderedDict()
+_digests: dict[tuple[str, int, int], str] = {}
+_stats = {"made": 0, "memory_hits": 0, "disk_hits": 0}
+_fonttools_version: str | None = None
+_disk_setting: Path | bool | None = True  # True: the user's cache folder
+_shipped_setting: Path | bool | None = True  # True: the package's font-subsets folder
+
+
+def cache_info() -> dict[str, int]:
+    """Return how many subsets were made, and found in memory or on disk."""
+    with _lock:
+        return dict(_stats)
+
+
+def clear_cache() -> None:
+    """Forget the subsets kept in memory and reset the counters (tests)."""
+    with _lock:
+        _memory.clear()
+        for name in _stats:
+            _stats[name] = 0
+
+
+def configure(disk: Path | bool | None = True, shipped: Path | bool | None = True) -> None:
+    """Set the user's subset folder and the shipped one (``True``: default, ``None``: none)."""
+    global _disk_setting, _shipped_setting
+    with _lock:
+        _disk_setting = Path(disk) if isinstance(disk, (str, Path)) else disk
+        _shipped_setting = Path(shipped) if isinstance(shipped, (str, Path)) else shipped
+
+
+def subset_key(path: Path, characters: str) -> str:
+    """Return the name of the subset of ``path`` keeping ``characters``."""
+    digest = hashlib.sha256()
+    kept = "".join(sorted(set(characters)))
+    for part in (SUBSET_VERSION, _fonttools(), _font_digest(path), kept):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def cached_subset(path: Path, characters: str) -> tuple[str, bytes | None]:
+    """Return the key of the subset and its bytes if made before (else None)."""
+    key = subset_key(path, characters)
+    with _lock:
+        data = _memory.get(key)
+        if data is not None:
+            _memory.move_to_end(key)
+            _stats["memory_hits"] += 1
+            return key, data
+    for folder in (_user_folder(), _shipped_folder()):
+        if folder is None:
+            continue
+        try:
+            data = (folder / f"{key}.ttf").read_bytes()
+        except OSError:
+            continue
+        if _whole_font(data):
+            with _lock:
+                _stats["disk_hits"] += 1
+            _remember(key, data)
+            return key, data
+    return key, None
+
+
+def store(key: str, data: bytes) -> None:
+    """Keep a subset just made, in memory and in the user's cache folder."""
+    with _lock:
+        _stats["made"] += 1
+    _remember(key, data)
+    folder = _user_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"{key}.ttf", data)
+        entries = sorted(
+            (entry for entry in os.scandir(folder) if entry.name.endswith(".ttf")),
+            key=lambda entry: entry.stat().st_mtime_ns,
+        )
+        for entry in entries[: max(0, len(entries) - DISK_ENTRIES)]:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # a cache that cannot be written only costs another subset next time
+
+
+def fs_type(path: Path) -> int:
+    """Return the OS/2 fsType of a font file (0 without an OS/2 table), read directly."""
+    table = os2_table(path)
+    return struct.unpack_from(">H", table, 8)[0] if len(table) >= 10 else 0
+
+
+def os2_table(path: Path) -> bytes:
+    """Return the bytes of a TrueType/OpenType font's OS/2 table (b"" when it has none)."""
+    with open(path, "rb") as handle:
+        header = handle.read(12)
+        if len(header) < 12:
+            return b""
+        (count,) = struct.unpack_from(">H", header, 4)
+        records = handle.read(16 * count)
+        for index in range(len(records) // 16):
+            tag, _checksum, offset, length = struct.unpack_from(">4sIII", records, 16 * index)
+            if tag == b"OS/2":
+                handle.seek(offset)
+                return handle.read(length)
+    return b""
+
+
+def _remember(key: str, data: bytes) -> None:
+    with _lock:
+        _memory[key] = data
+        _memory.move_to_end(key)
+        while len(_memory) > MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+
+
+def _whole_font(data: bytes) -> bool:
+    """Return True for bytes that start like a TrueType or OpenType font (not a torn file)."""
+    if len(data) < 12 or data[:4] not in (b"\0\1\0\0", b"OTTO", b"true"):
+        return False
+    (count,) = struct.unpack_from(">H", data, 4)
+    if len(data) < 12 + 16 * count:
+        return False
+    end = max(
+        (offset + length for _tag, _sum, offset, length in struct.iter_unpack(
+            ">4sIII", data[12 : 12 + 16 * count])),
+        default=0,
+    )
+    return end <= len(data)
+
+
+def _font_digest(path: Path) -> str:
+    status = Path(path).stat()
+    identity = (str(path), status.st_size, status.st_mtime_ns)
+    with _lock:
+        digest = _digests.get(identity)
+    if digest is None:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with _lock:
+            _digests[identity] = digest
+    return digest
+
+
+def _fonttools() -> str:
+    """Return fontTools' version without importing it (a tenth of a second)."""
+    global _fonttools_version
+    if _fonttools_version is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            _fonttools_version = version("fonttools")
+        except PackageNotFoundError:
+            _fonttools_version = "unknown"
+    return _fonttools_version
+
+
+def _user_folder() -> Path | None:
+    with _lock:
+        setting = _disk_setting
+    if setting is None or setting is False:
+        return None
+    if setting is True:
+        if os.environ.get("BRIEFING_CHART_CACHE", "").lower() in ("0", "off", "no"):
+            return None
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("Briefing", "Briefing")) / "font-subsets"
+    return setting
+
+
+def _shipped_folder() -> Path | None:
+    with _lock:
+        setting = _shipped_setting
+    if setting is None or setting is False:
+        return None
+    if setting is True:
+        from briefing.resources import as_path, resource
+
+        return as_path(resource(SHIPPED_FOLDER))
+    return setting
