@@ -80,17 +80,32 @@ class AppController(QObject):
         return super().eventFilter(watched, event)
 
     def offer_recovery(self) -> None:
-        """After a crash, offer the autosaved brief back (asked once the window shows)."""
-        recovery = self.autosaver.pending_recovery()
-        self.autosaver.start()
-        if recovery is None or self.window is None:
-            return
-        if self.window.prompts.ask_recover(recovery.saved_at):
-            self.session.reset(recovery.brief, recovery.original_path, modified=True)
-            # Write it again at once, so a second crash cannot lose it.
-            self.autosaver.save_now()
-            self.window.statusBar().showMessage(self.tr("Recovered the autosaved brief"), 6000)
+        """After a crash, offer each crashed window's journal back (asked once the window shows).
 
+        Nothing is deleted before the answer: a crash while the question is open offers it
+        again. An accepted journal becomes this window's journal and stays until the brief is
+        saved; journals not taken here are left for the next start.
+        """
+        self.autosaver.start()
+        if self.window is None:
+            return
+        recoveries = self.autosaver.pending_recoveries()
+        taken = False
+        for recovery in reversed(recoveries):  # newest first
+            if taken:
+                recovery.release()
+                continue
+            if self.window.prompts.ask_recover(recovery.saved_at):
+                self.autosaver.adopt(recovery)
+                self.session.reset(recovery.brief, recovery.original_path, modified=True)
+                # Written again at once in the adopted journal, so a second crash cannot lose it.
+                self.autosaver.save_now()
+                self.window.statusBar().showMessage(
+                    self.tr("Recovered the autosaved brief"), 6000
+                )
+                taken = True
+            else:
+                recovery.discard()
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; an optional argument names a .brief file to open."""

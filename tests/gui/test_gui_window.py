@@ -143,7 +143,7 @@ def test_unsaved_changes_are_asked_about(window: MainWindow, prompts: Any, tmp_p
 def test_close_without_changes_asks_nothing(window: MainWindow, prompts: Any) -> None:
     assert window.close()
     assert prompts.asked_save == []
-    assert window.autosaver is not None and window.autosaver.marker_file.exists()
+    assert window.autosaver is not None and window.autosaver.closed_cleanly()
 
 
 def _fill_section_dialog(dialog: SectionDialog) -> int:
