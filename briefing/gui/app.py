@@ -19,6 +19,12 @@ from briefing.gui.mainwindow import MainWindow
 from briefing.gui.prompts import Prompts
 from briefing.gui.session import Session
 from briefing.gui.settings import DATA_DIR_ENV, AppSettings, data_dir
+from briefing.gui.single_instance import (
+    InstanceServer,
+    connect_handler,
+    hand_to_running,
+    server_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,25 @@ class AppController(QObject):
         self.ui_lang = settings.ui_language()
         self.window: MainWindow | None = None
         self.preview_on_show = True
+        # Windows opened for briefs handed over by later starts, each with its own journal.
+        self.others: list[AppController] = []
+
+    def open_in_new_window(self, path: Path) -> AppController:
+        """Open ``path`` in a new window with its own session and journal."""
+        session = Session(self.session.library)
+        autosaver = Autosaver(session, self.autosaver.folder)
+        other = AppController(
+            self.app, session, self.settings, autosaver, prompts_factory=self.prompts_factory
+        )
+        other.preview_on_show = self.preview_on_show
+        window = other.build_window()
+        autosaver.start()
+        window.open_brief(Path(path))
+        if self.app.platformName() != "offscreen":  # it has no window stacking
+            window.raise_()
+            window.activateWindow()
+        self.others.append(other)
+        return other
 
     def build_window(self) -> MainWindow:
         """Create and show the main window in the current interface language."""
@@ -107,6 +132,7 @@ class AppController(QObject):
             else:
                 recovery.discard()
 
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; an optional argument names a .brief file to open."""
     args = list(sys.argv if argv is None else argv)
@@ -119,6 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Briefing")
     app.setApplicationName("Briefing")
     app.setApplicationDisplayName("Briefing")
+    to_open = [a for a in args[1:] if a.endswith(".brief")]
+    name = server_name(data_dir())
+    if to_open and hand_to_running(name, [Path(p) for p in to_open]):
+        # The running app opens it in a new window; this start has nothing more to do.
+        return 0
     settings = AppSettings()
     try:
         from briefing.library import load_library
@@ -128,12 +159,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         install_language(app, settings.ui_language())
         QMessageBox.critical(None, "Briefing", str(exc))
         return 2
+    instance = InstanceServer(name, app)
+    instance.listen()
     session = Session(library)
     autosaver = Autosaver(session, data_dir() / "autosave")
     controller = AppController(app, session, settings, autosaver)
+    connect_handler(instance, controller.open_in_new_window)
     app.installEventFilter(controller)
     window = controller.build_window()
-    to_open = [a for a in args[1:] if a.endswith(".brief")]
 
     def after_show() -> None:
         controller.offer_recovery()
