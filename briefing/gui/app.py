@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language
@@ -120,6 +123,7 @@ class AppController(QObject):
             if taken:
                 recovery.release()
                 continue
+            _hook_say("recovery-question")
             if self.window.prompts.ask_recover(recovery.saved_at):
                 self.autosaver.adopt(recovery)
                 self.session.reset(recovery.brief, recovery.original_path, modified=True)
@@ -131,6 +135,46 @@ class AppController(QObject):
                 taken = True
             else:
                 recovery.discard()
+
+
+TEST_HOOKS_ENV = "BRIEFING_TEST_HOOKS"
+
+
+def _hooks_on() -> bool:
+    return os.environ.get(TEST_HOOKS_ENV) == "1"
+
+
+def _hook_say(message: str) -> None:
+    """Report progress on stdout for process tests (only with the test hooks on)."""
+    if _hooks_on():
+        print(message, flush=True)
+
+
+def _test_script(args: list[str]) -> dict[str, Any]:
+    """Return the JSON given by ``--test-script FILE`` (honoured only with the test hooks on)."""
+    if "--test-script" not in args:
+        return {}
+    index = args.index("--test-script")
+    name = args[index + 1] if index + 1 < len(args) else ""
+    del args[index:index + 2]
+    if not _hooks_on() or not name:
+        return {}
+    data = json.loads(Path(name).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _answer_next_question(app: QApplication, answer: str) -> None:
+    """Press ``answer`` ("yes"/"no") on the next modal question box (process tests)."""
+    wanted = QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
+
+    def press() -> None:
+        box = app.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(wanted) is not None:
+            box.button(wanted).click()
+        else:
+            QTimer.singleShot(50, press)
+
+    QTimer.singleShot(50, press)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -168,10 +212,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.installEventFilter(controller)
     window = controller.build_window()
 
+    script = _test_script(args)
+
     def after_show() -> None:
+        if script.get("answer_recovery"):
+            _answer_next_question(app, str(script["answer_recovery"]))
         controller.offer_recovery()
         if to_open and controller.window is not None:
             controller.window.open_brief(Path(to_open[0]))
+        for step in script.get("edits", []):
+            # Real edits through the session's undo stack, as the editors make them.
+            controller.session.apply(
+                "title", edits.set_meta_text, str(step["field"]), str(step["lang"]),
+                str(step["text"]),
+            )
+        brief = controller.session.brief
+        _hook_say(f"ready title-en={brief.meta.title.en}")
 
     QTimer.singleShot(0, after_show)
     del window
