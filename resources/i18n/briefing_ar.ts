@@ -120,6 +120,10 @@
     <context>
         <name>FigureDelegate</name>
         <message>
+            <source>Allowed: {0}.</source>
+            <translation>المسموح: {0}.</translation>
+        </message>
+        <message>
             <location filename="../../briefing/gui/figures_view.py" line="+49" />
             <source>Unit</source>
             <translation>الوحدة</translation>
@@ -190,6 +194,34 @@
     </context>
     <context>
         <name>FigureTableModel</name>
+        <message>
+            <source>from {0} to {1}</source>
+            <translation>من {0} إلى {1}</translation>
+        </message>
+        <message>
+            <source>at least {0}</source>
+            <translation>{0} على الأقل</translation>
+        </message>
+        <message>
+            <source>at most {0}</source>
+            <translation>{0} على الأكثر</translation>
+        </message>
+        <message>
+            <source>a whole year</source>
+            <translation>سنة كاملة</translation>
+        </message>
+        <message>
+            <source>{0}: “{1}” is not a number.</source>
+            <translation>{0}: “{1}” ليس رقمًا.</translation>
+        </message>
+        <message>
+            <source>Allowed: {0}.</source>
+            <translation>المسموح: {0}.</translation>
+        </message>
+        <message>
+            <source>{0}: {1} is not allowed. Allowed: {2}.</source>
+            <translation>{0}: القيمة {1} غير مسموح بها. المسموح: {2}.</translation>
+        </message>
         <message>
             <location filename="../../briefing/gui/models.py" line="+353" />
             <source>Label</source>

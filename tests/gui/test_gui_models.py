@@ -162,14 +162,19 @@ def test_bad_value_is_refused_marked_red_and_explained(session: Session, qtbot: 
     with qtbot.waitSignal(model.rejected) as blocker:
         assert not model.setData(index, "140")
     message = blocker.args[0]
-    assert figure_id in message and "140" in message
+    label = session.library.figures[figure_id].label.en
+    assert message.startswith(label) and "140" in message and "from 0 to 100" in message
+    assert figure_id not in message, "the user sees the figure's label, not its id"
     assert session.brief == before, "a refused value must not reach the brief"
     assert session.undo_stack.count() == 0
-    assert index.data() == "140"
+    # The cell shows the brief's value again; the message keeps what was typed.
+    assert index.data() == model.display(row, column) != "140"
     assert index.data(ERROR_ROLE) == message
     assert index.data(Qt.ItemDataRole.ToolTipRole) == message
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
-    assert model.validate(row, column, "abc").startswith(f"figure {figure_id}")
+    assert model.validate(row, column, "abc") == (
+        f"{label}: \u201cabc\u201d is not a number. Allowed: from 0 to 100."
+    )
     assert model.validate(row, column, "40") == ""
     # A good value clears the mark.
     assert model.setData(index, "40")
@@ -235,3 +240,38 @@ def test_reset_puts_figures_back_in_one_step(session: Session) -> None:
     session.undo_stack.undo()
     assert len(session.brief.figure_overrides) == 2
     del tester
+
+
+def test_decimal_comma_and_arabic_digits_are_accepted(session: Session) -> None:
+    model = FigureTableModel(session)
+    tester = _tester(model)
+    figure_id = "kz_exports_eu_share"
+    row, column = _row(model, figure_id), model.column_of("value")
+    index = model.index(row, column)
+    for typed, expected in [("4,4", "4.4"), ("\u0664\u066b\u0664", "4.4"),
+                            ("\u0664\u060c\u0665", "4.5"), (" 12.5 ", "12.5")]:
+        assert model.validate(row, column, typed) == "", typed
+        assert model.setData(index, typed), typed
+        assert session.brief.override(figure_id).value == Decimal(expected), typed
+    assert "from 0 to 100" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.allowed_range(row) == "from 0 to 100"
+    del tester
+
+
+def test_figure_messages_speak_arabic_in_the_arabic_interface(
+    session: Session, qapp: Any
+) -> None:
+    from briefing.gui.i18n import install_language
+
+    install_language(qapp, "ar")
+    try:
+        model = FigureTableModel(session, ui_lang="ar")
+        figure_id = "kz_exports_eu_share"
+        row, column = _row(model, figure_id), model.column_of("value")
+        message = model.validate(row, column, "abc")
+        label = session.library.figures[figure_id].label.ar
+        assert message.startswith(label)
+        assert "is not a number" not in message and "ليس رقمًا" in message
+        assert "من 0 إلى 100" in message
+    finally:
+        install_language(qapp, "en")

@@ -264,16 +264,23 @@ def test_figure_cell_editor_checks_as_you_type(window: MainWindow, qtbot: Any) -
     table.edit(index)
     line = table.indexWidget(index) or table.focusWidget()
     assert isinstance(line, QLineEdit)
+    assert line.placeholderText() == "from 0 to 100", "the allowed range is said up front"
+    assert "from 0 to 100" in line.toolTip()
     line.selectAll()
     qtbot.keyClicks(line, "140")
     assert "background" in line.styleSheet(), "a bad value turns the editor red while typing"
-    assert "above its maximum 100" in editor_widget.message.text()
+    assert "140 is not allowed. Allowed: from 0 to 100." in editor_widget.message.text()
     qtbot.keyClick(line, Qt.Key.Key_Return)
     # The delegate commits on the next turn of the event loop.
     qtbot.waitUntil(lambda: bool(index.data(ERROR_ROLE)))
     assert session_value(window, "kz_exports_eu_share") is None, "the bad value was refused"
     assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert not editor_widget.message.isHidden()
+    assert index.data() != "140", "the cell shows the brief's value again"
+    # Selecting the row again keeps the message in view.
+    table.selectRow(row)
+    table.setCurrentIndex(index)
+    assert "140" in editor_widget.message.text() and not editor_widget.message.isHidden()
     # Typing a good value is accepted and clears the red mark.
     table.edit(index)
     line = table.focusWidget()
