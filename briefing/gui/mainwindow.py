@@ -573,14 +573,14 @@ class MainWindow(QMainWindow):
     def _update_section_buttons(self, *_args: Any) -> None:
         index = self.section_view.currentIndex()
         custom = bool(index.isValid() and index.data(CUSTOM_ROLE))
-        included = index.isValid() and index.data(Qt.ItemDataRole.CheckStateRole) == (
-            Qt.CheckState.Checked)
         for widget in (self.edit_section_button, self.remove_section_button):
             widget.setEnabled(custom)
         self.edit_section_action.setEnabled(custom)
         self.remove_section_action.setEnabled(custom)
-        self.up_button.setEnabled(bool(included))
-        self.down_button.setEnabled(bool(included))
+        # Ticked or not, every row can be moved.
+        row = index.row() if index.isValid() else -1
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.section_model.rowCount() - 1)
 
     def move_current_section(self, delta: int) -> None:
         """Move the selected section up or down in the brief."""

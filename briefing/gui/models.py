@@ -34,6 +34,7 @@ ERROR_BACKGROUND = QColor("#F8D7DA")
 ERROR_TEXT = QColor("#842029")
 CHANGED_BACKGROUND = QColor("#FFF3CD")
 UNKNOWN_TEXT = QColor("#B02A37")
+LEFT_OUT_TEXT = QColor("#8A939E")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -66,17 +67,28 @@ class SectionListModel(QAbstractListModel):
         super().__init__(parent)
         self.session = session
         self.ui_lang = ui_lang
+        # The order rows are shown in: unticked rows keep their place in it.
+        self._order: list[str] = []
         self._rows = self._compute_rows(session.brief)
         session.briefChanged.connect(self._refresh)
 
     # -- rows --------------------------------------------------------------------------------
     def _compute_rows(self, brief: Brief) -> list[SectionRow]:
-        rows = [SectionRow(section_id, True) for section_id in brief.sections]
         chosen = set(brief.sections)
-        for section in (*self.session.library.sections, *brief.custom_sections):
-            if section.id not in chosen:
-                rows.append(SectionRow(section.id, False))
-        return rows
+        known = [s.id for s in (*self.session.library.sections, *brief.custom_sections)]
+        every = set(known) | chosen
+        # Rows of the previous order stay where they were; the brief's sections fill the
+        # places of ticked rows in the brief's order; anything new goes at the end.
+        order = [i for i in self._order if i in every]
+        slots = [n for n, i in enumerate(order) if i in chosen]
+        included = list(brief.sections)
+        for n, section_id in zip(slots, included, strict=False):
+            order[n] = section_id
+        order += included[len(slots):]
+        seen = set(order)
+        order += [i for i in known if i not in seen]
+        self._order = order
+        return [SectionRow(i, i in chosen) for i in order]
 
     def _refresh(self) -> None:
         rows = self._compute_rows(self.session.brief)
@@ -154,6 +166,8 @@ class SectionListModel(QAbstractListModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and section is None:
             return QBrush(UNKNOWN_TEXT)
+        if role == Qt.ItemDataRole.ForegroundRole and not row.included:
+            return QBrush(LEFT_OUT_TEXT)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = self.tr("included") if row.included else self.tr("not included")
             return f"{self.data(index)}, {state}"
@@ -177,8 +191,10 @@ class SectionListModel(QAbstractListModel):
         row = self._rows[index.row()]
         included = _is_checked(value)
         text = (self.tr("Include section") if included else self.tr("Leave out section"))
+        # A ticked row joins the brief where it is shown, not at the end.
+        position = sum(1 for r in self._rows[: index.row()] if r.included)
         try:
-            self.session.apply(text, edits.toggle_section, row.section_id, included)
+            self.session.apply(text, _toggle_in_place, row.section_id, included, position)
         except BriefingError as exc:
             self.rejected.emit(str(exc))
             return False
@@ -196,21 +212,21 @@ class SectionListModel(QAbstractListModel):
         new_order = rest[:before_target] + moved + rest[before_target:]
         included = set(self.session.brief.sections)
         new_sections = tuple(i for i in new_order if i in included)
-        if new_sections == self.session.brief.sections:
+        if new_order == order:
             return False
+        self._order = new_order
+        if new_sections == self.session.brief.sections:
+            # Only unticked rows moved: the brief is the same, the list shows the new order.
+            self._refresh()
+            return True
         return self.session.apply(self.tr("Reorder sections"), edits.set_sections, new_sections)
 
     def move_row(self, row: int, delta: int) -> bool:
-        """Move one row up (delta < 0) or down among the included sections."""
-        if not 0 <= row < len(self._rows) or not self._rows[row].included:
+        """Move one row (ticked or not) up (delta < 0) or down by one place."""
+        target = row + delta
+        if not 0 <= row < len(self._rows) or not 0 <= target < len(self._rows):
             return False
-        section_id = self._rows[row].section_id
-        position = self.session.brief.sections.index(section_id) + delta
-        if not 0 <= position < len(self.session.brief.sections):
-            return False
-        return self.session.apply(
-            self.tr("Reorder sections"), edits.move_section, section_id, position
-        )
+        return self.move_ids([self._rows[row].section_id], target if delta < 0 else target + 1)
 
     def moveRows(
         self,
@@ -609,6 +625,14 @@ def normalise_number(text: str) -> str:
 
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _toggle_in_place(brief: Brief, section_id: str, included: bool, position: int) -> Brief:
+    """Return the brief with a section left out, or included at ``position``."""
+    brief = edits.toggle_section(brief, section_id, included)
+    if included:
+        brief = edits.move_section(brief, section_id, position)
+    return brief
 
 
 def _reset_all(brief: Brief, figure_ids: list[str]) -> Brief:

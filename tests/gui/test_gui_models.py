@@ -51,20 +51,39 @@ def test_section_rows_follow_the_brief_then_the_rest(session: Session) -> None:
 def test_unchecking_leaves_a_section_out_and_undo_brings_it_back(session: Session) -> None:
     model = SectionListModel(session)
     tester = _tester(model)
-    second = _ids(model)[1]
+    before = _ids(model)
+    second = before[1]
     assert model.setData(model.index(1), UNCHECKED.value, Qt.ItemDataRole.CheckStateRole)
     assert second not in session.brief.sections
-    # The left-out section moves below the included ones, unchecked.
-    assert _ids(model)[-1] == second
-    assert model.index(model.rowCount() - 1).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    # The left-out section keeps its place, unchecked and greyed.
+    assert _ids(model) == before
+    assert model.index(1).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    assert model.index(1).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(0).data(Qt.ItemDataRole.ForegroundRole) is None
     session.undo_stack.undo()
     assert session.brief.sections[1] == second
     assert model.index(1).data(Qt.ItemDataRole.CheckStateRole) == CHECKED
-    # Checking again appends at the end of the brief.
+    # Ticking again puts it back into the brief where it is shown.
     model.setData(model.index(1), UNCHECKED, Qt.ItemDataRole.CheckStateRole)
-    row = model.row_of(second)
-    model.setData(model.index(row), CHECKED, Qt.ItemDataRole.CheckStateRole)
-    assert session.brief.sections[-1] == second
+    model.setData(model.index(1), CHECKED, Qt.ItemDataRole.CheckStateRole)
+    assert session.brief.sections[1] == second
+    assert _ids(model) == before
+    del tester
+
+
+def test_unticked_rows_can_be_moved(session: Session) -> None:
+    model = SectionListModel(session)
+    tester = _tester(model)
+    before = _ids(model)
+    second = before[1]
+    model.setData(model.index(1), UNCHECKED, Qt.ItemDataRole.CheckStateRole)
+    sections = session.brief.sections
+    assert model.move_row(1, 1)
+    assert _ids(model)[2] == second
+    assert model.index(2).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    assert session.brief.sections == sections, "moving a left-out row changes no content"
+    model.setData(model.index(2), CHECKED, Qt.ItemDataRole.CheckStateRole)
+    assert session.brief.sections.index(second) == 2
     del tester
 
 

@@ -300,3 +300,21 @@ def session_value(window: MainWindow, figure_id: str) -> Any:
     """Return the brief's own value of a figure, or None when it keeps the library's."""
     override = window.session.brief.override(figure_id)
     return None if override is None else override.value
+
+
+def test_unticking_keeps_place_selection_and_focus(window: MainWindow, qtbot: Any) -> None:
+    view = window.section_view
+    model = window.section_model
+    window.tabs.setCurrentIndex(0)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    before = model.section_ids()
+    view.setCurrentIndex(model.index(1))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert before[1] not in window.session.brief.sections, "space unticks the row"
+    assert model.section_ids() == before
+    assert view.currentIndex().row() == 1 and view.hasFocus()
+    assert window.down_button.isEnabled(), "an unticked row can still be moved"
+    window.move_current_section(1)
+    assert model.section_ids()[2] == before[1]
+    assert view.currentIndex().row() == 2
