@@ -870,6 +870,22 @@ Assemble Arabic, English and bilingual briefs and export them as PDF and Word.</
     <context>
         <name>PreviewPane</name>
         <message>
+            <source>Zoom</source>
+            <translation>التكبير</translation>
+        </message>
+        <message>
+            <source>Zoom (Ctrl+wheel, Ctrl++ and Ctrl+-)</source>
+            <translation>التكبير (Ctrl مع عجلة الفأرة، Ctrl++ و Ctrl+-)</translation>
+        </message>
+        <message>
+            <source>Fit page</source>
+            <translation>ملء الصفحة</translation>
+        </message>
+        <message>
+            <source>Fit width</source>
+            <translation>ملء العرض</translation>
+        </message>
+        <message>
             <location filename="../../briefing/gui/preview.py" line="+147" />
             <source>Preview of the exported pages</source>
             <translation>معاينة الصفحات المصدَّرة</translation>
