@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -241,7 +242,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("MainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Qt's standard icons with the words beside them: recognisable and still explicit.
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         # The stack's own undo/redo actions name the step ("Undo Change value of …"); on the
         # toolbar short labels keep the buttons still, and the tooltip names the step.
         self.undo_tool_action = QAction(self.tr("Undo"), self)
@@ -255,6 +257,17 @@ class MainWindow(QMainWindow):
         stack.redoTextChanged.connect(self.redo_tool_action.setToolTip)
         self.undo_tool_action.setEnabled(stack.canUndo())
         self.redo_tool_action.setEnabled(stack.canRedo())
+        pixmaps = QStyle.StandardPixmap
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        for action, pixmap in (
+            (self.new_action, pixmaps.SP_FileIcon),
+            (self.open_action, pixmaps.SP_DialogOpenButton),
+            (self.save_action, pixmaps.SP_DialogSaveButton),
+            (self.undo_tool_action, pixmaps.SP_ArrowForward if rtl else pixmaps.SP_ArrowBack),
+            (self.redo_tool_action, pixmaps.SP_ArrowBack if rtl else pixmaps.SP_ArrowForward),
+            (self.export_action, pixmaps.SP_DriveFDIcon),
+        ):
+            action.setIcon(self.style().standardIcon(pixmap))
         for action in (self.new_action, self.open_action, self.save_action, None,
                        self.undo_tool_action, self.redo_tool_action, None, self.export_action):
             if action is None:

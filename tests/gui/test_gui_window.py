@@ -318,3 +318,17 @@ def test_unticking_keeps_place_selection_and_focus(window: MainWindow, qtbot: An
     window.move_current_section(1)
     assert model.section_ids()[2] == before[1]
     assert view.currentIndex().row() == 2
+
+
+def test_toolbar_buttons_have_icons_and_words(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    toolbar = window.findChild(QToolBar, "MainToolbar")
+    assert toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    buttons = [b for b in toolbar.findChildren(QToolButton) if b.defaultAction() is not None
+               and b.defaultAction().text()]
+    assert len(buttons) >= 6
+    for button in buttons:
+        action = button.defaultAction()
+        assert not action.icon().isNull(), action.text()
+        assert action.text().strip(), "every icon has its word beside it"
