@@ -258,13 +258,13 @@ class MainWindow(QMainWindow):
         self.undo_tool_action.setEnabled(stack.canUndo())
         self.redo_tool_action.setEnabled(stack.canRedo())
         pixmaps = QStyle.StandardPixmap
-        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
         for action, pixmap in (
             (self.new_action, pixmaps.SP_FileIcon),
             (self.open_action, pixmaps.SP_DialogOpenButton),
             (self.save_action, pixmaps.SP_DialogSaveButton),
-            (self.undo_tool_action, pixmaps.SP_ArrowForward if rtl else pixmaps.SP_ArrowBack),
-            (self.redo_tool_action, pixmaps.SP_ArrowBack if rtl else pixmaps.SP_ArrowForward),
+            # The style mirrors back/forward for a right-to-left interface itself.
+            (self.undo_tool_action, pixmaps.SP_ArrowBack),
+            (self.redo_tool_action, pixmaps.SP_ArrowForward),
             (self.export_action, pixmaps.SP_DriveFDIcon),
         ):
             action.setIcon(self.style().standardIcon(pixmap))
