@@ -109,7 +109,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(720, 480)
         self.resize(1360, 860)
 
-        preview_lang = session.brief.languages[0] if session.brief.languages else "ar"
+        # The preview opens in the interface language when the brief is written in it.
+        languages = session.brief.languages
+        preview_lang = ui_lang if ui_lang in languages else (languages[0] if languages else "ar")
         self.preview_controller = PreviewController(
             session, preview_lang, debounce_ms=preview_debounce_ms, parent=self
         )

@@ -332,3 +332,17 @@ def test_toolbar_buttons_have_icons_and_words(window: MainWindow) -> None:
         action = button.defaultAction()
         assert not action.icon().isNull(), action.text()
         assert action.text().strip(), "every icon has its word beside it"
+
+
+def test_preview_opens_in_the_interface_language(
+    qtbot: Any, session: Any, settings: Any, prompts: Any
+) -> None:
+    from briefing import edits
+
+    session.apply("languages", edits.set_languages, ("ar", "en"))
+    for lang in ("en", "ar"):
+        main = MainWindow(session, settings, prompts=prompts, ui_lang=lang)
+        qtbot.addWidget(main)
+        assert main.preview_controller.lang == lang
+        assert main.preview_pane.lang_buttons[lang].isChecked()
+        main.preview_controller.enabled = False
