@@ -130,6 +130,9 @@ class Autosaver(QObject):
 
     @staticmethod
     def _read(sub: Path, lock: QLockFile) -> Recovery | None:
+        # A write cut short by the crash leaves a temporary file; the journal itself is whole.
+        for stale in sub.glob("*.tmp"):
+            stale.unlink(missing_ok=True)
         brief_file = sub / BRIEF_NAME
         if not brief_file.is_file():
             return None
@@ -194,12 +197,13 @@ class Autosaver(QObject):
             return False
         try:
             self.journal_dir.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.brief_file, dumps(self.session.brief).encode("utf-8"))
             origin = {
                 "path": str(self.session.path) if self.session.path else None,
                 "saved_at": datetime.now().isoformat(sep=" ", timespec="seconds"),
             }
+            # The brief last: once it is there, where it came from is there too.
             write_atomic(self.journal_dir / ORIGIN_NAME, json.dumps(origin).encode("utf-8"))
+            write_atomic(self.brief_file, dumps(self.session.brief).encode("utf-8"))
         except OSError as exc:
             message = f"autosave to {self.journal_dir} failed: {exc.strerror or exc}"
             log.warning(message)

@@ -473,7 +473,7 @@ class FigureTableModel(QAbstractTableModel):
     def _tooltip(self, row: int, name: str) -> str:
         figure = self.figure(row)
         original = self.session.library.figures[figure.id]
-        lines = [figure.id]
+        lines = [self._figure_label(row)]
         if name == "value":
             allowed = self.allowed_range(row)
             if allowed:

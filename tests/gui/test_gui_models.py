@@ -272,7 +272,8 @@ def test_decimal_comma_and_arabic_digits_are_accepted(session: Session) -> None:
         assert model.validate(row, column, typed) == "", typed
         assert model.setData(index, typed), typed
         assert session.brief.override(figure_id).value == Decimal(expected), typed
-    assert "from 0 to 100" in index.data(Qt.ItemDataRole.ToolTipRole)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "from 0 to 100" in tip and figure_id not in tip, "a label, not an internal id"
     assert model.allowed_range(row) == "from 0 to 100"
     del tester
 
