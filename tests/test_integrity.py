@@ -1,0 +1,85 @@
+"""A brief never prints one language's text in the other's document."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefing import edits
+from briefing.cli import main
+from briefing.library import load_library
+from briefing.model import LocalText, Section
+from briefing.store import save_brief
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_arabic_brief_uses_arabic_default_title_not_the_english_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = load_library()
+    brief = edits.default_brief(library)
+    brief = edits.set_sections(brief, library.section_ids()[:1])
+    brief = edits.set_meta(brief, title=LocalText(ar="", en="Zebra Crossing Memo"),
+                           subtitle=LocalText(ar="", en="Quokka Subtitle"))
+    save_brief(brief, tmp_path / "a.brief")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "ar,en",
+                   "--format", "pdf", "--out", str(tmp_path / "out")])
+    assert status == 0, capsys.readouterr().err
+    pdfs = {p.name: pdf_text(p) for p in (tmp_path / "out").glob("*.pdf")}
+    arabic = next(text for name, text in pdfs.items() if "-ar" in name)
+    english = next(text for name, text in pdfs.items() if "-en" in name)
+    assert "Zebra" not in arabic and "Quokka" not in arabic
+    assert "Zebra Crossing Memo" in english
+
+
+@pytest.mark.parametrize(
+    ("lang", "change", "named"),
+    [
+        ("ar", {"recipient": LocalText(en="The Minister")}, "To"),
+        ("en", {"drafter": LocalText(ar="إدارة آسيا")}, "From"),
+    ],
+)
+def test_export_refuses_a_field_with_only_the_other_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, change: dict, named: str
+) -> None:
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = edits.set_meta(brief, **change)
+    save_brief(brief, tmp_path / "a.brief")
+    out = tmp_path / "out"
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", lang,
+                   "--format", "pdf", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert named in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_english_only_custom_section_refuses_the_arabic_and_bilingual_brief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    section = Section(id="my_note", title=LocalText(en="Note"), body=LocalText(en="Only English."),
+                      custom=True)
+    brief = edits.add_custom_section(brief, library, section)
+    save_brief(brief, tmp_path / "a.brief")
+    for lang in ("ar", "bi"):
+        status = main(["export", str(tmp_path / "a.brief"), "--lang", lang,
+                       "--format", "pdf", "--out", str(tmp_path / lang)])
+        err = capsys.readouterr().err
+        assert status == 2
+        assert "section my_note title" in err and "section my_note body" in err
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en",
+                   "--format", "pdf", "--out", str(tmp_path / "en")])
+    assert status == 0, capsys.readouterr().err
