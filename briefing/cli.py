@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="add your own section from a TOML file",
     )
     export.add_argument("--template", default=None, help="template id or template folder")
+    export.add_argument(
+        "--marking", default=None, metavar="LEVEL",
+        help="security marking level: unclassified, restricted, confidential or secret",
+    )
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
         "--verify", action="store_true",
@@ -184,6 +188,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
     if args.digits is not None:
         brief = replace(brief, digits=check_digits(args.digits))
+    if args.marking is not None:
+        from briefing.model import marking_for_level
+
+        brief = edits.set_meta(brief, marking=marking_for_level(args.marking))
     result = export(
         brief,
         Path(args.out),
@@ -193,6 +201,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         verify=args.verify,
         library=library,
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         for path in result.paths:
             print(path)

@@ -23,7 +23,15 @@ from briefing.document import (
 )
 from briefing.errors import BriefingError
 from briefing.library import Library, load_library
-from briefing.model import Brief, OutputLang, check_formats, check_languages, validate_figure
+from briefing.model import (
+    Brief,
+    OutputLang,
+    check_formats,
+    check_languages,
+    check_marking,
+    marking_warnings,
+    validate_figure,
+)
 from briefing.render.charts import draw_ahead
 from briefing.templates import Template, load_template
 
@@ -36,6 +44,7 @@ class ExportResult:
 
     paths: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_brief(brief: Brief, library: Library) -> None:
@@ -258,6 +267,10 @@ def export(
     with _few_collections(), draw_ahead() as charts_ahead:
         tmpl = load_template(template or brief.template)
         check_brief(brief, library)
+        marking = brief.meta.marking if brief.meta.marking is not None else tmpl.marking
+        where = "marking" if brief.meta.marking is not None else f"template {tmpl.id}: marking"
+        check_marking(marking, where)
+        result.warnings = marking_warnings(marking, where)
         out_dir = Path(out_dir)
         check_output_folder(out_dir)
         documents = build_documents(brief, langs, tmpl, library)

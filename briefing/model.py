@@ -263,6 +263,66 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+# Security markings: one level, worded in each language. A brief or template names a
+# level; free text is allowed only when both languages are filled.
+MARKING_LEVELS: dict[str, LocalText] = {
+    "unclassified": LocalText(ar="غير مصنف", en="UNCLASSIFIED"),
+    "restricted": LocalText(ar="مقيد", en="RESTRICTED"),
+    "confidential": LocalText(ar="سري", en="CONFIDENTIAL"),
+    "secret": LocalText(ar="سري للغاية", en="SECRET"),
+}
+
+
+def marking_for_level(level: str) -> LocalText:
+    """Return the wording of a marking level, or raise naming the known ones."""
+    key = level.strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in MARKING_LEVELS:
+        raise BriefingError(
+            f"unknown marking level {level!r} (use {', '.join(MARKING_LEVELS)})"
+        )
+    return MARKING_LEVELS[key]
+
+
+def _fold_marking(text: str) -> str:
+    return " ".join(text.replace("\u0640", "").split()).casefold()
+
+
+def marking_level_of(text: str, lang: Lang) -> str | None:
+    """Return the level whose ``lang`` wording ``text`` is, or None for other text."""
+    folded = _fold_marking(text)
+    for level, wording in MARKING_LEVELS.items():
+        if folded == _fold_marking(wording.get(lang, fallback=False)):
+            return level
+    return None
+
+
+def level_of_marking(marking: LocalText) -> str | None:
+    """Return the level both languages of ``marking`` name, else None."""
+    ar, en = marking_level_of(marking.ar, "ar"), marking_level_of(marking.en, "en")
+    return ar if ar is not None and ar == en else None
+
+
+def check_marking(marking: LocalText, where: str = "marking") -> None:
+    """Raise if a marking's free text is in one language only."""
+    if bool(marking.ar.strip()) != bool(marking.en.strip()):
+        missing = "Arabic" if not marking.ar.strip() else "English"
+        raise BriefingError(
+            f"{where}: the {missing} wording is empty; fill both languages or choose a level "
+            f"({', '.join(MARKING_LEVELS)})"
+        )
+
+
+def marking_warnings(marking: LocalText, where: str = "marking") -> list[str]:
+    """Return a warning when the Arabic and English wordings name different levels."""
+    ar, en = marking_level_of(marking.ar, "ar"), marking_level_of(marking.en, "en")
+    if ar is not None and en is not None and ar != en:
+        return [
+            f"{where}: Arabic {marking.ar.strip()!r} is {ar} but English "
+            f"{marking.en.strip()!r} is {en}"
+        ]
+    return []
+
+
 @dataclass(frozen=True)
 class BriefMeta:
     """What the cover block says: title, recipient, drafter, date, reference, marking."""

@@ -11,6 +11,7 @@ from typing import Any
 from briefing.atomic import write_atomic
 from briefing.errors import BriefingError
 from briefing.model import (
+    MARKING_LEVELS,
     Brief,
     BriefMeta,
     Figure,
@@ -19,6 +20,7 @@ from briefing.model import (
     check_digits,
     check_id,
     check_languages,
+    level_of_marking,
     parse_decimal,
 )
 from briefing.textfile import read_text_file
@@ -56,6 +58,16 @@ def _section_to_json(section: Section) -> dict[str, Any]:
         "talking_points": [p.to_dict() for p in section.talking_points],
         "charts": list(section.charts),
     }
+
+
+def _migrate_marking(marking: LocalText) -> LocalText:
+    """Return a marking whose free text names one level in that level's own wording.
+
+    Files from before levels existed hold typed text ("restricted", "Secret"): when both
+    languages name the same level it becomes that level, so it prints the same everywhere.
+    """
+    level = level_of_marking(marking)
+    return MARKING_LEVELS[level] if level is not None else marking
 
 
 def brief_to_json(brief: Brief) -> dict[str, Any]:
@@ -174,7 +186,9 @@ def brief_from_json(data: Any, where: str) -> Brief:
         drafter=read.local(meta_data, "drafter", "meta."),
         date=read.date(meta_data, "date", "meta."),
         reference=read.text(meta_data, "reference", "meta."),
-        marking=None if marking is None else read.local(meta_data, "marking", "meta."),
+        marking=None if marking is None else _migrate_marking(
+            read.local(meta_data, "marking", "meta.")
+        ),
     )
     customs = []
     raw_customs = data.get("custom_sections", [])

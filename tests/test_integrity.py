@@ -83,3 +83,82 @@ def test_english_only_custom_section_refuses_the_arabic_and_bilingual_brief(
     status = main(["export", str(tmp_path / "a.brief"), "--lang", "en",
                    "--format", "pdf", "--out", str(tmp_path / "en")])
     assert status == 0, capsys.readouterr().err
+
+
+# -- markings ---------------------------------------------------------------------------------
+
+
+def test_marking_level_prints_matching_wording_in_both_languages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["export", "--lang", "bi", "--format", "pdf", "--sections", "middle_corridor",
+                   "--marking", "secret", "--out", str(tmp_path)])
+    assert status == 0, capsys.readouterr().err
+    (pdf,) = tmp_path.glob("*.pdf")
+    text = pdf_text(pdf)
+    assert "SECRET" in text and "RESTRICTED" not in text
+    status = main(["export", "--lang", "ar", "--format", "pdf", "--marking", "classified",
+                   "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert status == 2 and "classified" in err and "restricted" in err
+
+
+def test_free_text_marking_in_one_language_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = edits.set_meta(brief, marking=LocalText(ar="", en="EYES ONLY"))
+    save_brief(brief, tmp_path / "a.brief")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
+                   "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "marking" in err and "Arabic" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_disagreeing_marking_warns_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = edits.set_meta(brief, marking=LocalText(ar="مقيد", en="SECRET"))
+    save_brief(brief, tmp_path / "a.brief")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "bi", "--format", "pdf",
+                   "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 0
+    assert "warning: marking" in err and "restricted" in err and "secret" in err
+
+
+def test_old_brief_with_typed_level_loads_as_that_level(tmp_path: Path) -> None:
+    from briefing.model import MARKING_LEVELS
+    from briefing.store import load_brief
+
+    library = load_library()
+    brief = edits.set_meta(edits.default_brief(library),
+                           marking=LocalText(ar=" مقيد ", en="Restricted"))
+    save_brief(brief, tmp_path / "old.brief")
+    assert load_brief(tmp_path / "old.brief").meta.marking == MARKING_LEVELS["restricted"]
+    free = edits.set_meta(brief, marking=LocalText(ar="للاستخدام الرسمي", en="OFFICIAL USE"))
+    save_brief(free, tmp_path / "free.brief")
+    assert load_brief(tmp_path / "free.brief").meta.marking == free.meta.marking
+
+
+def test_template_marking_level_and_one_sided_text(tmp_path: Path) -> None:
+    from briefing.errors import BriefingError
+    from briefing.templates import load_template_folder
+
+    folder = tmp_path / "lvl"
+    folder.mkdir()
+    (folder / "template.toml").write_text(
+        'parent = "ministry"\nname = { ar = "س", en = "L" }\n[marking]\nlevel = "confidential"\n',
+        encoding="utf-8",
+    )
+    assert load_template_folder(folder).marking.en == "CONFIDENTIAL"
+    (folder / "template.toml").write_text(
+        'parent = "minimal"\nname = { ar = "س", en = "L" }\n[marking]\nen = "SECRET"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(BriefingError, match="marking"):
+        load_template_folder(folder)
