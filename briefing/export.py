@@ -30,6 +30,7 @@ from briefing.model import (
     check_languages,
     check_marking,
     marking_warnings,
+    relation_problems,
     validate_figure,
 )
 from briefing.render.charts import draw_ahead
@@ -60,6 +61,11 @@ def check_brief(brief: Brief, library: Library) -> None:
                 f"figure {figure.id}: unit {figure.unit!r} measures "
                 f"{library.units[figure.unit].dimension}, not {shipped_unit.dimension}"
             )
+    problems = relation_problems(
+        effective_figures(brief, library), library.figures, library.units
+    )
+    if problems:
+        raise BriefingError(problems[0])
     for section in brief.custom_sections:
         for chart_id in section.charts:
             if chart_id not in library.charts:

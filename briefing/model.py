@@ -82,6 +82,25 @@ class Unit:
         return forms.get("other", "")
 
 
+# How a figure may relate to another: at most, at least, below, above, a later year.
+RELATION_OPS: dict[str, str] = {
+    "<=": "at most",
+    ">=": "at least",
+    "<": "below",
+    ">": "above",
+    "later_than": "later than",
+}
+AS_OF = "as_of"  # ``other`` naming the year of the figure's own as-of date
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A figure's value compared with another figure's (or its own as-of year)."""
+
+    op: str
+    other: str
+
+
 @dataclass(frozen=True)
 class Figure:
     """A typed, sourced number cited by the prose, the key-figures table and the charts."""
@@ -97,6 +116,7 @@ class Figure:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     note: LocalText = field(default_factory=LocalText)
+    relations: tuple[Relation, ...] = ()
 
     def with_value(self, value: Decimal) -> Figure:
         """Return a copy holding ``value`` after checking it against the bounds."""
@@ -192,6 +212,63 @@ def validate_figure(figure: Figure, units: dict[str, Unit]) -> None:
             f"figure {figure.id}: minimum {figure.minimum} is above maximum {figure.maximum}"
         )
     check_figure_value(figure, figure.value)
+
+
+def _holds(op: str, left: Decimal, right: Decimal) -> bool:
+    return {
+        "<=": left <= right,
+        ">=": left >= right,
+        "<": left < right,
+        ">": left > right,
+        "later_than": left > right,
+    }[op]
+
+
+def relation_problems(
+    figures: dict[str, Figure], relations_of: dict[str, Figure], units: dict[str, Unit],
+    only: str | None = None,
+) -> list[str]:
+    """Return a sentence for every broken relation between ``figures``' values.
+
+    ``relations_of`` holds the figures whose ``relations`` count (the library's, so that a
+    .brief cannot drop them); ``only`` limits the check to relations naming that figure.
+    Values in different units of one dimension are compared after conversion.
+    """
+    problems = []
+    for figure_id, declared in relations_of.items():
+        figure = figures.get(figure_id)
+        if figure is None:
+            continue
+        for relation in declared.relations:
+            if only is not None and only not in (figure_id, relation.other):
+                continue
+            left = figure.value * units[figure.unit].factor
+            if relation.other == AS_OF:
+                if figure.as_of is None:
+                    continue
+                right = Decimal(figure.as_of.year)
+                left = figure.value
+                if _holds(relation.op, left, right):
+                    continue
+                problems.append(
+                    f"figure {figure_id} ({figure.label.en or figure.label.ar}) {figure.value} "
+                    f"must be {RELATION_OPS[relation.op]} the year of its date, {right}"
+                )
+                continue
+            other = figures.get(relation.other)
+            if other is None:
+                continue
+            right = other.value * units[other.unit].factor
+            if relation.op == "later_than":
+                left, right = figure.value, other.value
+            if _holds(relation.op, left, right):
+                continue
+            problems.append(
+                f"figure {figure_id} ({figure.label.en or figure.label.ar}) {figure.value} "
+                f"{figure.unit} must be {RELATION_OPS[relation.op]} figure {other.id} "
+                f"({other.label.en or other.label.ar}) {other.value} {other.unit}"
+            )
+    return problems
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,50 @@ def test_template_marking_level_and_one_sided_text(tmp_path: Path) -> None:
     )
     with pytest.raises(BriefingError, match="marking"):
         load_template_folder(folder)
+
+
+# -- figure relations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "names"),
+    [
+        ("baku_port_capacity=30", ("baku_port_capacity", "baku_port_capacity_expandable")),
+        ("baku_port_capacity_expandable=10", ("baku_port_capacity", "expandable")),
+        ("kz_renewables_target_year=1990", ("kz_renewables_target_year", "2025")),
+    ],
+)
+def test_set_refuses_a_value_that_breaks_a_relation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], assignment: str, names: tuple[str, str]
+) -> None:
+    status = main(["export", "--lang", "en", "--format", "pdf", "--set", assignment,
+                   "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert all(name in err for name in names)
+    assert not (tmp_path / "out").exists()
+
+
+def test_relations_hold_for_values_that_agree_and_are_checked_in_a_hand_edited_brief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    assert edits.set_figure_value(brief, library, "baku_port_capacity", "20")
+    broken = replace(library.figures["kz_renewables_target_year"], value=Decimal(2000))
+    save_brief(replace(brief, figure_overrides=(broken,)), tmp_path / "a.brief")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
+                   "--out", str(tmp_path / "out")])
+    assert status == 2
+    assert "kz_renewables_target_year" in capsys.readouterr().err
+
+
+def test_library_declares_capacity_and_year_relations() -> None:
+    library = load_library()
+    ops = {(f.id, r.op, r.other) for f in library.figures.values() for r in f.relations}
+    assert ("baku_port_capacity", "<=", "baku_port_capacity_expandable") in ops
+    assert ("kz_renewables_target_year", "later_than", "as_of") in ops
