@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--marking", default=None, metavar="LEVEL",
         help="security marking level: unclassified, restricted, confidential or secret",
     )
+    export.add_argument(
+        "--force", action="store_true", help="replace files another brief exported"
+    )
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
         "--verify", action="store_true",
@@ -200,6 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         template=args.template,
         verify=args.verify,
         library=library,
+        force=args.force,
     )
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -150,6 +150,7 @@ class Document:
     blocks: tuple[Block, ...]
     template: Template
     date: date | None = None
+    brief_key: str = ""  # which brief the file comes from, written into its properties
 
     @property
     def language_tag(self) -> str:
@@ -365,6 +366,22 @@ class _Builder:
         ]
 
 
+BRIEF_KEY_PREFIX = "briefing-brief:"
+
+
+def brief_key(brief: Brief) -> str:
+    """Return the mark naming a brief in its exported files: its reference, else its title.
+
+    Re-exporting a brief finds its own mark in the files it replaces; another brief's
+    files carry another mark.
+    """
+    import hashlib
+
+    meta = brief.meta
+    source = meta.reference.strip() or f"{meta.title.ar.strip()}\n{meta.title.en.strip()}"
+    return BRIEF_KEY_PREFIX + hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
+
+
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 
 
@@ -459,6 +476,7 @@ def build_document(
         blocks=tuple(blocks),
         template=template,
         date=brief.meta.date,
+        brief_key=brief_key(brief),
     )
 
 

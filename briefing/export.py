@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import threading
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from briefing.document import (
     Chart,
     Document,
     Parallel,
+    brief_key,
     build_document,
     effective_figures,
     selected_sections,
@@ -37,6 +40,17 @@ from briefing.render.charts import draw_ahead
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
+
+
+class OverwriteRefused(BriefingError):
+    """An export would replace files another brief made."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        super().__init__(
+            f"{paths[0]} belongs to another brief; not replaced "
+            f"({len(paths)} file{'s' if len(paths) > 1 else ''}; use --force to replace)"
+        )
 
 
 @dataclass
@@ -124,6 +138,35 @@ def check_output_folder(out_dir: Path) -> None:
         raise BriefingError(f"output folder {out_dir} is under a file ({probe}), not a folder")
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise BriefingError(f"output folder {out_dir} is not writable")
+
+
+_KEY_PATTERN = re.compile(rb"briefing-brief:[0-9a-f]{20}")
+
+
+def brief_key_of_file(path: Path) -> str | None:
+    """Return the brief mark an exported PDF or Word file carries, or None."""
+    try:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                data = archive.read("docProps/core.xml")
+        else:
+            data = path.read_bytes()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    match = _KEY_PATTERN.search(data)
+    return match.group().decode("ascii") if match else None
+
+
+def check_overwrites(out_dir: Path, names: Sequence[str], key: str) -> list[Path]:
+    """Return the files in ``out_dir`` that an export would replace and another brief made."""
+    foreign = []
+    for name in names:
+        path = out_dir / name
+        if path.is_file():
+            found = brief_key_of_file(path)
+            if found is not None and found != key:
+                foreign.append(path)
+    return foreign
 
 
 def build_documents(
@@ -258,6 +301,7 @@ def export(
     verify: bool = False,
     progress: Progress | None = None,
     library: Library | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Render the brief in every language and format into ``out_dir``, all or nothing.
 
@@ -280,6 +324,10 @@ def export(
         out_dir = Path(out_dir)
         check_output_folder(out_dir)
         documents = build_documents(brief, langs, tmpl, library)
+        names = [f"brief-{lang}.{fmt}" for lang in documents for fmt in fmts]
+        foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
+        if foreign:
+            raise OverwriteRefused(foreign)
         charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
         files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel)
         files.render(two_lanes=charts_ahead.drawing and len(fmts) > 1)

@@ -209,3 +209,35 @@ def test_library_declares_capacity_and_year_relations() -> None:
     ops = {(f.id, r.op, r.other) for f in library.figures.values() for r in f.relations}
     assert ("baku_port_capacity", "<=", "baku_port_capacity_expandable") in ops
     assert ("kz_renewables_target_year", "later_than", "as_of") in ops
+
+
+# -- overwrites -------------------------------------------------------------------------------
+
+
+def test_export_refuses_to_replace_another_briefs_files_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    library = load_library()
+    first = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    second = edits.set_meta(first, title=LocalText(ar="مذكرة ثانية", en="Second memo"))
+    save_brief(first, tmp_path / "first.brief")
+    save_brief(second, tmp_path / "second.brief")
+    out = tmp_path / "out"
+    args = ["--lang", "en", "--out", str(out)]
+    assert main(["export", str(tmp_path / "first.brief"), *args]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(["export", str(tmp_path / "first.brief"), *args]) == 0  # its own files
+    capsys.readouterr()
+    status = main(["export", str(tmp_path / "second.brief"), *args])
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "brief-en.pdf" in err and "--force" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert main(["export", str(tmp_path / "second.brief"), *args, "--force"]) == 0
+    assert "Second memo" in pdf_text(out / "brief-en.pdf")
+    with zipfile.ZipFile(out / "brief-en.docx") as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "briefing-brief:" in core
