@@ -116,7 +116,8 @@ class Figure:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     note: LocalText = field(default_factory=LocalText)
-    relations: tuple[Relation, ...] = ()
+    # Declared by the library, not by a brief: two figures differing only here are equal.
+    relations: tuple[Relation, ...] = field(default=(), compare=False)
 
     def with_value(self, value: Decimal) -> Figure:
         """Return a copy holding ``value`` after checking it against the bounds."""
