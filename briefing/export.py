@@ -157,6 +157,11 @@ def brief_key_of_file(path: Path) -> str | None:
     return match.group().decode("ascii") if match else None
 
 
+def export_names(languages: Sequence[str], formats: Sequence[str]) -> list[str]:
+    """Return the file names an export of these languages and formats writes."""
+    return [f"brief-{lang}.{fmt}" for lang in languages for fmt in formats]
+
+
 def check_overwrites(out_dir: Path, names: Sequence[str], key: str) -> list[Path]:
     """Return the files in ``out_dir`` that an export would replace and another brief made."""
     foreign = []
@@ -324,7 +329,7 @@ def export(
         out_dir = Path(out_dir)
         check_output_folder(out_dir)
         documents = build_documents(brief, langs, tmpl, library)
-        names = [f"brief-{lang}.{fmt}" for lang in documents for fmt in fmts]
+        names = export_names(list(documents), fmts)
         foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
         if foreign:
             raise OverwriteRefused(foreign)
