@@ -166,7 +166,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise BriefingError("--out: the output folder is empty")
     library = load_library()
     if args.brief_file:
-        brief = load_brief(Path(args.brief_file))
+        notices: list[str] = []
+        brief = load_brief(Path(args.brief_file), notices)
+        for notice in notices:
+            print(f"notice: {notice}", file=sys.stderr)
     else:
         from datetime import date
 

@@ -241,3 +241,60 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
     with zipfile.ZipFile(out / "brief-en.docx") as archive:
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert "briefing-brief:" in core
+
+
+# -- customised templates travel with the brief ------------------------------------------------
+
+
+def _custom_template(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "template.toml").write_text(
+        'parent = "minimal"\nname = { ar = "مخصص", en = "Custom" }\n'
+        '[marking]\nlevel = "confidential"\n',
+        encoding="utf-8",
+    )
+
+
+def test_brief_with_a_custom_template_opens_where_the_template_is_missing(
+    tmp_path: Path, user_templates_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    library = load_library()
+    _custom_template(user_templates_dir / "minimal-custom")
+    brief = edits.set_sections(edits.default_brief(library, "minimal-custom"),
+                               library.section_ids()[:1])
+    save_brief(brief, tmp_path / "a.brief")
+    shutil.rmtree(user_templates_dir / "minimal-custom")  # another machine
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
+                   "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    assert "notice:" in err and "restored" in err
+    assert (user_templates_dir / "minimal-custom" / "template.toml").is_file()
+    assert "CONFIDENTIAL" in pdf_text(tmp_path / "out" / "brief-en.pdf")
+
+
+def test_brief_whose_template_cannot_be_restored_falls_back_to_its_parent(
+    tmp_path: Path, user_templates_dir: Path
+) -> None:
+    import json
+
+    from briefing.store import load_brief
+
+    library = load_library()
+    _custom_template(user_templates_dir / "minimal-custom")
+    brief = edits.default_brief(library, "minimal-custom")
+    save_brief(brief, tmp_path / "a.brief")
+    data = json.loads((tmp_path / "a.brief").read_text(encoding="utf-8"))
+    assert "minimal" in data["template_file"]
+    data["template_file"] = data["template_file"].replace('level = "confidential"',
+                                                          'level = "bogus"')
+    (tmp_path / "a.brief").write_text(json.dumps(data), encoding="utf-8")
+    (user_templates_dir / "minimal-custom" / "template.toml").unlink()
+    (user_templates_dir / "minimal-custom").rmdir()
+    notices: list[str] = []
+    loaded = load_brief(tmp_path / "a.brief", notices)
+    assert loaded.template == "minimal"
+    assert any("using 'minimal'" in n for n in notices)
+    assert not (user_templates_dir / "minimal-custom").exists()
