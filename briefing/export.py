@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -157,9 +158,34 @@ def brief_key_of_file(path: Path) -> str | None:
     return match.group().decode("ascii") if match else None
 
 
-def export_names(languages: Sequence[str], formats: Sequence[str]) -> list[str]:
+_UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+             *(f"lpt{n}" for n in range(1, 10))}
+
+
+def file_stem(brief: Brief | None) -> str:
+    """Return the start of a brief's file names: its reference, else its title, as a slug.
+
+    Letters and digits of any script are kept (an Arabic title stays Arabic); everything
+    Windows or macOS would refuse or misread becomes '-'. An untitled brief is "brief".
+    """
+    if brief is None:
+        return "brief"
+    meta = brief.meta
+    source = meta.reference.strip() or meta.title.en.strip() or meta.title.ar.strip()
+    slug = _UNSAFE.sub("-", unicodedata.normalize("NFC", source).casefold().replace("_", "-"))
+    slug = slug.strip("-.")[:60].strip("-.")
+    if not slug or slug in _RESERVED:
+        return "brief"
+    return slug
+
+
+def export_names(
+    languages: Sequence[str], formats: Sequence[str], brief: Brief | None = None
+) -> list[str]:
     """Return the file names an export of these languages and formats writes."""
-    return [f"brief-{lang}.{fmt}" for lang in languages for fmt in formats]
+    stem = file_stem(brief)
+    return [f"{stem}-{lang}.{fmt}" for lang in languages for fmt in formats]
 
 
 def check_overwrites(out_dir: Path, names: Sequence[str], key: str) -> list[Path]:
@@ -238,10 +264,12 @@ class _Files:
         verify: bool,
         progress: Progress | None,
         on_failure: Callable[[], None] = lambda: None,
+        stem: str = "brief",
     ) -> None:
         self.on_failure = on_failure
+        self.stem = stem
         self.jobs = [(lang, doc, fmt) for lang, doc in documents.items() for fmt in formats]
-        self.names = [f"brief-{lang}.{fmt}" for lang, _doc, fmt in self.jobs]
+        self.names = [f"{stem}-{lang}.{fmt}" for lang, _doc, fmt in self.jobs]
         self.verify = verify
         self.progress = progress
         self.data: dict[str, bytes] = {}
@@ -271,7 +299,7 @@ class _Files:
             for lang, document, fmt in jobs:
                 if self.stop.is_set():
                     return  # the other lane failed
-                name = f"brief-{lang}.{fmt}"
+                name = f"{self.stem}-{lang}.{fmt}"
                 with self.lock:
                     step = self.started
                     self.started += 1
@@ -310,7 +338,8 @@ def export(
 ) -> ExportResult:
     """Render the brief in every language and format into ``out_dir``, all or nothing.
 
-    Files are named ``brief-<lang>.<format>``. Everything is rendered in memory first
+    Files are named ``<reference or title>-<lang>.<format>`` (``brief-…`` when
+    untitled). Everything is rendered in memory first
     and published with renames at the end, so a failure leaves the folder as it was.
     """
     library = library or load_library()
@@ -329,12 +358,13 @@ def export(
         out_dir = Path(out_dir)
         check_output_folder(out_dir)
         documents = build_documents(brief, langs, tmpl, library)
-        names = export_names(list(documents), fmts)
+        names = export_names(list(documents), fmts, brief)
         foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
         if foreign:
             raise OverwriteRefused(foreign)
         charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
-        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel)
+        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel,
+                       stem=file_stem(brief))
         files.render(two_lanes=charts_ahead.drawing and len(fmts) > 1)
     outputs = [(name, files.data[name]) for name in files.names]
     result.problems = [problem for name in files.names for problem in files.problems[name]]

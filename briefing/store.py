@@ -311,12 +311,14 @@ def load_brief(path: Path, notices: list[str] | None = None) -> Brief:
         find_template_folder(brief.template)
     except BriefingError:
         saved = json.loads(text).get("template_file")
-        return _restore_template(brief, saved if isinstance(saved, str) else None, path, notices)
+        if not isinstance(saved, str):
+            return brief  # nothing to restore: exporting names the unknown template
+        return _restore_template(brief, saved, path, notices)
     return brief
 
 
 def _restore_template(
-    brief: Brief, saved: str | None, path: Path, notices: list[str] | None
+    brief: Brief, saved: str, path: Path, notices: list[str] | None
 ) -> Brief:
     import tomllib
     from dataclasses import replace
@@ -331,7 +333,7 @@ def _restore_template(
 
     notes = notices if notices is not None else []
     parent = "ministry"
-    if saved is not None and TEMPLATE_ID.match(brief.template):
+    if TEMPLATE_ID.match(brief.template):
         try:
             declared = tomllib.loads(saved).get("parent")
         except tomllib.TOMLDecodeError:

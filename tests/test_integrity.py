@@ -221,7 +221,9 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
 
     library = load_library()
     first = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
-    second = edits.set_meta(first, title=LocalText(ar="مذكرة ثانية", en="Second memo"))
+    first = edits.set_meta(first, title=LocalText(ar="مذكرة", en="Memo"))
+    # Another brief whose title makes the same file names.
+    second = edits.set_meta(first, title=LocalText(ar="مذكرة ثانية", en="MEMO!"))
     save_brief(first, tmp_path / "first.brief")
     save_brief(second, tmp_path / "second.brief")
     out = tmp_path / "out"
@@ -234,11 +236,11 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
     status = main(["export", str(tmp_path / "second.brief"), *args])
     err = capsys.readouterr().err
     assert status == 2 and len(err.strip().splitlines()) == 1
-    assert "brief-en.pdf" in err and "--force" in err
+    assert "memo-en.pdf" in err and "--force" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert main(["export", str(tmp_path / "second.brief"), *args, "--force"]) == 0
-    assert "Second memo" in pdf_text(out / "brief-en.pdf")
-    with zipfile.ZipFile(out / "brief-en.docx") as archive:
+    assert "MEMO!" in pdf_text(out / "memo-en.pdf")
+    with zipfile.ZipFile(out / "memo-en.docx") as archive:
         core = archive.read("docProps/core.xml").decode("utf-8")
     assert "briefing-brief:" in core
 
@@ -298,3 +300,23 @@ def test_brief_whose_template_cannot_be_restored_falls_back_to_its_parent(
     assert loaded.template == "minimal"
     assert any("using 'minimal'" in n for n in notices)
     assert not (user_templates_dir / "minimal-custom").exists()
+
+
+def test_file_names_come_from_the_reference_or_title_and_are_safe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.export import file_stem
+
+    library = load_library()
+    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    titled = edits.set_meta(brief, title=LocalText(ar="تعاون", en="Azerbaijan: Kazakhstan / 2025?"))
+    assert file_stem(titled) == "azerbaijan-kazakhstan-2025"
+    assert file_stem(edits.set_meta(titled, reference="2025-10 AZ/KZ")) == "2025-10-az-kz"
+    assert file_stem(edits.set_meta(brief, title=LocalText(ar="تعاون الطاقة"))) == "تعاون-الطاقة"
+    assert file_stem(edits.set_meta(brief, reference="CON")) == "brief"
+    assert file_stem(brief) == "brief"
+    save_brief(edits.set_meta(titled, reference="2025-10 AZ/KZ"), tmp_path / "a.brief")
+    assert main(["export", str(tmp_path / "a.brief"), "--lang", "ar,en", "--format", "pdf",
+                 "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "2025-10-az-kz-ar.pdf", "2025-10-az-kz-en.pdf"]

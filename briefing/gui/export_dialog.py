@@ -178,7 +178,8 @@ class ExportDialog(QDialog):
         from briefing.export import check_overwrites, export_names
 
         return check_overwrites(
-            self.folder(), export_names(languages, formats), brief_key(self.session.brief)
+            self.folder(), export_names(languages, formats, self.session.brief),
+            brief_key(self.session.brief),
         )
 
     def _set_inputs_enabled(self, enabled: bool) -> None:

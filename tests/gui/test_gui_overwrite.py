@@ -18,7 +18,7 @@ def test_dialog_asks_before_replacing_another_briefs_files(
     library = window.session.library
     other = edits.set_meta(edits.set_sections(edits.default_brief(library),
                                               library.section_ids()[:1]),
-                           title=LocalText(ar="مذكرة أخرى", en="Other memo"))
+                           title=LocalText(ar="؟", en="?"))  # names its files brief-…
     save_brief(other, tmp_path / "other.brief")
     out = tmp_path / "out"
     assert main(["export", str(tmp_path / "other.brief"), "--lang", "en", "--format", "pdf",
