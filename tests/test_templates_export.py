@@ -122,7 +122,8 @@ def test_shipped_template_exports_pdf_and_word(
     template = load_template(template_id)
     out = tmp_path / "out"
     result = export(brief, out, [lang], ("pdf", "docx"), template=template_id, library=library)
-    assert sorted(p.name for p in result.paths) == [f"pp-2025-117-{lang}.docx", f"pp-2025-117-{lang}.pdf"]
+    assert sorted(p.name for p in result.paths) == [
+        f"pp-2025-117-{lang}.docx", f"pp-2025-117-{lang}.pdf"]  # named from the reference
     pages = pdf_pages(out / f"pp-2025-117-{lang}.pdf")
     assert len(pages) >= 2
     body = docx_body(out / f"pp-2025-117-{lang}.docx")
