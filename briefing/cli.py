@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add your own section from a TOML file",
     )
     export.add_argument("--template", default=None, help="template id or template folder")
+    export.add_argument(
+        "--marking", default=None, metavar="LEVEL",
+        help="security marking level: unclassified, restricted, confidential or secret",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace files another brief exported"
+    )
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
         "--verify", action="store_true",
@@ -159,7 +166,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise BriefingError("--out: the output folder is empty")
     library = load_library()
     if args.brief_file:
-        brief = load_brief(Path(args.brief_file))
+        notices: list[str] = []
+        brief = load_brief(Path(args.brief_file), notices)
+        for notice in notices:
+            print(f"notice: {notice}", file=sys.stderr)
     else:
         from datetime import date
 
@@ -184,6 +194,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
     if args.digits is not None:
         brief = replace(brief, digits=check_digits(args.digits))
+    if args.marking is not None:
+        from briefing.model import marking_for_level
+
+        brief = edits.set_meta(brief, marking=marking_for_level(args.marking))
     result = export(
         brief,
         Path(args.out),
@@ -192,7 +206,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         template=args.template,
         verify=args.verify,
         library=library,
+        force=args.force,
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         for path in result.paths:
             print(path)

@@ -10,15 +10,19 @@ from typing import Any
 
 from briefing.errors import BriefingError
 from briefing.model import (
+    AS_OF,
     CHART_KINDS,
     PLACEHOLDER,
+    RELATION_OPS,
     ChartItem,
     ChartSpec,
     Figure,
     LocalText,
+    Relation,
     Section,
     Unit,
     check_id,
+    relation_problems,
     validate_figure,
 )
 from briefing.resources import resource
@@ -27,6 +31,7 @@ from briefing.tomlio import Table, read_toml
 SECTION_KEYS = {"id", "title", "body", "key_point", "talking_points", "charts"}
 FIGURE_KEYS = {
     "value", "unit", "qualifier", "kind", "min", "max", "as_of", "source", "label", "note",
+    "relations",
 }
 CHART_KEYS = {"kind", "title", "unit", "items", "caption", "maximum", "remainder"}
 ITEM_KEYS = {"figure", "label", "scale", "per", "times", "role"}
@@ -97,6 +102,7 @@ def parse_figure(figure_id: str, body: Any, where: str, units: dict[str, Unit]) 
         minimum=table.decimal("min"),
         maximum=table.decimal("max"),
         note=table.local("note"),
+        relations=_relations(table.raw("relations", []), f"{where}: [{figure_id}] relations"),
     )
     try:
         validate_figure(figure, units)
@@ -209,6 +215,46 @@ def _all_texts(section: Section) -> list[str]:
     return texts
 
 
+def _relations(raw: Any, where: str) -> tuple[Relation, ...]:
+    """Return the relations of a figure: ``[{op = "<=", other = "figure_id"}, …]``."""
+    if not isinstance(raw, list):
+        raise BriefingError(f"{where}: must be a list of {{op, other}} tables")
+    result = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or set(item) != {"op", "other"}:
+            raise BriefingError(f"{where} {number}: give exactly op and other")
+        op, other = item["op"], item["other"]
+        if op not in RELATION_OPS:
+            raise BriefingError(
+                f"{where} {number}: unknown op {op!r} (use {', '.join(RELATION_OPS)})"
+            )
+        if not isinstance(other, str):
+            raise BriefingError(f"{where} {number}: other must be a figure id")
+        result.append(Relation(op=op, other=other))
+    return tuple(result)
+
+
+def check_relations(figures: dict[str, Figure], units: dict[str, Unit], where: str) -> None:
+    """Raise if a relation names an unknown figure, compares dimensions, or is broken."""
+    for figure in figures.values():
+        for relation in figure.relations:
+            if relation.other == AS_OF:
+                continue
+            other = figures.get(relation.other)
+            if other is None:
+                raise BriefingError(
+                    f"{where}: [{figure.id}] relations: unknown figure {relation.other!r}"
+                )
+            if units[figure.unit].dimension != units[other.unit].dimension:
+                raise BriefingError(
+                    f"{where}: [{figure.id}] relations: {other.id} measures "
+                    f"{units[other.unit].dimension}, not {units[figure.unit].dimension}"
+                )
+    problems = relation_problems(figures, figures, units)
+    if problems:
+        raise BriefingError(f"{where}: {problems[0]}")
+
+
 @cache
 def load_library() -> Library:
     """Return the shipped content library, read once per process."""
@@ -218,6 +264,7 @@ def load_library() -> Library:
         figure_id: parse_figure(figure_id, body, "figures.toml", units)
         for figure_id, body in read_toml(content / "figures.toml", "figures.toml").items()
     }
+    check_relations(figures, units, "figures.toml")
     charts_file = content / "charts.toml"
     charts = (
         {

@@ -147,6 +147,13 @@ class ExportDialog(QDialog):
         except BriefingError as exc:
             self._fail(str(exc))
             return
+        force = False
+        foreign = self.foreign_files(languages, formats)
+        if foreign:
+            if not self.prompts.ask_replace([isolate_ltr(path.name) for path in foreign]):
+                self.status.setText(self.tr("Nothing was written."))
+                return
+            force = True
         self.running = True
         self.written = []
         self.last_error = ""
@@ -156,13 +163,24 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText(self.tr("Exporting…"))
         job = ExportJob(
-            self.session.brief, self.session.library, self.folder(), languages, formats
+            self.session.brief, self.session.library, self.folder(), languages, formats,
+            force=force,
         )
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done)
         job.signals.failed.connect(self._on_failed)
         self._job = job
         self.pool.start(job)
+
+    def foreign_files(self, languages: list[str], formats: list[str]) -> list[Path]:
+        """Return the files this export would replace that another brief exported."""
+        from briefing.document import brief_key
+        from briefing.export import check_overwrites, export_names
+
+        return check_overwrites(
+            self.folder(), export_names(languages, formats, self.session.brief),
+            brief_key(self.session.brief),
+        )
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for box in (*self.format_boxes.values(), *self.lang_boxes.values()):
