@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QUrl, Slot
+from PySide6.QtCore import QSignalBlocker, QThreadPool, QUrl, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -67,9 +67,14 @@ class ExportDialog(QDialog):
             box = QCheckBox(text, self)
             box.setChecked(code in session.brief.languages)
             box.setAccessibleName(text.replace("&", ""))
+            box.toggled.connect(self._languages_toggled)
             self.lang_boxes[code] = box
             langs.addWidget(box)
         langs.addStretch(1)
+        # These are the brief's own output languages (also in the toolbar and the Brief tab):
+        # a change here is an undoable edit of the brief, and an edit elsewhere shows here.
+        session.briefChanged.connect(self._sync_languages)
+        self._following = True
 
         self.folder_edit = QLineEdit(folder, self)
         self.folder_edit.setAccessibleName(self.tr("Export folder"))
@@ -112,6 +117,30 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+
+    @Slot()
+    def _languages_toggled(self) -> None:
+        from briefing import edits
+
+        chosen = tuple(self.chosen_languages())
+        try:
+            self.session.apply(self.tr("Change languages"), edits.set_languages, chosen)
+        except BriefingError as exc:
+            self._sync_languages()
+            self.prompts.error(self.tr("Not accepted"), str(exc))
+
+    @Slot()
+    def _sync_languages(self) -> None:
+        for code, box in self.lang_boxes.items():
+            with QSignalBlocker(box):
+                box.setChecked(code in self.session.brief.languages)
+
+    def done(self, result: int) -> None:
+        """Stop following the brief once closed."""
+        if self._following:
+            self._following = False
+            self.session.briefChanged.disconnect(self._sync_languages)
+        super().done(result)
 
     def chosen_formats(self) -> list[str]:
         """Return the ticked formats."""

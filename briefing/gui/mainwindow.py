@@ -276,6 +276,63 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(action)
+        # The brief's output languages, the one list the Brief tab and the Export dialog
+        # also show, and which of them the preview shows.
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(self.tr("Languages:") + " ", toolbar))
+        self.output_lang_actions: dict[str, QAction] = {}
+        for code, text in self._language_names():
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setToolTip(self.tr("Export and preview the brief in {0}").format(text))
+            action.toggled.connect(self._output_lang_action_toggled)
+            self.output_lang_actions[code] = action
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        preview_label = QLabel(self.tr("Pre&view:") + " ", toolbar)
+        self.preview_lang_combo = QComboBox(toolbar)
+        self.preview_lang_combo.setAccessibleName(self.tr("Language of the preview"))
+        self.preview_lang_combo.setToolTip(
+            self.tr("Which of the brief's languages the preview shows")
+        )
+        self.preview_lang_combo.activated.connect(
+            lambda i: self.set_preview_lang(str(self.preview_lang_combo.itemData(i)))
+        )
+        preview_label.setBuddy(self.preview_lang_combo)
+        toolbar.addWidget(preview_label)
+        toolbar.addWidget(self.preview_lang_combo)
+
+    def _language_names(self) -> list[tuple[str, str]]:
+        return [("ar", self.tr("Arabic")), ("en", self.tr("English")),
+                ("bi", self.tr("Bilingual"))]
+
+    @Slot()
+    def _output_lang_action_toggled(self) -> None:
+        chosen = tuple(code for code, action in self.output_lang_actions.items()
+                       if action.isChecked())
+        self._apply(self.tr("Change languages"), edits.set_languages, chosen)
+
+    def _sync_output_languages(self) -> None:
+        """Show the brief's output languages in the toolbar and keep the preview among them."""
+        languages = self.session.brief.languages
+        for code, action in self.output_lang_actions.items():
+            with QSignalBlocker(action):
+                action.setChecked(code in languages)
+        if languages and self.preview_controller.lang not in languages:
+            lang = self.ui_lang if self.ui_lang in languages else languages[0]
+            self.set_preview_lang(lang)
+        shown = [(code, text) for code, text in self._language_names() if code in languages]
+        with QSignalBlocker(self.preview_lang_combo):
+            self.preview_lang_combo.clear()
+            for code, text in shown:
+                self.preview_lang_combo.addItem(text, code)
+            self.preview_lang_combo.setCurrentIndex(
+                self.preview_lang_combo.findData(self.preview_controller.lang)
+            )
+        self.preview_lang_combo.setEnabled(bool(shown))
+        for code, action in self.preview_lang_actions.items():
+            action.setEnabled(code in languages)
+        self.preview_pane.show_languages(languages)
 
     # -- central widgets -----------------------------------------------------------------
     def _build_central(self) -> None:
@@ -695,6 +752,7 @@ class MainWindow(QMainWindow):
         for code, box in self.language_boxes.items():
             with QSignalBlocker(box):
                 box.setChecked(code in brief.languages)
+        self._sync_output_languages()
         with QSignalBlocker(self.digits_combo):
             self.digits_combo.setCurrentIndex(max(0, self.digits_combo.findData(brief.digits)))
         self._sync_template_combo()
@@ -729,9 +787,15 @@ class MainWindow(QMainWindow):
         """Show the pages of the brief in ``code`` (ar, en or bi)."""
         self.preview_pane.set_lang(code)
         self.preview_controller.set_lang(code)
+        combo = getattr(self, "preview_lang_combo", None)
+        if combo is not None and combo.findData(code) >= 0:
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(combo.findData(code))
 
     @Slot(str)
     def _preview_lang_changed(self, code: str) -> None:
+        with QSignalBlocker(self.preview_lang_combo):
+            self.preview_lang_combo.setCurrentIndex(self.preview_lang_combo.findData(code))
         self.statusBar().showMessage(self.tr("Preview language changed"), 2000)
 
     def showEvent(self, event: Any) -> None:

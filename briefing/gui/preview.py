@@ -295,6 +295,11 @@ class PreviewPane(QWidget):
         if button is not None and not button.isChecked():
             button.setChecked(True)
 
+    def show_languages(self, languages: tuple[str, ...] | list[str]) -> None:
+        """Offer only the brief's output languages."""
+        for code, button in self.lang_buttons.items():
+            button.setVisible(code in languages)
+
     def current_page(self) -> int:
         """Return the zero-based page shown."""
         return self.view.pageNavigator().currentPage()
