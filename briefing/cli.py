@@ -181,7 +181,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         section = load_section_file(Path(file), library)
         brief = edits.add_custom_section(brief, library, section)
     if args.sections is not None:
-        wanted = _split(args.sections)
+        # Ids are written with hyphens as often as with underscores; the library spells "_".
+        wanted = [section_id.replace("-", "_") for section_id in _split(args.sections)]
         for section_id in wanted:
             if brief.custom(section_id) is None and library.section(section_id) is None:
                 known = ", ".join(library.section_ids())

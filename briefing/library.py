@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -56,6 +57,49 @@ class Library:
     def section_ids(self) -> tuple[str, ...]:
         """Return every library section id in library order."""
         return tuple(section.id for section in self.sections)
+
+
+# Keys whose string values name a unit, figure, chart or section.
+_ID_VALUES = {"id", "unit", "figure", "per", "times", "maximum", "other", "charts"}
+_HYPHENATED_PLACEHOLDER = re.compile(r"\{(fig|val):([A-Za-z0-9_-]+)\}")
+
+
+def _underscored(value: str) -> str:
+    return value.replace("-", "_")
+
+
+def hyphens_as_underscores(data: Any, where: str, top: bool = True) -> Any:
+    """Return parsed TOML with ids written with hyphens ("kz-oil") spelt as the library's
+    ("kz_oil"): table names, id values, chart lists and {fig:…}/{val:…} placeholders.
+
+    People write ids both ways in files; one spelling inside keeps every lookup simple.
+    """
+
+    def text(value: str) -> str:
+        return _HYPHENATED_PLACEHOLDER.sub(
+            lambda m: "{" + m.group(1) + ":" + _underscored(m.group(2)) + "}", value
+        )
+
+    def walk(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str):
+            return _underscored(value) if key in _ID_VALUES else text(value)
+        return value
+
+    if not isinstance(data, dict):
+        return data
+    if not top:
+        return walk(data)
+    result: dict[str, Any] = {}
+    for name, body in data.items():
+        spelt = _underscored(name) if isinstance(body, dict) else name
+        if spelt in result:
+            raise BriefingError(f"{where}: [{name}] is defined twice ({spelt!r})")
+        result[spelt] = walk(body, name if not isinstance(body, dict) else "")
+    return result
 
 
 def parse_units(data: dict[str, Any], where: str) -> dict[str, Unit]:
@@ -255,21 +299,25 @@ def check_relations(figures: dict[str, Figure], units: dict[str, Unit], where: s
         raise BriefingError(f"{where}: {problems[0]}")
 
 
+def _read(path: Path, where: str) -> dict[str, Any]:
+    return hyphens_as_underscores(read_toml(path, where), where)
+
+
 @cache
 def load_library() -> Library:
     """Return the shipped content library, read once per process."""
     content = resource("content")
-    units = parse_units(read_toml(content / "units.toml", "units.toml"), "units.toml")
+    units = parse_units(_read(content / "units.toml", "units.toml"), "units.toml")
     figures = {
         figure_id: parse_figure(figure_id, body, "figures.toml", units)
-        for figure_id, body in read_toml(content / "figures.toml", "figures.toml").items()
+        for figure_id, body in _read(content / "figures.toml", "figures.toml").items()
     }
     check_relations(figures, units, "figures.toml")
     charts_file = content / "charts.toml"
     charts = (
         {
             chart_id: parse_chart(chart_id, body, "charts.toml")
-            for chart_id, body in read_toml(charts_file, "charts.toml").items()
+            for chart_id, body in _read(charts_file, "charts.toml").items()
         }
         if charts_file.is_file()
         else {}
@@ -283,7 +331,7 @@ def load_library() -> Library:
     )
     for item in section_files:
         where = f"sections/{item.name}"
-        section = parse_section(read_toml(item, where), where, custom=False)
+        section = parse_section(_read(item, where), where, custom=False)
         check_references(section, figures, charts, where)
         sections.append(section)
     ids = [section.id for section in sections]
@@ -318,7 +366,7 @@ def check_chart(
 def load_section_file(path: Path, library: Library) -> Section:
     """Return a user's section from a TOML file, checked against the library."""
     where = str(path)
-    section = parse_section(read_toml(path, where), where, custom=True)
+    section = parse_section(_read(path, where), where, custom=True)
     if library.section(section.id) is not None:
         raise BriefingError(
             f"{where}: section id {section.id!r} is already used by the library; choose another"
