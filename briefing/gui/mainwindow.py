@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             action.setCheckable(True)
             action.setToolTip(self.tr("Export and preview the brief in {0}").format(text))
+            action.setIcon(self._language_icon(code))
             action.toggled.connect(self._output_lang_action_toggled)
             self.output_lang_actions[code] = action
             toolbar.addAction(action)
@@ -301,6 +302,29 @@ class MainWindow(QMainWindow):
         preview_label.setBuddy(self.preview_lang_combo)
         toolbar.addWidget(preview_label)
         toolbar.addWidget(self.preview_lang_combo)
+
+    def _language_icon(self, code: str) -> QIcon:
+        """Return a small icon with the script's own letter: ع, A, or both."""
+        from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+
+        letters = {"ar": "ع", "en": "A", "bi": "عA"}[code]
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize) or 24
+        pixmap = QPixmap(size * 2, size * 2)  # drawn large, shown sharp on dense screens
+        pixmap.setDevicePixelRatio(2.0)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor("#1F4E79"))
+        painter.setBrush(QColor("#DCE6F0"))
+        painter.drawRoundedRect(1, 1, size - 2, size - 2, 4, 4)
+        font = QFont(self.font())
+        font.setPixelSize(int(size * (0.5 if code == "bi" else 0.62)))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(pixmap.rect().adjusted(0, 0, -size, -size),
+                         Qt.AlignmentFlag.AlignCenter, letters)
+        painter.end()
+        return QIcon(pixmap)
 
     def _language_names(self) -> list[tuple[str, str]]:
         return [("ar", self.tr("Arabic")), ("en", self.tr("English")),
