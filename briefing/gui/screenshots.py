@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["BRIEFING_DATA_DIR"] = tempfile.mkdtemp(prefix="briefing-shots-")
+    from datetime import date
+
+    from briefing import edits
     from briefing.gui.i18n import install_language
     from briefing.gui.mainwindow import MainWindow
     from briefing.gui.qtfonts import register_bundled_fonts
@@ -65,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for lang in ("en", "ar"):
         install_language(app, lang)
-        session = Session(library)
+        # A brief in all three languages: the window previews the interface's language.
+        brief = edits.set_meta(edits.default_brief(library), date=date.today())
+        session = Session(library, edits.set_languages(brief, ("ar", "en", "bi")))
         window = MainWindow(session, AppSettings(), ui_lang=lang, preview_debounce_ms=50)
         window.resize(1400, 860)
         loop = QEventLoop()
@@ -84,11 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             model.setData(index, "140")
             shot(window, "figure-error-en.png")
             window.tabs.setCurrentIndex(0)
-            pane = window.preview_pane
             loop = QEventLoop()
             window.preview_controller.ready.connect(loop.quit)
             QTimer.singleShot(120_000, loop.quit)
-            pane.set_lang("bi")
+            window.set_preview_lang("bi")
             loop.exec()
             _settle(app)
             window.preview_pane.set_zoom("width")
