@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui fonts-noto-core fonts-hosny-amiri \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
-.PHONY: run test lint bench chart-cache bundle bundle-test system-deps clean
+.PHONY: run test lint bench chart-cache bundle bundle-test system-deps clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,7 @@ bundle-test: $(STAMP) system-deps
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Documentation screenshots (committed under docs/screenshots).
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m briefing.gui.screenshots docs/screenshots

@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add your own section from a TOML file",
     )
     export.add_argument("--template", default=None, help="template id or template folder")
+    export.add_argument(
+        "--marking", default=None, metavar="LEVEL",
+        help="security marking level: unclassified, restricted, confidential or secret",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace files another brief exported"
+    )
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
         "--calendar", default=None,
@@ -179,7 +186,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise BriefingError("--out: the output folder is empty")
     library = load_library()
     if args.brief_file:
-        brief = load_brief(Path(args.brief_file))
+        notices: list[str] = []
+        brief = load_brief(Path(args.brief_file), notices)
+        for notice in notices:
+            print(f"notice: {notice}", file=sys.stderr)
     else:
         from datetime import date
 
@@ -191,7 +201,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         section = load_section_file(Path(file), library)
         brief = edits.add_custom_section(brief, library, section)
     if args.sections is not None:
-        wanted = _split(args.sections)
+        # Ids are written with hyphens as often as with underscores; the library spells "_".
+        wanted = [section_id.replace("-", "_") for section_id in _split(args.sections)]
         for section_id in wanted:
             if brief.custom(section_id) is None and library.section(section_id) is None:
                 known = ", ".join(library.section_ids())
@@ -224,6 +235,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not (english or arabic):
             raise BriefingError("--distribution: the distribution list is empty")
         brief = edits.set_meta(brief, distribution=LocalText(ar=arabic, en=english))
+    if args.marking is not None:
+        from briefing.model import marking_for_level
+
+        brief = edits.set_meta(brief, marking=marking_for_level(args.marking))
     result = export(
         brief,
         Path(args.out),
@@ -232,7 +247,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         template=args.template,
         verify=args.verify,
         library=library,
+        force=args.force,
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         for path in result.paths:
             print(path)

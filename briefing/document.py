@@ -201,6 +201,7 @@ class Document:
     blocks: tuple[Block, ...]
     template: Template
     date: date | None = None
+    brief_key: str = ""  # which brief the file comes from, written into its properties
 
     @property
     def language_tag(self) -> str:
@@ -291,16 +292,18 @@ class _Builder:
         return list(seen.values())
 
     def title(self, lang: Lang) -> str:
-        title = self.brief.meta.title
-        return (title if not title.is_empty() else DEFAULT_TITLE).get(lang)
+        # Never the other language's title: the shipped one in this language instead.
+        return self.brief.meta.title.get(lang, fallback=False) or DEFAULT_TITLE.get(lang)
+
+    def subtitle(self, lang: Lang) -> str:
+        return self.brief.meta.subtitle.get(lang, fallback=False) or DEFAULT_SUBTITLE.get(lang)
 
     # -- blocks -----------------------------------------------------------------------------
     def cover(self, lang: Lang) -> list[Block]:
         meta = self.brief.meta
-        subtitle = meta.subtitle if not meta.subtitle.is_empty() else DEFAULT_SUBTITLE
         values = {
-            "recipient": meta.recipient.get(lang),
-            "drafter": meta.drafter.get(lang),
+            "recipient": meta.recipient.get(lang, fallback=False),
+            "drafter": meta.drafter.get(lang, fallback=False),
             "subject": self.title(lang),
             "date": self.date(meta.date, lang),
             "reference": meta.reference,
@@ -314,7 +317,7 @@ class _Builder:
             Cover(
                 lang=lang,
                 title=self.title(lang),
-                subtitle=subtitle.get(lang),
+                subtitle=self.subtitle(lang),
                 fields=fields,
                 style=self.template.cover_style,
                 authority=tuple(
@@ -490,12 +493,73 @@ class _Builder:
         ]
 
 
+BRIEF_KEY_PREFIX = "briefing-brief:"
+
+
+def brief_key(brief: Brief) -> str:
+    """Return the mark naming a brief in its exported files: its reference, else its title.
+
+    Re-exporting a brief finds its own mark in the files it replaces; another brief's
+    files carry another mark.
+    """
+    import hashlib
+
+    meta = brief.meta
+    source = meta.reference.strip() or f"{meta.title.ar.strip()}\n{meta.title.en.strip()}"
+    return BRIEF_KEY_PREFIX + hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
+
+
+LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+def untranslated_fields(brief: Brief, lang: Lang) -> list[str]:
+    """Return the fields that have text only in the other language than ``lang``.
+
+    Title and subtitle are not among them: a document in ``lang`` uses the shipped
+    ones in its own language instead.
+    """
+    other: Lang = "en" if lang == "ar" else "ar"
+
+    def only_other(text: LocalText) -> bool:
+        return bool(text.get(other, fallback=False).strip()) and not text.get(
+            lang, fallback=False
+        ).strip()
+
+    missing = []
+    meta = brief.meta
+    for name, text in (("To", meta.recipient), ("From", meta.drafter)):
+        if only_other(text):
+            missing.append(name)
+    for section in brief.custom_sections:
+        if section.id not in brief.sections:
+            continue
+        parts = [("title", section.title), ("body", section.body)]
+        parts.append(("key point", section.key_point))
+        parts += [(f"talking point {n}", p) for n, p in enumerate(section.talking_points, 1)]
+        for part, text in parts:
+            if only_other(text):
+                missing.append(f"section {section.id} {part}")
+    return missing
+
+
+def check_text_languages(brief: Brief, langs: tuple[Lang, ...]) -> None:
+    """Raise naming the fields a document in ``langs`` would have to borrow from the other."""
+    for code in langs:
+        missing = untranslated_fields(brief, code)
+        if missing:
+            raise BriefingError(
+                f"the {LANGUAGE_NAMES[code]} brief has no {LANGUAGE_NAMES[code]} text for: "
+                + ", ".join(missing)
+            )
+
+
 def build_document(
     brief: Brief, library: Library, template: Template, lang: OutputLang
 ) -> Document:
     """Return the document of ``brief`` in ``lang`` ("ar", "en" or "bi")."""
     builder = _Builder(brief, library, template)
     langs: tuple[Lang, ...] = ("ar", "en") if lang == "bi" else (lang,)
+    check_text_languages(brief, langs)
     blocks: list[Block] = []
     for name in template.blocks:
         if name == "sections":
@@ -534,17 +598,18 @@ def build_document(
         langs=langs,
         digits=brief.digits,
         title=title,
-        subject=" / ".join(
-            (brief.meta.subtitle if not brief.meta.subtitle.is_empty() else DEFAULT_SUBTITLE).get(c)
-            for c in langs
-        ),
-        author=" / ".join(dict.fromkeys(brief.meta.drafter.get(c) for c in langs)) or "Briefing",
+        subject=" / ".join(builder.subtitle(c) for c in langs),
+        author=" / ".join(
+            dict.fromkeys(d for c in langs if (d := brief.meta.drafter.get(c, fallback=False)))
+        )
+        or "Briefing",
         marking={code: marking_text.get(code, fallback=False) for code in langs},
         header={code: page_template(template.header, code) for code in langs},
         footer={code: page_template(template.footer, code) for code in langs},
         blocks=tuple(blocks),
         template=template,
         date=brief.meta.date,
+        brief_key=brief_key(brief),
     )
 
 

@@ -20,6 +20,7 @@ from briefing.model import (
     check_id,
     check_languages,
     parse_decimal,
+    relation_problems,
     validate_figure,
 )
 
@@ -70,7 +71,17 @@ def set_figure_value(brief: Brief, library: Library, figure_id: str, value: obje
         known = ", ".join(sorted(library.figures))
         raise BriefingError(f"unknown figure {figure_id!r} (known: {known})")
     number: Decimal = parse_decimal(value, f"figure {figure_id}")
-    return set_figure(brief, library, current.with_value(number))
+    changed = set_figure(brief, library, current.with_value(number))
+    check_figure_relations(changed, library, figure_id)
+    return changed
+
+
+def check_figure_relations(brief: Brief, library: Library, figure_id: str | None = None) -> None:
+    """Raise naming both figures when a value breaks a relation the library declares."""
+    figures = {f_id: brief.override(f_id) or f for f_id, f in library.figures.items()}
+    problems = relation_problems(figures, library.figures, library.units, only=figure_id)
+    if problems:
+        raise BriefingError(problems[0])
 
 
 def reset_figure(brief: Brief, figure_id: str) -> Brief:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import threading
+import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,17 +20,38 @@ from briefing.document import (
     Chart,
     Document,
     Parallel,
+    brief_key,
     build_document,
     effective_figures,
     selected_sections,
 )
 from briefing.errors import BriefingError
 from briefing.library import Library, load_library
-from briefing.model import Brief, OutputLang, check_formats, check_languages, validate_figure
+from briefing.model import (
+    Brief,
+    OutputLang,
+    check_formats,
+    check_languages,
+    check_marking,
+    marking_warnings,
+    relation_problems,
+    validate_figure,
+)
 from briefing.render.charts import draw_ahead
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
+
+
+class OverwriteRefused(BriefingError):
+    """An export would replace files another brief made."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        super().__init__(
+            f"{paths[0]} belongs to another brief; not replaced "
+            f"({len(paths)} file{'s' if len(paths) > 1 else ''}; use --force to replace)"
+        )
 
 
 @dataclass
@@ -36,6 +60,7 @@ class ExportResult:
 
     paths: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_brief(brief: Brief, library: Library) -> None:
@@ -51,6 +76,11 @@ def check_brief(brief: Brief, library: Library) -> None:
                 f"figure {figure.id}: unit {figure.unit!r} measures "
                 f"{library.units[figure.unit].dimension}, not {shipped_unit.dimension}"
             )
+    problems = relation_problems(
+        effective_figures(brief, library), library.figures, library.units
+    )
+    if problems:
+        raise BriefingError(problems[0])
     for section in brief.custom_sections:
         for chart_id in section.charts:
             if chart_id not in library.charts:
@@ -109,6 +139,65 @@ def check_output_folder(out_dir: Path) -> None:
         raise BriefingError(f"output folder {out_dir} is under a file ({probe}), not a folder")
     if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
         raise BriefingError(f"output folder {out_dir} is not writable")
+
+
+_KEY_PATTERN = re.compile(rb"briefing-brief:[0-9a-f]{20}")
+
+
+def brief_key_of_file(path: Path) -> str | None:
+    """Return the brief mark an exported PDF or Word file carries, or None."""
+    try:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                data = archive.read("docProps/core.xml")
+        else:
+            data = path.read_bytes()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    match = _KEY_PATTERN.search(data)
+    return match.group().decode("ascii") if match else None
+
+
+_UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
+             *(f"lpt{n}" for n in range(1, 10))}
+
+
+def file_stem(brief: Brief | None) -> str:
+    """Return the start of a brief's file names: its reference, else its title, as a slug.
+
+    Letters and digits of any script are kept (an Arabic title stays Arabic); everything
+    Windows or macOS would refuse or misread becomes '-'. An untitled brief is "brief".
+    """
+    if brief is None:
+        return "brief"
+    meta = brief.meta
+    source = meta.reference.strip() or meta.title.en.strip() or meta.title.ar.strip()
+    slug = _UNSAFE.sub("-", unicodedata.normalize("NFC", source).casefold().replace("_", "-"))
+    slug = slug.strip("-.")[:60].strip("-.")
+    if not slug or slug in _RESERVED:
+        return "brief"
+    return slug
+
+
+def export_names(
+    languages: Sequence[str], formats: Sequence[str], brief: Brief | None = None
+) -> list[str]:
+    """Return the file names an export of these languages and formats writes."""
+    stem = file_stem(brief)
+    return [f"{stem}-{lang}.{fmt}" for lang in languages for fmt in formats]
+
+
+def check_overwrites(out_dir: Path, names: Sequence[str], key: str) -> list[Path]:
+    """Return the files in ``out_dir`` that an export would replace and another brief made."""
+    foreign = []
+    for name in names:
+        path = out_dir / name
+        if path.is_file():
+            found = brief_key_of_file(path)
+            if found is not None and found != key:
+                foreign.append(path)
+    return foreign
 
 
 def build_documents(
@@ -175,10 +264,12 @@ class _Files:
         verify: bool,
         progress: Progress | None,
         on_failure: Callable[[], None] = lambda: None,
+        stem: str = "brief",
     ) -> None:
         self.on_failure = on_failure
+        self.stem = stem
         self.jobs = [(lang, doc, fmt) for lang, doc in documents.items() for fmt in formats]
-        self.names = [f"brief-{lang}.{fmt}" for lang, _doc, fmt in self.jobs]
+        self.names = [f"{stem}-{lang}.{fmt}" for lang, _doc, fmt in self.jobs]
         self.verify = verify
         self.progress = progress
         self.data: dict[str, bytes] = {}
@@ -208,7 +299,7 @@ class _Files:
             for lang, document, fmt in jobs:
                 if self.stop.is_set():
                     return  # the other lane failed
-                name = f"brief-{lang}.{fmt}"
+                name = f"{self.stem}-{lang}.{fmt}"
                 with self.lock:
                     step = self.started
                     self.started += 1
@@ -243,10 +334,12 @@ def export(
     verify: bool = False,
     progress: Progress | None = None,
     library: Library | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Render the brief in every language and format into ``out_dir``, all or nothing.
 
-    Files are named ``brief-<lang>.<format>``. Everything is rendered in memory first
+    Files are named ``<reference or title>-<lang>.<format>`` (``brief-…`` when
+    untitled). Everything is rendered in memory first
     and published with renames at the end, so a failure leaves the folder as it was.
     """
     library = library or load_library()
@@ -258,11 +351,20 @@ def export(
     with _few_collections(), draw_ahead() as charts_ahead:
         tmpl = load_template(template or brief.template)
         check_brief(brief, library)
+        marking = brief.meta.marking if brief.meta.marking is not None else tmpl.marking
+        where = "marking" if brief.meta.marking is not None else f"template {tmpl.id}: marking"
+        check_marking(marking, where)
+        result.warnings = marking_warnings(marking, where)
         out_dir = Path(out_dir)
         check_output_folder(out_dir)
         documents = build_documents(brief, langs, tmpl, library)
+        names = export_names(list(documents), fmts, brief)
+        foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
+        if foreign:
+            raise OverwriteRefused(foreign)
         charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
-        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel)
+        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel,
+                       stem=file_stem(brief))
         files.render(two_lanes=charts_ahead.drawing and len(fmts) > 1)
     outputs = [(name, files.data[name]) for name in files.names]
     result.problems = [problem for name in files.names for problem in files.problems[name]]

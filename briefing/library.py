@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -10,15 +11,19 @@ from typing import Any
 
 from briefing.errors import BriefingError
 from briefing.model import (
+    AS_OF,
     CHART_KINDS,
     PLACEHOLDER,
+    RELATION_OPS,
     ChartItem,
     ChartSpec,
     Figure,
     LocalText,
+    Relation,
     Section,
     Unit,
     check_id,
+    relation_problems,
     validate_figure,
 )
 from briefing.resources import resource
@@ -27,6 +32,7 @@ from briefing.tomlio import Table, read_toml
 SECTION_KEYS = {"id", "title", "body", "key_point", "talking_points", "charts"}
 FIGURE_KEYS = {
     "value", "unit", "qualifier", "kind", "min", "max", "as_of", "source", "label", "note",
+    "relations",
 }
 CHART_KEYS = {"kind", "title", "unit", "items", "caption", "maximum", "remainder"}
 ITEM_KEYS = {"figure", "label", "scale", "per", "times", "role"}
@@ -51,6 +57,49 @@ class Library:
     def section_ids(self) -> tuple[str, ...]:
         """Return every library section id in library order."""
         return tuple(section.id for section in self.sections)
+
+
+# Keys whose string values name a unit, figure, chart or section.
+_ID_VALUES = {"id", "unit", "figure", "per", "times", "maximum", "other", "charts"}
+_HYPHENATED_PLACEHOLDER = re.compile(r"\{(fig|val):([A-Za-z0-9_-]+)\}")
+
+
+def _underscored(value: str) -> str:
+    return value.replace("-", "_")
+
+
+def hyphens_as_underscores(data: Any, where: str, top: bool = True) -> Any:
+    """Return parsed TOML with ids written with hyphens ("kz-oil") spelt as the library's
+    ("kz_oil"): table names, id values, chart lists and {fig:…}/{val:…} placeholders.
+
+    People write ids both ways in files; one spelling inside keeps every lookup simple.
+    """
+
+    def text(value: str) -> str:
+        return _HYPHENATED_PLACEHOLDER.sub(
+            lambda m: "{" + m.group(1) + ":" + _underscored(m.group(2)) + "}", value
+        )
+
+    def walk(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str):
+            return _underscored(value) if key in _ID_VALUES else text(value)
+        return value
+
+    if not isinstance(data, dict):
+        return data
+    if not top:
+        return walk(data)
+    result: dict[str, Any] = {}
+    for name, body in data.items():
+        spelt = _underscored(name) if isinstance(body, dict) else name
+        if spelt in result:
+            raise BriefingError(f"{where}: [{name}] is defined twice ({spelt!r})")
+        result[spelt] = walk(body, name if not isinstance(body, dict) else "")
+    return result
 
 
 def parse_units(data: dict[str, Any], where: str) -> dict[str, Unit]:
@@ -97,6 +146,7 @@ def parse_figure(figure_id: str, body: Any, where: str, units: dict[str, Unit]) 
         minimum=table.decimal("min"),
         maximum=table.decimal("max"),
         note=table.local("note"),
+        relations=_relations(table.raw("relations", []), f"{where}: [{figure_id}] relations"),
     )
     try:
         validate_figure(figure, units)
@@ -209,20 +259,65 @@ def _all_texts(section: Section) -> list[str]:
     return texts
 
 
+def _relations(raw: Any, where: str) -> tuple[Relation, ...]:
+    """Return the relations of a figure: ``[{op = "<=", other = "figure_id"}, …]``."""
+    if not isinstance(raw, list):
+        raise BriefingError(f"{where}: must be a list of {{op, other}} tables")
+    result = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or set(item) != {"op", "other"}:
+            raise BriefingError(f"{where} {number}: give exactly op and other")
+        op, other = item["op"], item["other"]
+        if op not in RELATION_OPS:
+            raise BriefingError(
+                f"{where} {number}: unknown op {op!r} (use {', '.join(RELATION_OPS)})"
+            )
+        if not isinstance(other, str):
+            raise BriefingError(f"{where} {number}: other must be a figure id")
+        result.append(Relation(op=op, other=other))
+    return tuple(result)
+
+
+def check_relations(figures: dict[str, Figure], units: dict[str, Unit], where: str) -> None:
+    """Raise if a relation names an unknown figure, compares dimensions, or is broken."""
+    for figure in figures.values():
+        for relation in figure.relations:
+            if relation.other == AS_OF:
+                continue
+            other = figures.get(relation.other)
+            if other is None:
+                raise BriefingError(
+                    f"{where}: [{figure.id}] relations: unknown figure {relation.other!r}"
+                )
+            if units[figure.unit].dimension != units[other.unit].dimension:
+                raise BriefingError(
+                    f"{where}: [{figure.id}] relations: {other.id} measures "
+                    f"{units[other.unit].dimension}, not {units[figure.unit].dimension}"
+                )
+    problems = relation_problems(figures, figures, units)
+    if problems:
+        raise BriefingError(f"{where}: {problems[0]}")
+
+
+def _read(path: Path, where: str) -> dict[str, Any]:
+    return hyphens_as_underscores(read_toml(path, where), where)
+
+
 @cache
 def load_library() -> Library:
     """Return the shipped content library, read once per process."""
     content = resource("content")
-    units = parse_units(read_toml(content / "units.toml", "units.toml"), "units.toml")
+    units = parse_units(_read(content / "units.toml", "units.toml"), "units.toml")
     figures = {
         figure_id: parse_figure(figure_id, body, "figures.toml", units)
-        for figure_id, body in read_toml(content / "figures.toml", "figures.toml").items()
+        for figure_id, body in _read(content / "figures.toml", "figures.toml").items()
     }
+    check_relations(figures, units, "figures.toml")
     charts_file = content / "charts.toml"
     charts = (
         {
             chart_id: parse_chart(chart_id, body, "charts.toml")
-            for chart_id, body in read_toml(charts_file, "charts.toml").items()
+            for chart_id, body in _read(charts_file, "charts.toml").items()
         }
         if charts_file.is_file()
         else {}
@@ -236,7 +331,7 @@ def load_library() -> Library:
     )
     for item in section_files:
         where = f"sections/{item.name}"
-        section = parse_section(read_toml(item, where), where, custom=False)
+        section = parse_section(_read(item, where), where, custom=False)
         check_references(section, figures, charts, where)
         sections.append(section)
     ids = [section.id for section in sections]
@@ -271,7 +366,7 @@ def check_chart(
 def load_section_file(path: Path, library: Library) -> Section:
     """Return a user's section from a TOML file, checked against the library."""
     where = str(path)
-    section = parse_section(read_toml(path, where), where, custom=True)
+    section = parse_section(_read(path, where), where, custom=True)
     if library.section(section.id) is not None:
         raise BriefingError(
             f"{where}: section id {section.id!r} is already used by the library; choose another"

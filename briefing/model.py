@@ -82,6 +82,25 @@ class Unit:
         return forms.get("other", "")
 
 
+# How a figure may relate to another: at most, at least, below, above, a later year.
+RELATION_OPS: dict[str, str] = {
+    "<=": "at most",
+    ">=": "at least",
+    "<": "below",
+    ">": "above",
+    "later_than": "later than",
+}
+AS_OF = "as_of"  # ``other`` naming the year of the figure's own as-of date
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A figure's value compared with another figure's (or its own as-of year)."""
+
+    op: str
+    other: str
+
+
 @dataclass(frozen=True)
 class Figure:
     """A typed, sourced number cited by the prose, the key-figures table and the charts."""
@@ -97,6 +116,8 @@ class Figure:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     note: LocalText = field(default_factory=LocalText)
+    # Declared by the library, not by a brief: two figures differing only here are equal.
+    relations: tuple[Relation, ...] = field(default=(), compare=False)
 
     def with_value(self, value: Decimal) -> Figure:
         """Return a copy holding ``value`` after checking it against the bounds."""
@@ -194,6 +215,63 @@ def validate_figure(figure: Figure, units: dict[str, Unit]) -> None:
     check_figure_value(figure, figure.value)
 
 
+def _holds(op: str, left: Decimal, right: Decimal) -> bool:
+    return {
+        "<=": left <= right,
+        ">=": left >= right,
+        "<": left < right,
+        ">": left > right,
+        "later_than": left > right,
+    }[op]
+
+
+def relation_problems(
+    figures: dict[str, Figure], relations_of: dict[str, Figure], units: dict[str, Unit],
+    only: str | None = None,
+) -> list[str]:
+    """Return a sentence for every broken relation between ``figures``' values.
+
+    ``relations_of`` holds the figures whose ``relations`` count (the library's, so that a
+    .brief cannot drop them); ``only`` limits the check to relations naming that figure.
+    Values in different units of one dimension are compared after conversion.
+    """
+    problems = []
+    for figure_id, declared in relations_of.items():
+        figure = figures.get(figure_id)
+        if figure is None:
+            continue
+        for relation in declared.relations:
+            if only is not None and only not in (figure_id, relation.other):
+                continue
+            left = figure.value * units[figure.unit].factor
+            if relation.other == AS_OF:
+                if figure.as_of is None:
+                    continue
+                right = Decimal(figure.as_of.year)
+                left = figure.value
+                if _holds(relation.op, left, right):
+                    continue
+                problems.append(
+                    f"figure {figure_id} ({figure.label.en or figure.label.ar}) {figure.value} "
+                    f"must be {RELATION_OPS[relation.op]} the year of its date, {right}"
+                )
+                continue
+            other = figures.get(relation.other)
+            if other is None:
+                continue
+            right = other.value * units[other.unit].factor
+            if relation.op == "later_than":
+                left, right = figure.value, other.value
+            if _holds(relation.op, left, right):
+                continue
+            problems.append(
+                f"figure {figure_id} ({figure.label.en or figure.label.ar}) {figure.value} "
+                f"{figure.unit} must be {RELATION_OPS[relation.op]} figure {other.id} "
+                f"({other.label.en or other.label.ar}) {other.value} {other.unit}"
+            )
+    return problems
+
+
 @dataclass(frozen=True)
 class ChartItem:
     """One bar, slice or mark of a chart: a figure, optionally scaled.
@@ -261,6 +339,66 @@ def split_paragraphs(text: str) -> list[str]:
         if joined:
             paragraphs.append(joined)
     return paragraphs
+
+
+# Security markings: one level, worded in each language. A brief or template names a
+# level; free text is allowed only when both languages are filled.
+MARKING_LEVELS: dict[str, LocalText] = {
+    "unclassified": LocalText(ar="غير مصنف", en="UNCLASSIFIED"),
+    "restricted": LocalText(ar="مقيد", en="RESTRICTED"),
+    "confidential": LocalText(ar="سري", en="CONFIDENTIAL"),
+    "secret": LocalText(ar="سري للغاية", en="SECRET"),
+}
+
+
+def marking_for_level(level: str) -> LocalText:
+    """Return the wording of a marking level, or raise naming the known ones."""
+    key = level.strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in MARKING_LEVELS:
+        raise BriefingError(
+            f"unknown marking level {level!r} (use {', '.join(MARKING_LEVELS)})"
+        )
+    return MARKING_LEVELS[key]
+
+
+def _fold_marking(text: str) -> str:
+    return " ".join(text.replace("\u0640", "").split()).casefold()
+
+
+def marking_level_of(text: str, lang: Lang) -> str | None:
+    """Return the level whose ``lang`` wording ``text`` is, or None for other text."""
+    folded = _fold_marking(text)
+    for level, wording in MARKING_LEVELS.items():
+        if folded == _fold_marking(wording.get(lang, fallback=False)):
+            return level
+    return None
+
+
+def level_of_marking(marking: LocalText) -> str | None:
+    """Return the level both languages of ``marking`` name, else None."""
+    ar, en = marking_level_of(marking.ar, "ar"), marking_level_of(marking.en, "en")
+    return ar if ar is not None and ar == en else None
+
+
+def check_marking(marking: LocalText, where: str = "marking") -> None:
+    """Raise if a marking's free text is in one language only."""
+    if bool(marking.ar.strip()) != bool(marking.en.strip()):
+        missing = "Arabic" if not marking.ar.strip() else "English"
+        raise BriefingError(
+            f"{where}: the {missing} wording is empty; fill both languages or choose a level "
+            f"({', '.join(MARKING_LEVELS)})"
+        )
+
+
+def marking_warnings(marking: LocalText, where: str = "marking") -> list[str]:
+    """Return a warning when the Arabic and English wordings name different levels."""
+    ar, en = marking_level_of(marking.ar, "ar"), marking_level_of(marking.en, "en")
+    if ar is not None and en is not None and ar != en:
+        return [
+            f"{where}: Arabic {marking.ar.strip()!r} is {ar} but English "
+            f"{marking.en.strip()!r} is {en}"
+        ]
+    return []
 
 
 @dataclass(frozen=True)

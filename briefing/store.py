@@ -12,6 +12,7 @@ from briefing.atomic import write_atomic
 from briefing.calendars import check_calendar, check_months
 from briefing.errors import BriefingError
 from briefing.model import (
+    MARKING_LEVELS,
     Brief,
     BriefMeta,
     Figure,
@@ -20,6 +21,7 @@ from briefing.model import (
     check_digits,
     check_id,
     check_languages,
+    level_of_marking,
     parse_decimal,
 )
 from briefing.textfile import read_text_file
@@ -59,6 +61,16 @@ def _section_to_json(section: Section) -> dict[str, Any]:
     }
 
 
+def _migrate_marking(marking: LocalText) -> LocalText:
+    """Return a marking whose free text names one level in that level's own wording.
+
+    Files from before levels existed hold typed text ("restricted", "Secret"): when both
+    languages name the same level it becomes that level, so it prints the same everywhere.
+    """
+    level = level_of_marking(marking)
+    return MARKING_LEVELS[level] if level is not None else marking
+
+
 def brief_to_json(brief: Brief) -> dict[str, Any]:
     """Return the brief as JSON-ready data (with format name and version)."""
     meta = brief.meta
@@ -91,10 +103,32 @@ def dumps(brief: Brief) -> str:
     return json.dumps(brief_to_json(brief), ensure_ascii=False, indent=2) + "\n"
 
 
-def save_brief(brief: Brief, path: Path) -> None:
-    """Write the brief to ``path`` atomically (the old file survives any failure)."""
+def _user_template_text(template_id: str) -> str | None:
+    """Return the template.toml of the user's own template ``template_id``, if it is one."""
+    from briefing.templates import TEMPLATE_FILE, TEMPLATE_ID, user_templates_dir
+
+    if not TEMPLATE_ID.match(template_id):
+        return None
+    file = user_templates_dir() / template_id / TEMPLATE_FILE
     try:
-        write_atomic(Path(path), dumps(brief).encode("utf-8"))
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def save_brief(brief: Brief, path: Path) -> None:
+    """Write the brief to ``path`` atomically (the old file survives any failure).
+
+    A brief using one of the user's own templates carries that template's settings, so
+    that it opens with the same look on a machine that does not have the template.
+    """
+    data = brief_to_json(brief)
+    own = _user_template_text(brief.template)
+    if own is not None:
+        data["template_file"] = own
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    try:
+        write_atomic(Path(path), text.encode("utf-8"))
     except OSError as exc:
         raise BriefingError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
@@ -178,7 +212,9 @@ def brief_from_json(data: Any, where: str) -> Brief:
         drafter=read.local(meta_data, "drafter", "meta."),
         date=read.date(meta_data, "date", "meta."),
         reference=read.text(meta_data, "reference", "meta."),
-        marking=None if marking is None else read.local(meta_data, "marking", "meta."),
+        marking=None if marking is None else _migrate_marking(
+            read.local(meta_data, "marking", "meta.")
+        ),
         distribution=read.local(meta_data, "distribution", "meta."),
     )
     customs = []
@@ -272,8 +308,73 @@ def loads(text: str, where: str) -> Brief:
     return brief_from_json(data, where)
 
 
-def load_brief(path: Path) -> Brief:
-    """Read a `.brief` file, or raise naming the file and what is wrong."""
+def load_brief(path: Path, notices: list[str] | None = None) -> Brief:
+    """Read a `.brief` file, or raise naming the file and what is wrong.
+
+    When the brief's template is missing here, the copy saved in the file is restored
+    among the user's templates; failing that, the brief falls back to the template it
+    was made from. Each step adds a sentence to ``notices``.
+    """
     path = Path(path)
     text = read_text_file(path, str(path), "brief file")
-    return loads(text, str(path))
+    brief = loads(text, str(path))
+    from briefing.templates import find_template_folder
+
+    try:
+        find_template_folder(brief.template)
+    except BriefingError:
+        saved = json.loads(text).get("template_file")
+        if not isinstance(saved, str):
+            return brief  # nothing to restore: exporting names the unknown template
+        return _restore_template(brief, saved, path, notices)
+    return brief
+
+
+def _restore_template(
+    brief: Brief, saved: str, path: Path, notices: list[str] | None
+) -> Brief:
+    import tomllib
+    from dataclasses import replace
+
+    from briefing.templates import (
+        TEMPLATE_FILE,
+        TEMPLATE_ID,
+        find_template_folder,
+        load_template_folder,
+        user_templates_dir,
+    )
+
+    notes = notices if notices is not None else []
+    parent = "ministry"
+    if TEMPLATE_ID.match(brief.template):
+        try:
+            declared = tomllib.loads(saved).get("parent")
+        except tomllib.TOMLDecodeError:
+            declared = None
+        if isinstance(declared, str):
+            parent = declared
+        folder = user_templates_dir() / brief.template
+        try:
+            folder.mkdir(parents=True, exist_ok=False)
+        except OSError:
+            folder = None
+        if folder is not None:
+            try:
+                write_atomic(folder / TEMPLATE_FILE, saved.encode("utf-8"))
+                load_template_folder(folder, user=True)
+            except (OSError, BriefingError) as exc:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+                notes.append(f"{path}: the saved template {brief.template!r} cannot be "
+                             f"restored ({exc})")
+            else:
+                notes.append(f"{path}: template {brief.template!r} restored from the brief "
+                             f"into {folder}")
+                return brief
+    try:
+        find_template_folder(parent)
+    except BriefingError:
+        parent = "ministry"
+    notes.append(f"{path}: template {brief.template!r} is not installed; using {parent!r}")
+    return replace(brief, template=parent)

@@ -20,7 +20,7 @@ from briefing.atomic import write_atomic
 from briefing.calendars import CALENDARS, MONTH_STYLES, Calendar, MonthStyle
 from briefing.errors import BriefingError
 from briefing.fonts import BUNDLED_FAMILIES, FontFace, bundled_face
-from briefing.model import LocalText
+from briefing.model import MARKING_LEVELS, LocalText, check_marking
 from briefing.resources import as_path, templates_root
 
 TEMPLATE_FILE = "template.toml"
@@ -105,6 +105,7 @@ RULES: dict[str, Rule] = {
     "colours.chart": Rule("colours"),
     "marking.ar": Rule("line"),
     "marking.en": Rule("line"),
+    "marking.level": Rule("choice", ("", *MARKING_LEVELS)),
     "header.ar": Rule("fields"),
     "header.en": Rule("fields"),
     "footer.ar": Rule("fields"),
@@ -152,6 +153,7 @@ DEFAULTS: dict[str, Any] = {
     "colours.chart": ("#1F3A5F", "#A67C2E", "#7A9CC6", "#5B8C5A", "#B22222"),
     "marking.ar": "",
     "marking.en": "",
+    "marking.level": "",
     "header.ar": "{title}",
     "header.en": "{title}",
     "footer.ar": "صفحة {page} من {pages}",
@@ -738,6 +740,22 @@ def _face(values: dict[str, Any], origin: dict[str, int], script: str) -> FontFa
     return face
 
 
+def _template_marking(values: dict[str, Any], origin: dict[str, int], own: Any) -> LocalText:
+    """Return a template's marking: its level's wording, or free text in both languages.
+
+    Whichever a later layer set wins: a child's free text replaces a parent's level.
+    """
+    text_origin = max(origin.get("marking.ar", -1), origin.get("marking.en", -1))
+    if values["marking.level"] and origin.get("marking.level", -1) >= text_origin:
+        return MARKING_LEVELS[values["marking.level"]]
+    marking = LocalText(ar=values["marking.ar"], en=values["marking.en"])
+    try:
+        check_marking(marking)
+    except BriefingError as exc:
+        raise own.locator.error("marking", str(exc).removeprefix("marking: ")) from None
+    return marking
+
+
 def load_template_folder(
     folder: Path, user: bool = False, template_id: str | None = None, identity: Path | None = None
 ) -> Template:
@@ -772,7 +790,7 @@ def load_template_folder(
         ),
         colours={key: values[f"colours.{key}"] for key in COLOUR_KEYS},
         chart_palette=values["colours.chart"],
-        marking=local("marking"),
+        marking=_template_marking(values, origin, own),
         header=local("header"),
         footer=local("footer"),
         cover_style=values["cover.style"],

@@ -542,8 +542,10 @@ def test_export_from_a_brief_file_and_template_folder(
     )
     assert status == 0, err
     assert out == ""
-    assert sorted(p.name for p in out_dir.iterdir()) == ["brief-en.pdf", "notes.txt"]
-    text = " ".join(pdf_text(out_dir / "brief-en.pdf").split())
+    # Named from the brief's title.
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "brief-en.pdf", "notes.txt", "rail-brief-en.pdf"]  # the old file is left alone
+    text = " ".join(pdf_text(out_dir / "rail-brief-en.pdf").split())
     assert "Rail brief" in text
     assert "6 million tonnes" in text
     assert "250 thousand tonnes" in text

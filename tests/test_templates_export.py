@@ -122,10 +122,11 @@ def test_shipped_template_exports_pdf_and_word(
     template = load_template(template_id)
     out = tmp_path / "out"
     result = export(brief, out, [lang], ("pdf", "docx"), template=template_id, library=library)
-    assert sorted(p.name for p in result.paths) == [f"brief-{lang}.docx", f"brief-{lang}.pdf"]
-    pages = pdf_pages(out / f"brief-{lang}.pdf")
+    assert sorted(p.name for p in result.paths) == [
+        f"pp-2025-117-{lang}.docx", f"pp-2025-117-{lang}.pdf"]  # named from the reference
+    pages = pdf_pages(out / f"pp-2025-117-{lang}.pdf")
     assert len(pages) >= 2
-    body = docx_body(out / f"brief-{lang}.docx")
+    body = docx_body(out / f"pp-2025-117-{lang}.docx")
     codes = ("ar", "en") if lang == "bi" else (lang,)
     for code in codes:
         marking = template.marking.get(code, fallback=False)
@@ -143,7 +144,7 @@ def test_shipped_template_exports_pdf_and_word(
         assert "Middle Corridor" in body
     if "ar" in codes:
         assert "الممر الأوسط" in body
-    headers, _ = docx_parts(out / f"brief-{lang}.docx")
+    headers, _ = docx_parts(out / f"pp-2025-117-{lang}.docx")
     has_letterhead = any("Ministry of Foreign Affairs" in text for text in headers)
     assert has_letterhead == (template.letterhead is not None)
 
@@ -158,7 +159,7 @@ def test_user_copy_with_new_marking_marks_every_page(
     export(brief, out, list(LANGS), ("pdf", "docx"), template="top-secret", library=library)
     for lang in LANGS:
         codes = ("ar", "en") if lang == "bi" else (lang,)
-        strips = page_strips(out / f"brief-{lang}.pdf")
+        strips = page_strips(out / f"pp-2025-117-{lang}.pdf")
         assert len(strips) >= 2
         for number, (top, bottom) in enumerate(strips, start=1):
             for code in codes:
@@ -166,7 +167,7 @@ def test_user_copy_with_new_marking_marks_every_page(
                 assert marking in top, f"{lang} page {number}: no {code} marking on top"
                 assert marking in bottom, f"{lang} page {number}: no {code} marking below"
             assert not any(old in top + bottom for old in ("RESTRICTED", "مقيد")), number
-        headers, footers = docx_parts(out / f"brief-{lang}.docx")
+        headers, footers = docx_parts(out / f"pp-2025-117-{lang}.docx")
         for code in codes:
             assert headers and all(NEW_MARKING.get(code) in text for text in headers), lang
             assert footers and all(NEW_MARKING.get(code) in text for text in footers), lang

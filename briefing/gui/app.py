@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language
@@ -19,6 +22,12 @@ from briefing.gui.mainwindow import MainWindow
 from briefing.gui.prompts import Prompts
 from briefing.gui.session import Session
 from briefing.gui.settings import DATA_DIR_ENV, AppSettings, data_dir
+from briefing.gui.single_instance import (
+    InstanceServer,
+    connect_handler,
+    hand_to_running,
+    server_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +56,25 @@ class AppController(QObject):
         self.ui_lang = settings.ui_language()
         self.window: MainWindow | None = None
         self.preview_on_show = True
+        # Windows opened for briefs handed over by later starts, each with its own journal.
+        self.others: list[AppController] = []
+
+    def open_in_new_window(self, path: Path) -> AppController:
+        """Open ``path`` in a new window with its own session and journal."""
+        session = Session(self.session.library)
+        autosaver = Autosaver(session, self.autosaver.folder)
+        other = AppController(
+            self.app, session, self.settings, autosaver, prompts_factory=self.prompts_factory
+        )
+        other.preview_on_show = self.preview_on_show
+        window = other.build_window()
+        autosaver.start()
+        window.open_brief(Path(path))
+        if self.app.platformName() != "offscreen":  # it has no window stacking
+            window.raise_()
+            window.activateWindow()
+        self.others.append(other)
+        return other
 
     def build_window(self) -> MainWindow:
         """Create and show the main window in the current interface language."""
@@ -80,16 +108,73 @@ class AppController(QObject):
         return super().eventFilter(watched, event)
 
     def offer_recovery(self) -> None:
-        """After a crash, offer the autosaved brief back (asked once the window shows)."""
-        recovery = self.autosaver.pending_recovery()
+        """After a crash, offer each crashed window's journal back (asked once the window shows).
+
+        Nothing is deleted before the answer: a crash while the question is open offers it
+        again. An accepted journal becomes this window's journal and stays until the brief is
+        saved; journals not taken here are left for the next start.
+        """
         self.autosaver.start()
-        if recovery is None or self.window is None:
+        if self.window is None:
             return
-        if self.window.prompts.ask_recover(recovery.saved_at):
-            self.session.reset(recovery.brief, recovery.original_path, modified=True)
-            # Write it again at once, so a second crash cannot lose it.
-            self.autosaver.save_now()
-            self.window.statusBar().showMessage(self.tr("Recovered the autosaved brief"), 6000)
+        recoveries = self.autosaver.pending_recoveries()
+        taken = False
+        for recovery in reversed(recoveries):  # newest first
+            if taken:
+                recovery.release()
+                continue
+            _hook_say("recovery-question")
+            if self.window.prompts.ask_recover(recovery.saved_at):
+                self.autosaver.adopt(recovery)
+                self.session.reset(recovery.brief, recovery.original_path, modified=True)
+                # Written again at once in the adopted journal, so a second crash cannot lose it.
+                self.autosaver.save_now()
+                self.window.statusBar().showMessage(
+                    self.tr("Recovered the autosaved brief"), 6000
+                )
+                taken = True
+            else:
+                recovery.discard()
+
+
+TEST_HOOKS_ENV = "BRIEFING_TEST_HOOKS"
+
+
+def _hooks_on() -> bool:
+    return os.environ.get(TEST_HOOKS_ENV) == "1"
+
+
+def _hook_say(message: str) -> None:
+    """Report progress on stdout for process tests (only with the test hooks on)."""
+    if _hooks_on():
+        print(message, flush=True)
+
+
+def _test_script(args: list[str]) -> dict[str, Any]:
+    """Return the JSON given by ``--test-script FILE`` (honoured only with the test hooks on)."""
+    if "--test-script" not in args:
+        return {}
+    index = args.index("--test-script")
+    name = args[index + 1] if index + 1 < len(args) else ""
+    del args[index:index + 2]
+    if not _hooks_on() or not name:
+        return {}
+    data = json.loads(Path(name).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _answer_next_question(app: QApplication, answer: str) -> None:
+    """Press ``answer`` ("yes"/"no") on the next modal question box (process tests)."""
+    wanted = QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
+
+    def press() -> None:
+        box = app.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(wanted) is not None:
+            box.button(wanted).click()
+        else:
+            QTimer.singleShot(50, press)
+
+    QTimer.singleShot(50, press)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("Briefing")
     app.setApplicationName("Briefing")
     app.setApplicationDisplayName("Briefing")
+    to_open = [a for a in args[1:] if a.endswith(".brief")]
+    name = server_name(data_dir())
+    if to_open and hand_to_running(name, [Path(p) for p in to_open]):
+        # The running app opens it in a new window; this start has nothing more to do.
+        return 0
     settings = AppSettings()
     try:
         from briefing.library import load_library
@@ -113,17 +203,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         install_language(app, settings.ui_language())
         QMessageBox.critical(None, "Briefing", str(exc))
         return 2
+    instance = InstanceServer(name, app)
+    instance.listen()
     session = Session(library)
     autosaver = Autosaver(session, data_dir() / "autosave")
     controller = AppController(app, session, settings, autosaver)
+    connect_handler(instance, controller.open_in_new_window)
     app.installEventFilter(controller)
     window = controller.build_window()
-    to_open = [a for a in args[1:] if a.endswith(".brief")]
+
+    script = _test_script(args)
 
     def after_show() -> None:
+        if script.get("answer_recovery"):
+            _answer_next_question(app, str(script["answer_recovery"]))
         controller.offer_recovery()
         if to_open and controller.window is not None:
             controller.window.open_brief(Path(to_open[0]))
+        for step in script.get("edits", []):
+            # Real edits through the session's undo stack, as the editors make them.
+            controller.session.apply(
+                "title", edits.set_meta_text, str(step["field"]), str(step["lang"]),
+                str(step["text"]),
+            )
+        brief = controller.session.brief
+        _hook_say(f"ready title-en={brief.meta.title.en}")
 
     QTimer.singleShot(0, after_show)
     del window

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QUrl, Slot
+from PySide6.QtCore import QSignalBlocker, QThreadPool, QUrl, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -67,9 +67,14 @@ class ExportDialog(QDialog):
             box = QCheckBox(text, self)
             box.setChecked(code in session.brief.languages)
             box.setAccessibleName(text.replace("&", ""))
+            box.toggled.connect(self._languages_toggled)
             self.lang_boxes[code] = box
             langs.addWidget(box)
         langs.addStretch(1)
+        # These are the brief's own output languages (also in the toolbar and the Brief tab):
+        # a change here is an undoable edit of the brief, and an edit elsewhere shows here.
+        session.briefChanged.connect(self._sync_languages)
+        self._following = True
 
         self.folder_edit = QLineEdit(folder, self)
         self.folder_edit.setAccessibleName(self.tr("Export folder"))
@@ -113,6 +118,30 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
 
+    @Slot()
+    def _languages_toggled(self) -> None:
+        from briefing import edits
+
+        chosen = tuple(self.chosen_languages())
+        try:
+            self.session.apply(self.tr("Change languages"), edits.set_languages, chosen)
+        except BriefingError as exc:
+            self._sync_languages()
+            self.prompts.error(self.tr("Not accepted"), str(exc))
+
+    @Slot()
+    def _sync_languages(self) -> None:
+        for code, box in self.lang_boxes.items():
+            with QSignalBlocker(box):
+                box.setChecked(code in self.session.brief.languages)
+
+    def done(self, result: int) -> None:
+        """Stop following the brief once closed."""
+        if self._following:
+            self._following = False
+            self.session.briefChanged.disconnect(self._sync_languages)
+        super().done(result)
+
     def chosen_formats(self) -> list[str]:
         """Return the ticked formats."""
         return [code for code, box in self.format_boxes.items() if box.isChecked()]
@@ -147,6 +176,13 @@ class ExportDialog(QDialog):
         except BriefingError as exc:
             self._fail(str(exc))
             return
+        force = False
+        foreign = self.foreign_files(languages, formats)
+        if foreign:
+            if not self.prompts.ask_replace([isolate_ltr(path.name) for path in foreign]):
+                self.status.setText(self.tr("Nothing was written."))
+                return
+            force = True
         self.running = True
         self.written = []
         self.last_error = ""
@@ -156,13 +192,24 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText(self.tr("Exporting…"))
         job = ExportJob(
-            self.session.brief, self.session.library, self.folder(), languages, formats
+            self.session.brief, self.session.library, self.folder(), languages, formats,
+            force=force,
         )
         job.signals.progress.connect(self._on_progress)
         job.signals.done.connect(self._on_done)
         job.signals.failed.connect(self._on_failed)
         self._job = job
         self.pool.start(job)
+
+    def foreign_files(self, languages: list[str], formats: list[str]) -> list[Path]:
+        """Return the files this export would replace that another brief exported."""
+        from briefing.document import brief_key
+        from briefing.export import check_overwrites, export_names
+
+        return check_overwrites(
+            self.folder(), export_names(languages, formats, self.session.brief),
+            brief_key(self.session.brief),
+        )
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for box in (*self.format_boxes.values(), *self.lang_boxes.values()):

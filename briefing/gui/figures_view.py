@@ -63,6 +63,11 @@ class FigureDelegate(QStyledItemDelegate):
             make_left_to_right(editor)
         if name == "as_of":
             editor.setPlaceholderText("2025-10-20")
+        if name == "value":
+            allowed = self.model.allowed_range(index.row())
+            if allowed:
+                editor.setPlaceholderText(allowed)
+                editor.setToolTip(self.tr("Allowed: {0}.").format(allowed))
         row, column = index.row(), index.column()
         editor.textEdited.connect(lambda text: self._check(editor, row, column, text))
         return editor
@@ -70,7 +75,8 @@ class FigureDelegate(QStyledItemDelegate):
     def _check(self, editor: QLineEdit, row: int, column: int, text: str) -> None:
         problem = self.model.validate(row, column, text)
         editor.setStyleSheet(_BAD_EDITOR_STYLE if problem else "")
-        editor.setToolTip(problem)
+        if problem:
+            editor.setToolTip(problem)
         self.message.setText(problem)
         self.message.setVisible(bool(problem))
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -108,7 +109,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(720, 480)
         self.resize(1360, 860)
 
-        preview_lang = session.brief.languages[0] if session.brief.languages else "ar"
+        # The preview opens in the interface language when the brief is written in it.
+        languages = session.brief.languages
+        preview_lang = ui_lang if ui_lang in languages else (languages[0] if languages else "ar")
         self.preview_controller = PreviewController(
             session, preview_lang, debounce_ms=preview_debounce_ms, parent=self
         )
@@ -241,7 +244,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("MainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Qt's standard icons with the words beside them: recognisable and still explicit.
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         # The stack's own undo/redo actions name the step ("Undo Change value of …"); on the
         # toolbar short labels keep the buttons still, and the tooltip names the step.
         self.undo_tool_action = QAction(self.tr("Undo"), self)
@@ -255,12 +259,104 @@ class MainWindow(QMainWindow):
         stack.redoTextChanged.connect(self.redo_tool_action.setToolTip)
         self.undo_tool_action.setEnabled(stack.canUndo())
         self.redo_tool_action.setEnabled(stack.canRedo())
+        pixmaps = QStyle.StandardPixmap
+        for action, pixmap in (
+            (self.new_action, pixmaps.SP_FileIcon),
+            (self.open_action, pixmaps.SP_DialogOpenButton),
+            (self.save_action, pixmaps.SP_DialogSaveButton),
+            # The style mirrors back/forward for a right-to-left interface itself.
+            (self.undo_tool_action, pixmaps.SP_ArrowBack),
+            (self.redo_tool_action, pixmaps.SP_ArrowForward),
+            (self.export_action, pixmaps.SP_DriveFDIcon),
+        ):
+            action.setIcon(self.style().standardIcon(pixmap))
         for action in (self.new_action, self.open_action, self.save_action, None,
                        self.undo_tool_action, self.redo_tool_action, None, self.export_action):
             if action is None:
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(action)
+        # The brief's output languages, the one list the Brief tab and the Export dialog
+        # also show, and which of them the preview shows.
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(self.tr("Languages:") + " ", toolbar))
+        self.output_lang_actions: dict[str, QAction] = {}
+        for code, text in self._language_names():
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setToolTip(self.tr("Export and preview the brief in {0}").format(text))
+            action.setIcon(self._language_icon(code))
+            action.toggled.connect(self._output_lang_action_toggled)
+            self.output_lang_actions[code] = action
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        preview_label = QLabel(self.tr("Pre&view:") + " ", toolbar)
+        self.preview_lang_combo = QComboBox(toolbar)
+        self.preview_lang_combo.setAccessibleName(self.tr("Language of the preview"))
+        self.preview_lang_combo.setToolTip(
+            self.tr("Which of the brief's languages the preview shows")
+        )
+        self.preview_lang_combo.activated.connect(
+            lambda i: self.set_preview_lang(str(self.preview_lang_combo.itemData(i)))
+        )
+        preview_label.setBuddy(self.preview_lang_combo)
+        toolbar.addWidget(preview_label)
+        toolbar.addWidget(self.preview_lang_combo)
+
+    def _language_icon(self, code: str) -> QIcon:
+        """Return a small icon with the script's own letter: ع, A, or both."""
+        from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+
+        letters = {"ar": "ع", "en": "A", "bi": "عA"}[code]
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize) or 24
+        pixmap = QPixmap(size * 2, size * 2)  # drawn large, shown sharp on dense screens
+        pixmap.setDevicePixelRatio(2.0)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor("#1F4E79"))
+        painter.setBrush(QColor("#DCE6F0"))
+        painter.drawRoundedRect(1, 1, size - 2, size - 2, 4, 4)
+        font = QFont(self.font())
+        font.setPixelSize(int(size * (0.5 if code == "bi" else 0.62)))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(pixmap.rect().adjusted(0, 0, -size, -size),
+                         Qt.AlignmentFlag.AlignCenter, letters)
+        painter.end()
+        return QIcon(pixmap)
+
+    def _language_names(self) -> list[tuple[str, str]]:
+        return [("ar", self.tr("Arabic")), ("en", self.tr("English")),
+                ("bi", self.tr("Bilingual"))]
+
+    @Slot()
+    def _output_lang_action_toggled(self) -> None:
+        chosen = tuple(code for code, action in self.output_lang_actions.items()
+                       if action.isChecked())
+        self._apply(self.tr("Change languages"), edits.set_languages, chosen)
+
+    def _sync_output_languages(self) -> None:
+        """Show the brief's output languages in the toolbar and keep the preview among them."""
+        languages = self.session.brief.languages
+        for code, action in self.output_lang_actions.items():
+            with QSignalBlocker(action):
+                action.setChecked(code in languages)
+        if languages and self.preview_controller.lang not in languages:
+            lang = self.ui_lang if self.ui_lang in languages else languages[0]
+            self.set_preview_lang(lang)
+        shown = [(code, text) for code, text in self._language_names() if code in languages]
+        with QSignalBlocker(self.preview_lang_combo):
+            self.preview_lang_combo.clear()
+            for code, text in shown:
+                self.preview_lang_combo.addItem(text, code)
+            self.preview_lang_combo.setCurrentIndex(
+                self.preview_lang_combo.findData(self.preview_controller.lang)
+            )
+        self.preview_lang_combo.setEnabled(bool(shown))
+        for code, action in self.preview_lang_actions.items():
+            action.setEnabled(code in languages)
+        self.preview_pane.show_languages(languages)
 
     # -- central widgets -----------------------------------------------------------------
     def _build_central(self) -> None:
@@ -573,14 +669,14 @@ class MainWindow(QMainWindow):
     def _update_section_buttons(self, *_args: Any) -> None:
         index = self.section_view.currentIndex()
         custom = bool(index.isValid() and index.data(CUSTOM_ROLE))
-        included = index.isValid() and index.data(Qt.ItemDataRole.CheckStateRole) == (
-            Qt.CheckState.Checked)
         for widget in (self.edit_section_button, self.remove_section_button):
             widget.setEnabled(custom)
         self.edit_section_action.setEnabled(custom)
         self.remove_section_action.setEnabled(custom)
-        self.up_button.setEnabled(bool(included))
-        self.down_button.setEnabled(bool(included))
+        # Ticked or not, every row can be moved.
+        row = index.row() if index.isValid() else -1
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.section_model.rowCount() - 1)
 
     def move_current_section(self, delta: int) -> None:
         """Move the selected section up or down in the brief."""
@@ -680,6 +776,7 @@ class MainWindow(QMainWindow):
         for code, box in self.language_boxes.items():
             with QSignalBlocker(box):
                 box.setChecked(code in brief.languages)
+        self._sync_output_languages()
         with QSignalBlocker(self.digits_combo):
             self.digits_combo.setCurrentIndex(max(0, self.digits_combo.findData(brief.digits)))
         self._sync_template_combo()
@@ -714,9 +811,15 @@ class MainWindow(QMainWindow):
         """Show the pages of the brief in ``code`` (ar, en or bi)."""
         self.preview_pane.set_lang(code)
         self.preview_controller.set_lang(code)
+        combo = getattr(self, "preview_lang_combo", None)
+        if combo is not None and combo.findData(code) >= 0:
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(combo.findData(code))
 
     @Slot(str)
     def _preview_lang_changed(self, code: str) -> None:
+        with QSignalBlocker(self.preview_lang_combo):
+            self.preview_lang_combo.setCurrentIndex(self.preview_lang_combo.findData(code))
         self.statusBar().showMessage(self.tr("Preview language changed"), 2000)
 
     def showEvent(self, event: Any) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.session import Session
-from briefing.model import Brief, Figure, Section
+from briefing.model import Brief, Figure, Section, check_figure_value, parse_decimal
 from briefing.numbers import QUALIFIER_NAMES
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,6 +34,7 @@ ERROR_BACKGROUND = QColor("#F8D7DA")
 ERROR_TEXT = QColor("#842029")
 CHANGED_BACKGROUND = QColor("#FFF3CD")
 UNKNOWN_TEXT = QColor("#B02A37")
+LEFT_OUT_TEXT = QColor("#8A939E")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -64,17 +67,28 @@ class SectionListModel(QAbstractListModel):
         super().__init__(parent)
         self.session = session
         self.ui_lang = ui_lang
+        # The order rows are shown in: unticked rows keep their place in it.
+        self._order: list[str] = []
         self._rows = self._compute_rows(session.brief)
         session.briefChanged.connect(self._refresh)
 
     # -- rows --------------------------------------------------------------------------------
     def _compute_rows(self, brief: Brief) -> list[SectionRow]:
-        rows = [SectionRow(section_id, True) for section_id in brief.sections]
         chosen = set(brief.sections)
-        for section in (*self.session.library.sections, *brief.custom_sections):
-            if section.id not in chosen:
-                rows.append(SectionRow(section.id, False))
-        return rows
+        known = [s.id for s in (*self.session.library.sections, *brief.custom_sections)]
+        every = set(known) | chosen
+        # Rows of the previous order stay where they were; the brief's sections fill the
+        # places of ticked rows in the brief's order; anything new goes at the end.
+        order = [i for i in self._order if i in every]
+        slots = [n for n, i in enumerate(order) if i in chosen]
+        included = list(brief.sections)
+        for n, section_id in zip(slots, included, strict=False):
+            order[n] = section_id
+        order += included[len(slots):]
+        seen = set(order)
+        order += [i for i in known if i not in seen]
+        self._order = order
+        return [SectionRow(i, i in chosen) for i in order]
 
     def _refresh(self) -> None:
         rows = self._compute_rows(self.session.brief)
@@ -152,6 +166,8 @@ class SectionListModel(QAbstractListModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and section is None:
             return QBrush(UNKNOWN_TEXT)
+        if role == Qt.ItemDataRole.ForegroundRole and not row.included:
+            return QBrush(LEFT_OUT_TEXT)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             state = self.tr("included") if row.included else self.tr("not included")
             return f"{self.data(index)}, {state}"
@@ -175,8 +191,10 @@ class SectionListModel(QAbstractListModel):
         row = self._rows[index.row()]
         included = _is_checked(value)
         text = (self.tr("Include section") if included else self.tr("Leave out section"))
+        # A ticked row joins the brief where it is shown, not at the end.
+        position = sum(1 for r in self._rows[: index.row()] if r.included)
         try:
-            self.session.apply(text, edits.toggle_section, row.section_id, included)
+            self.session.apply(text, _toggle_in_place, row.section_id, included, position)
         except BriefingError as exc:
             self.rejected.emit(str(exc))
             return False
@@ -194,21 +212,21 @@ class SectionListModel(QAbstractListModel):
         new_order = rest[:before_target] + moved + rest[before_target:]
         included = set(self.session.brief.sections)
         new_sections = tuple(i for i in new_order if i in included)
-        if new_sections == self.session.brief.sections:
+        if new_order == order:
             return False
+        self._order = new_order
+        if new_sections == self.session.brief.sections:
+            # Only unticked rows moved: the brief is the same, the list shows the new order.
+            self._refresh()
+            return True
         return self.session.apply(self.tr("Reorder sections"), edits.set_sections, new_sections)
 
     def move_row(self, row: int, delta: int) -> bool:
-        """Move one row up (delta < 0) or down among the included sections."""
-        if not 0 <= row < len(self._rows) or not self._rows[row].included:
+        """Move one row (ticked or not) up (delta < 0) or down by one place."""
+        target = row + delta
+        if not 0 <= row < len(self._rows) or not 0 <= target < len(self._rows):
             return False
-        section_id = self._rows[row].section_id
-        position = self.session.brief.sections.index(section_id) + delta
-        if not 0 <= position < len(self.session.brief.sections):
-            return False
-        return self.session.apply(
-            self.tr("Reorder sections"), edits.move_section, section_id, position
-        )
+        return self.move_ids([self._rows[row].section_id], target if delta < 0 else target + 1)
 
     def moveRows(
         self,
@@ -416,9 +434,10 @@ class FigureTableModel(QAbstractTableModel):
         name = FIGURE_COLUMNS[column]
         error = self.errors.get((row, column))
         if role == Qt.ItemDataRole.DisplayRole:
-            return error[0] if error else self.display(row, column)
+            # A refused entry leaves the brief's value in the cell; the message says why.
+            return self.display(row, column)
         if role == Qt.ItemDataRole.EditRole:
-            return error[0] if error else self.text(row, column)
+            return self.text(row, column)
         if role == ERROR_ROLE:
             return error[1] if error else ""
         if role == ID_ROLE:
@@ -454,15 +473,11 @@ class FigureTableModel(QAbstractTableModel):
     def _tooltip(self, row: int, name: str) -> str:
         figure = self.figure(row)
         original = self.session.library.figures[figure.id]
-        lines = [figure.id]
+        lines = [self._figure_label(row)]
         if name == "value":
-            bounds = []
-            if figure.minimum is not None:
-                bounds.append(self.tr("minimum {0}").format(figure.minimum))
-            if figure.maximum is not None:
-                bounds.append(self.tr("maximum {0}").format(figure.maximum))
-            if bounds:
-                lines.append(", ".join(bounds))
+            allowed = self.allowed_range(row)
+            if allowed:
+                lines.append(self.tr("Allowed: {0}.").format(allowed))
         if self._cell_changed(row, name):
             library_text = {
                 "value": str(original.value),
@@ -481,8 +496,55 @@ class FigureTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
+    def allowed_range(self, row: int) -> str:
+        """Return the values a figure accepts, in the interface language ("" when any)."""
+        figure = self.figure(row)
+        low, high = figure.minimum, figure.maximum
+        if figure.kind == "share":
+            low = max(low, Decimal(0)) if low is not None else Decimal(0)
+            high = min(high, Decimal(100)) if high is not None else Decimal(100)
+        if low is not None and high is not None:
+            text = self.tr("from {0} to {1}").format(low, high)
+        elif low is not None:
+            text = self.tr("at least {0}").format(low)
+        elif high is not None:
+            text = self.tr("at most {0}").format(high)
+        else:
+            text = ""
+        if figure.kind == "year":
+            whole = self.tr("a whole year")
+            text = f"{whole}, {text}" if text else whole
+        return text
+
+    def _figure_label(self, row: int) -> str:
+        return self.figure(row).label.get("ar" if self.ui_lang == "ar" else "en")
+
+    def _value_problem(self, row: int, text: str) -> tuple[str, str]:
+        """Return (normalised text, message in the interface language or "")."""
+        label = self._figure_label(row)
+        allowed = self.allowed_range(row)
+        cleaned = normalise_number(text)
+        try:
+            value = parse_decimal(cleaned, label)
+        except BriefingError:
+            message = self.tr("{0}: \u201c{1}\u201d is not a number.").format(label, text.strip())
+            if allowed:
+                message += " " + self.tr("Allowed: {0}.").format(allowed)
+            return cleaned, message
+        try:
+            check_figure_value(self.figure(row), value)
+        except BriefingError:
+            return cleaned, self.tr("{0}: {1} is not allowed. Allowed: {2}.").format(
+                label, text.strip(), allowed
+            )
+        return cleaned, ""
+
     def validate(self, row: int, column: int, text: str) -> str:
         """Return the error message ``text`` would cause in a cell, or "" when it is fine."""
+        if FIGURE_COLUMNS[column] == "value":
+            text, problem = self._value_problem(row, text)
+            if problem:
+                return problem
         try:
             edits.set_figure_field(
                 self.session.brief, self.session.library, self.figure_ids[row],
@@ -493,7 +555,8 @@ class FigureTableModel(QAbstractTableModel):
         return ""
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Apply a typed value to the brief; a bad one is refused and the cell marked red."""
+        """Apply a typed value to the brief; a bad one is refused, the cell keeps the brief's
+        value and the message says why."""
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         row, column = index.row(), index.column()
@@ -502,8 +565,13 @@ class FigureTableModel(QAbstractTableModel):
         if text == self.text(row, column) and (row, column) not in self.errors:
             return True
         column_name = self.headerData(column, Qt.Orientation.Horizontal)
-        figure_name = self.figure(row).label.get("ar" if self.ui_lang == "ar" else "en")
+        figure_name = self._figure_label(row)
+        problem = ""
+        if FIGURE_COLUMNS[column] == "value":
+            text, problem = self._value_problem(row, text)
         try:
+            if problem:
+                raise BriefingError(problem)
             self.session.apply(
                 self.tr("Change {0} of {1}").format(column_name, figure_name),
                 edits.set_figure_field,
@@ -513,7 +581,7 @@ class FigureTableModel(QAbstractTableModel):
                 text,
             )
         except BriefingError as exc:
-            self.errors[(row, column)] = (text, str(exc))
+            self.errors[(row, column)] = (self.text(row, column), str(exc))
             self.dataChanged.emit(index, index)
             self.rejected.emit(str(exc))
             return False
@@ -535,6 +603,36 @@ class FigureTableModel(QAbstractTableModel):
 
     def _row_has_error(self, row: int) -> bool:
         return any(key[0] == row for key in self.errors)
+
+
+_GROUPS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def normalise_number(text: str) -> str:
+    """Return a typed number with its decimal comma as a point and group commas dropped.
+
+    "4,4" and "٤٫٤" mean 4.4; "1,250" and "١٬٢٥٠" mean 1250. Arabic digits are left to
+    the parser, which folds them.
+    """
+    folded = text.strip().translate(_ARABIC_DIGITS).replace("\u060c", ",")
+    folded = folded.replace("\u066b", ".").replace("\u066c", "").replace("\u00a0", "")
+    if "," in folded:
+        if _GROUPS.match(folded):
+            folded = folded.replace(",", "")
+        elif folded.count(",") == 1 and "." not in folded:
+            folded = folded.replace(",", ".")
+    return folded
+
+
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def _toggle_in_place(brief: Brief, section_id: str, included: bool, position: int) -> Brief:
+    """Return the brief with a section left out, or included at ``position``."""
+    brief = edits.toggle_section(brief, section_id, included)
+    if included:
+        brief = edits.move_section(brief, section_id, position)
+    return brief
 
 
 def _reset_all(brief: Brief, figure_ids: list[str]) -> Brief:

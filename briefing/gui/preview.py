@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QEvent,
     QIODevice,
     QLocale,
     QObject,
@@ -21,6 +22,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -34,6 +36,8 @@ from briefing.gui.session import Session
 from briefing.gui.workers import PreviewJob
 
 DEBOUNCE_MS = 400
+# Fixed zoom steps (fractions of 100 %); Ctrl+wheel and Ctrl+± move between them.
+ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 
 
 class PreviewController(QObject):
@@ -195,6 +199,17 @@ class PreviewPane(QWidget):
         for widget in (self.previous_button, self.page_spin, self.page_count_label,
                        self.next_button):
             bar.addWidget(widget)
+        self.zoom_combo = QComboBox(self)
+        self.zoom_combo.setAccessibleName(self.tr("Zoom"))
+        self.zoom_combo.setToolTip(self.tr("Zoom (Ctrl+wheel, Ctrl++ and Ctrl+-)"))
+        self.zoom_combo.addItem(self.tr("Fit page"), "page")
+        self.zoom_combo.addItem(self.tr("Fit width"), "width")
+        for step in ZOOM_STEPS:
+            self.zoom_combo.addItem(QLocale().toString(round(step * 100)) + " %", step)
+        self.zoom_combo.currentIndexChanged.connect(
+            lambda _i: self.set_zoom(self.zoom_combo.currentData())
+        )
+        bar.addWidget(self.zoom_combo)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -210,11 +225,65 @@ class PreviewPane(QWidget):
                   lambda: self.go_to(self.current_page() - 1))
         QShortcut(QKeySequence(Qt.Key.Key_PageDown), self.view,
                   lambda: self.go_to(self.current_page() + 1))
+        for keys in (QKeySequence.StandardKey.ZoomIn, QKeySequence("Ctrl+=")):
+            QShortcut(QKeySequence(keys), self, lambda: self.zoom_step(1))
+        QShortcut(QKeySequence(QKeySequence.StandardKey.ZoomOut), self, lambda: self.zoom_step(-1))
+        self.view.viewport().installEventFilter(self)
 
         controller.started.connect(self._on_started)
         controller.ready.connect(self.show_pdf)
         controller.failed.connect(self.show_error)
         self._update_navigation()
+
+    # -- zoom ----------------------------------------------------------------------------------
+    def zoom(self) -> str | float:
+        """Return "page", "width" or the zoom factor shown."""
+        mode = self.view.zoomMode()
+        if mode == QPdfView.ZoomMode.FitInView:
+            return "page"
+        if mode == QPdfView.ZoomMode.FitToWidth:
+            return "width"
+        return float(self.view.zoomFactor())
+
+    def set_zoom(self, zoom: str | float) -> None:
+        """Fit the page, fit the width, or show at a factor (0.5 to 4)."""
+        if zoom == "page":
+            self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        elif zoom == "width":
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        else:
+            factor = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], float(zoom)))
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(factor)
+            zoom = factor
+        found = self.zoom_combo.findData(zoom)
+        self.zoom_combo.blockSignals(True)
+        if found >= 0:
+            self.zoom_combo.setCurrentIndex(found)
+        self.zoom_combo.blockSignals(False)
+
+    def zoom_step(self, direction: int) -> None:
+        """Zoom one step in (direction > 0) or out from what is shown."""
+        current = self.zoom()
+        if isinstance(current, str):
+            current = float(self.view.zoomFactor()) if self.view.zoomFactor() > 0 else 1.0
+        if direction > 0:
+            bigger = [z for z in ZOOM_STEPS if z > current + 1e-6]
+            self.set_zoom(bigger[0] if bigger else ZOOM_STEPS[-1])
+        else:
+            smaller = [z for z in ZOOM_STEPS if z < current - 1e-6]
+            self.set_zoom(smaller[-1] if smaller else ZOOM_STEPS[0])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+wheel zooms the preview."""
+        if event.type() == QEvent.Type.Wheel and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier  # type: ignore[attr-defined]
+        ):
+            delta = event.angleDelta().y()  # type: ignore[attr-defined]
+            if delta:
+                self.zoom_step(1 if delta > 0 else -1)
+            return True
+        return super().eventFilter(watched, event)
 
     def _choose_lang(self, code: str) -> None:
         self.controller.set_lang(code)
@@ -225,6 +294,11 @@ class PreviewPane(QWidget):
         button = self.lang_buttons.get(code)
         if button is not None and not button.isChecked():
             button.setChecked(True)
+
+    def show_languages(self, languages: tuple[str, ...] | list[str]) -> None:
+        """Offer only the brief's output languages."""
+        for code, button in self.lang_buttons.items():
+            button.setVisible(code in languages)
 
     def current_page(self) -> int:
         """Return the zero-based page shown."""
@@ -246,8 +320,11 @@ class PreviewPane(QWidget):
 
     @Slot(bytes)
     def show_pdf(self, data: bytes) -> None:
-        """Load new pages, keeping the page number the reader was on."""
+        """Load new pages, keeping the page, zoom and scroll position the reader was on."""
         page = self.current_page()
+        zoom = self.zoom()
+        bars = (self.view.horizontalScrollBar(), self.view.verticalScrollBar())
+        positions = [bar.value() for bar in bars]
         self.message.hide()
         self.status.setText("")
         old_buffer = self._buffer
@@ -266,6 +343,11 @@ class PreviewPane(QWidget):
         self.page_spin.blockSignals(False)
         self.view.pageNavigator().jump(0, self.view.pageNavigator().currentLocation())
         self.go_to(page)
+        self.set_zoom(zoom)
+        # The new pages have the old size: put the view back where the reader was.
+        for bar, value in zip(bars, positions, strict=True):
+            bar.setValue(value)
+        QTimer.singleShot(0, lambda: [b.setValue(v) for b, v in zip(bars, positions, strict=True)])
         self._update_navigation()
 
     @Slot(str)

@@ -51,6 +51,18 @@ class Prompts(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_replace(self, names: list[str]) -> bool:
+        """Return True when the user agrees to replace files another brief exported."""
+        answer = QMessageBox.warning(
+            self.window,
+            self.tr("Replace another brief's files?"),
+            self.tr("These files in the folder were exported from another brief:\n{0}\n"
+                    "Replace them?").format("\n".join(names)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def error(self, title: str, message: str) -> None:
         """Show a one-line error message."""
         QMessageBox.critical(self.window, title, message)

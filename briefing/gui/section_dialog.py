@@ -162,6 +162,7 @@ class SectionDialog(QDialog):
         make_left_to_right(self.id_edit)
         self.id_edit.setReadOnly(section is not None)
         self.id_edit.textEdited.connect(self._id_edited)
+        self.id_edit.hide()  # made from the title (suggest_id): the user never types an id
 
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("Arabic"), self), 0, 1)
@@ -232,7 +233,6 @@ class SectionDialog(QDialog):
             self.chart_list.addItem(item)
 
         top = QFormLayout()
-        top.addRow(self.tr("Section &id:"), self.id_edit)
         top.addRow(self.tr("Figures:"), self.figure_combo)
         top.addRow(self.tr("Charts:"), self.chart_list)
 

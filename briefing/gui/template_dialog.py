@@ -146,6 +146,7 @@ class TemplateDialog(QDialog):
         self.id_edit = QLineEdit(self._suggest_id(), self)
         make_left_to_right(self.id_edit)
         self.id_edit.setAccessibleName(self.tr("New template id"))
+        self.id_edit.hide()  # made from the name: see _name_edited
         self.name_ar = QLineEdit(base.name.ar, self)
         make_right_to_left(self.name_ar)
         self.name_ar.setAccessibleName(self.tr("Template name (Arabic)"))
@@ -159,8 +160,9 @@ class TemplateDialog(QDialog):
         make_left_to_right(self.marking_en)
         self.marking_en.setAccessibleName(self.tr("Marking (English)"))
 
+        self.name_en.textEdited.connect(self._name_edited)
+        self.name_ar.textEdited.connect(self._name_edited)
         names = QFormLayout()
-        names.addRow(self.tr("Save as &id:"), self.id_edit)
         names.addRow(self.tr("Name (Arabic):"), self.name_ar)
         names.addRow(self.tr("Name (English):"), self.name_en)
         names.addRow(self.tr("&Marking (Arabic):"), self.marking_ar)
@@ -227,16 +229,20 @@ class TemplateDialog(QDialog):
 
         logo_box = QGroupBox(self.tr("Logo"), self)
         logo_row = QHBoxLayout(logo_box)
-        self.logo_edit = QLineEdit(str(base.logo) if base.logo else "", logo_box)
+        # The logo is shown by its file name (the full path, often inside the installation,
+        # is in the tooltip); the path itself is kept aside.
+        self.logo_path = str(base.logo) if base.logo else ""
+        self.logo_edit = QLineEdit(logo_box)
+        self.logo_edit.setReadOnly(True)
         make_left_to_right(self.logo_edit)
         self.logo_edit.setAccessibleName(self.tr("Logo file"))
-        self.logo_edit.textChanged.connect(lambda _t: self.sample.update())
+        self._show_logo()
         browse = QPushButton(self.tr("Choose…"), logo_box)
         browse.setAccessibleName(self.tr("Choose a logo file"))
         browse.clicked.connect(self._choose_logo)
         clear = QPushButton(self.tr("No logo"), logo_box)
         clear.setAccessibleName(self.tr("Remove the logo"))
-        clear.clicked.connect(self.logo_edit.clear)
+        clear.clicked.connect(lambda: self.set_logo(""))
         logo_row.addWidget(self.logo_edit, 1)
         logo_row.addWidget(browse)
         logo_row.addWidget(clear)
@@ -287,6 +293,27 @@ class TemplateDialog(QDialog):
             "marking": self.tr("Marking"),
         }
 
+    def set_logo(self, path: str) -> None:
+        """Use the image at ``path`` as the logo ("" for none)."""
+        self.logo_path = path
+        self._show_logo()
+        self.sample.update()
+
+    def _show_logo(self) -> None:
+        self.logo_edit.setText(Path(self.logo_path).name if self.logo_path else self.tr("None"))
+        self.logo_edit.setToolTip(self.logo_path)
+
+    @Slot(str)
+    def _name_edited(self, _text: str) -> None:
+        """Name the saved copy after its English (else Arabic) name: ids stay out of sight."""
+        if self.base.user:
+            return  # the user's own template is saved over itself
+        source = self.name_en.text().strip() or self.name_ar.text().strip()
+        slug = re.sub(r"[^\w]+", "-", source.casefold()).strip("-_")[:56].strip("-_")
+        if not slug or not slug[0].isalnum() or not slug.isascii() or slug == self.base.id:
+            slug = f"{self.base.id}-custom"
+        self.id_edit.setText(slug)
+
     def _suggest_id(self) -> str:
         """Return the id to save under: the user's own template itself, or a new copy's."""
         return self.base.id if self.base.user else f"{self.base.id}-custom"
@@ -312,7 +339,7 @@ class TemplateDialog(QDialog):
     def _choose_logo(self) -> None:
         chosen = self.prompts.choose_image(str(Path.home()))
         if chosen is not None:
-            self.logo_edit.setText(str(chosen))
+            self.set_logo(str(chosen))
 
     def values(self) -> dict[str, Any]:
         """Return what the dialog shows, with colours falling back to the base's when invalid."""
@@ -328,7 +355,7 @@ class TemplateDialog(QDialog):
                 "latin": self.latin_font.currentData(),
             },
             "margins": {key: Decimal(str(spin.value())) for key, spin in self.margin_spins.items()},
-            "logo": self.logo_edit.text().strip(),
+            "logo": self.logo_path,
         }
 
     def changes(self) -> dict[str, Any]:

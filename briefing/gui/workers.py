@@ -86,8 +86,10 @@ class ExportJob(QRunnable):
         languages: list[str],
         formats: list[str],
         template: str | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__()
+        self.force = force
         self.brief = brief
         self.library = library
         self.out_dir = Path(out_dir)
@@ -113,6 +115,7 @@ class ExportJob(QRunnable):
                 template=self.template,
                 progress=progress,
                 library=self.library,
+                force=self.force,
             )
         except Exception as exc:  # every failure must reach the GUI thread
             self.signals.failed.emit(describe_failure(exc))

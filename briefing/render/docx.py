@@ -232,6 +232,7 @@ class _WordWriter:
         core.comments = ""
         core.keywords = _property(self._keywords())
         core.category = ""
+        core.identifier = self.document.brief_key
         core.revision = 1
         stamp = self._timestamp()
         element = core._element

@@ -896,6 +896,7 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
         author=document.author,
         subject=document.subject,
         creator="Briefing",
+        keywords=document.brief_key,
         lang=document.language_tag,
         invariant=1,
         initialFontName=body_font,

@@ -31,6 +31,8 @@ class FakePrompts:
         self.files_to_save: list[Path] = []
         self.folders: list[Path] = []
         self.opened_urls: list[QUrl] = []
+        self.replace_answer = False
+        self.asked_replace: list[list[str]] = []
 
     def ask_save_changes(self, name: str) -> str:
         self.asked_save.append(name)
@@ -39,6 +41,10 @@ class FakePrompts:
     def ask_recover(self, saved_at: str) -> bool:
         self.asked_recover.append(saved_at)
         return self.recover_answer
+
+    def ask_replace(self, names: list[str]) -> bool:
+        self.asked_replace.append(names)
+        return self.replace_answer
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))

@@ -56,16 +56,40 @@ def test_crash_leaves_a_recovery_and_a_clean_exit_does_not(
     first.save(tmp_path / "work.brief")
     first.apply("title", edits.set_meta_text, "title", "en", "Typed after saving")
     run.save_now()
-    # The process dies here: no finish(), so no clean-exit marker.
+    # While the first window runs, its lock keeps its journal out of anyone's hands.
+    assert Autosaver(Session(library), folder).pending_recovery() is None
+    # The process dies here: the lock is released without finish(), as a dead process's is.
+    assert run.lock is not None
+    run.lock.unlock()
+    run.lock = None
     recovery = Autosaver(Session(library), folder).pending_recovery()
     assert recovery is not None
     assert recovery.brief == first.brief
     assert recovery.original_path == tmp_path / "work.brief"
     assert recovery.saved_at
+    recovery.release()
 
+    run.start()
     run.finish()
-    assert (folder / "clean-exit").exists()
+    assert run.closed_cleanly()
+    assert list(folder.iterdir()) == []
     assert Autosaver(Session(library), folder).pending_recovery() is None
+
+
+def test_every_edit_is_journalled_within_a_second(
+    session: Session, autosaver: Autosaver, qtbot: Any
+) -> None:
+    autosaver.start()
+    session.apply("title", edits.set_meta_text, "title", "en", "Typed a moment ago")
+    assert not autosaver.brief_file.exists(), "written after a short pause, not on each key"
+    qtbot.waitUntil(autosaver.brief_file.exists, timeout=1000)
+    assert load_brief(autosaver.brief_file).meta.title.en == "Typed a moment ago"
+    session.apply("title", edits.set_meta_text, "title", "en", "Typed again")
+    qtbot.waitUntil(
+        lambda: load_brief(autosaver.brief_file).meta.title.en == "Typed again", timeout=1000
+    )
+    assert not [p for p in autosaver.journal_dir.iterdir() if p.suffix == ".tmp"]
+    autosaver.finish()
 
 
 def _controller(qapp: QApplication, library: Library, prompts: Any) -> AppController:
@@ -129,3 +153,90 @@ def test_declined_recovery_is_dropped(
     again.offer_recovery()
     assert len(prompts.asked_recover) == 1
     again.autosaver.timer.stop()
+
+
+def _crashed_journal(library: Library, title: str) -> Path:
+    """Leave a journal as a killed window does: written, its lock no longer held."""
+    session = Session(library)
+    autosaver = Autosaver(session, data_dir() / "autosave")
+    autosaver.start()
+    session.apply("title", edits.set_meta_text, "title", "en", title)
+    assert autosaver.save_now()
+    autosaver.timer.stop()
+    assert autosaver.lock is not None
+    autosaver.lock.unlock()
+    return autosaver.journal_dir
+
+
+def test_recovery_is_kept_until_the_brief_is_saved(
+    qapp: QApplication, qtbot: Any, library: Library, prompts: Any, tmp_path: Path
+) -> None:
+    journal = _crashed_journal(library, "Recovered title")
+    controller = _controller(qapp, library, prompts)
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    controller.offer_recovery()
+    assert controller.session.brief.meta.title.en == "Recovered title"
+    # The recovered journal is still on disk, now this window's own.
+    assert controller.autosaver.journal_dir == journal
+    assert load_brief(journal / "journal.brief").meta.title.en == "Recovered title"
+    controller.session.save(tmp_path / "kept.brief")
+    controller.autosaver.save_now()
+    assert not (journal / "journal.brief").exists()
+    controller.autosaver.finish()
+
+
+def test_each_crashed_window_offers_its_own_recovery(
+    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+) -> None:
+    first = _crashed_journal(library, "First window")
+    second = _crashed_journal(library, "Second window")
+    controller = _controller(qapp, library, prompts)
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    controller.offer_recovery()
+    assert len(prompts.asked_recover) == 1
+    taken = controller.session.brief.meta.title.en
+    assert taken in {"First window", "Second window"}
+    controller.autosaver.finish()
+    # The other journal was left untouched and is offered at the next start.
+    again = _controller(qapp, library, prompts)
+    again_window = again.build_window()
+    qtbot.addWidget(again_window)
+    again.offer_recovery()
+    assert len(prompts.asked_recover) == 2
+    assert {taken, again.session.brief.meta.title.en} == {"First window", "Second window"}
+    again.autosaver.finish()
+    assert not first.exists() and not second.exists(), "both gone once each window closed"
+
+
+def test_a_second_window_never_touches_a_live_journal(
+    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+) -> None:
+    live = Session(library)
+    live_saver = Autosaver(live, data_dir() / "autosave")
+    live_saver.start()
+    live.apply("title", edits.set_meta_text, "title", "en", "Still being edited")
+    assert live_saver.save_now()
+    controller = _controller(qapp, library, prompts)
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    controller.offer_recovery()
+    assert prompts.asked_recover == [], "a running window did not crash"
+    controller.autosaver.finish()
+    assert load_brief(live_saver.brief_file).meta.title.en == "Still being edited"
+    live_saver.finish()
+
+
+def test_declined_recovery_removes_only_that_journal(
+    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+) -> None:
+    journal = _crashed_journal(library, "Not wanted")
+    prompts.recover_answer = False
+    controller = _controller(qapp, library, prompts)
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    controller.offer_recovery()
+    assert not journal.exists()
+    assert controller.autosaver.lock is not None
+    controller.autosaver.finish()

@@ -16,8 +16,9 @@ from briefing.gui.mainwindow import MainWindow
 def _dialog(window: MainWindow, folder: Path, langs: set[str], formats: set[str]) -> ExportDialog:
     dialog = window.make_export_dialog()
     dialog.folder_edit.setText(str(folder))
-    for code, box in dialog.lang_boxes.items():
-        box.setChecked(code in langs)
+    # The boxes edit the brief's languages, which are never empty: tick before unticking.
+    for code in sorted(dialog.lang_boxes, key=lambda c: c not in langs):
+        dialog.lang_boxes[code].setChecked(code in langs)
     for code, box in dialog.format_boxes.items():
         box.setChecked(code in formats)
     return dialog
@@ -85,10 +86,12 @@ def test_errors_are_the_command_line_messages(
     dialog.format_boxes["pdf"].setChecked(True)
     for box in dialog.lang_boxes.values():
         box.setChecked(False)
-    dialog.export_button.click()
+    # The boxes are the brief's own languages: the last one stays, refused like the CLI.
     assert prompts.errors[-1][1] == _cli_error(
         capsys, ["export", "--lang", "", "--out", str(tmp_path)]
     )
+    assert len(dialog.chosen_languages()) == 1
+    assert window.session.brief.languages == tuple(dialog.chosen_languages())
 
 
 def test_export_of_a_brief_without_sections_fails_like_the_cli(

@@ -51,20 +51,39 @@ def test_section_rows_follow_the_brief_then_the_rest(session: Session) -> None:
 def test_unchecking_leaves_a_section_out_and_undo_brings_it_back(session: Session) -> None:
     model = SectionListModel(session)
     tester = _tester(model)
-    second = _ids(model)[1]
+    before = _ids(model)
+    second = before[1]
     assert model.setData(model.index(1), UNCHECKED.value, Qt.ItemDataRole.CheckStateRole)
     assert second not in session.brief.sections
-    # The left-out section moves below the included ones, unchecked.
-    assert _ids(model)[-1] == second
-    assert model.index(model.rowCount() - 1).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    # The left-out section keeps its place, unchecked and greyed.
+    assert _ids(model) == before
+    assert model.index(1).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    assert model.index(1).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.index(0).data(Qt.ItemDataRole.ForegroundRole) is None
     session.undo_stack.undo()
     assert session.brief.sections[1] == second
     assert model.index(1).data(Qt.ItemDataRole.CheckStateRole) == CHECKED
-    # Checking again appends at the end of the brief.
+    # Ticking again puts it back into the brief where it is shown.
     model.setData(model.index(1), UNCHECKED, Qt.ItemDataRole.CheckStateRole)
-    row = model.row_of(second)
-    model.setData(model.index(row), CHECKED, Qt.ItemDataRole.CheckStateRole)
-    assert session.brief.sections[-1] == second
+    model.setData(model.index(1), CHECKED, Qt.ItemDataRole.CheckStateRole)
+    assert session.brief.sections[1] == second
+    assert _ids(model) == before
+    del tester
+
+
+def test_unticked_rows_can_be_moved(session: Session) -> None:
+    model = SectionListModel(session)
+    tester = _tester(model)
+    before = _ids(model)
+    second = before[1]
+    model.setData(model.index(1), UNCHECKED, Qt.ItemDataRole.CheckStateRole)
+    sections = session.brief.sections
+    assert model.move_row(1, 1)
+    assert _ids(model)[2] == second
+    assert model.index(2).data(Qt.ItemDataRole.CheckStateRole) == UNCHECKED
+    assert session.brief.sections == sections, "moving a left-out row changes no content"
+    model.setData(model.index(2), CHECKED, Qt.ItemDataRole.CheckStateRole)
+    assert session.brief.sections.index(second) == 2
     del tester
 
 
@@ -162,14 +181,19 @@ def test_bad_value_is_refused_marked_red_and_explained(session: Session, qtbot: 
     with qtbot.waitSignal(model.rejected) as blocker:
         assert not model.setData(index, "140")
     message = blocker.args[0]
-    assert figure_id in message and "140" in message
+    label = session.library.figures[figure_id].label.en
+    assert message.startswith(label) and "140" in message and "from 0 to 100" in message
+    assert figure_id not in message, "the user sees the figure's label, not its id"
     assert session.brief == before, "a refused value must not reach the brief"
     assert session.undo_stack.count() == 0
-    assert index.data() == "140"
+    # The cell shows the brief's value again; the message keeps what was typed.
+    assert index.data() == model.display(row, column) != "140"
     assert index.data(ERROR_ROLE) == message
     assert index.data(Qt.ItemDataRole.ToolTipRole) == message
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
-    assert model.validate(row, column, "abc").startswith(f"figure {figure_id}")
+    assert model.validate(row, column, "abc") == (
+        f"{label}: \u201cabc\u201d is not a number. Allowed: from 0 to 100."
+    )
     assert model.validate(row, column, "40") == ""
     # A good value clears the mark.
     assert model.setData(index, "40")
@@ -235,3 +259,39 @@ def test_reset_puts_figures_back_in_one_step(session: Session) -> None:
     session.undo_stack.undo()
     assert len(session.brief.figure_overrides) == 2
     del tester
+
+
+def test_decimal_comma_and_arabic_digits_are_accepted(session: Session) -> None:
+    model = FigureTableModel(session)
+    tester = _tester(model)
+    figure_id = "kz_exports_eu_share"
+    row, column = _row(model, figure_id), model.column_of("value")
+    index = model.index(row, column)
+    for typed, expected in [("4,4", "4.4"), ("\u0664\u066b\u0664", "4.4"),
+                            ("\u0664\u060c\u0665", "4.5"), (" 12.5 ", "12.5")]:
+        assert model.validate(row, column, typed) == "", typed
+        assert model.setData(index, typed), typed
+        assert session.brief.override(figure_id).value == Decimal(expected), typed
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "from 0 to 100" in tip and figure_id not in tip, "a label, not an internal id"
+    assert model.allowed_range(row) == "from 0 to 100"
+    del tester
+
+
+def test_figure_messages_speak_arabic_in_the_arabic_interface(
+    session: Session, qapp: Any
+) -> None:
+    from briefing.gui.i18n import install_language
+
+    install_language(qapp, "ar")
+    try:
+        model = FigureTableModel(session, ui_lang="ar")
+        figure_id = "kz_exports_eu_share"
+        row, column = _row(model, figure_id), model.column_of("value")
+        message = model.validate(row, column, "abc")
+        label = session.library.figures[figure_id].label.ar
+        assert message.startswith(label)
+        assert "is not a number" not in message and "ليس رقمًا" in message
+        assert "من 0 إلى 100" in message
+    finally:
+        install_language(qapp, "en")

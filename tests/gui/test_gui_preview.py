@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from briefing import edits
 from briefing.gui import workers
@@ -126,3 +128,51 @@ def test_rapid_edits_render_once_and_only_the_newest_is_shown(
     assert b"a" not in shown
     assert rendered == ["r123", "a", "b"]
     controller.wait()
+
+
+@pytest.mark.slow
+def test_preview_zooms_and_keeps_zoom_page_and_position_on_re_render(
+    live_window: MainWindow, qtbot: Any
+) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    window = live_window
+    window.resize(1000, 700)
+    pane = window.preview_pane
+    assert pane.zoom() == "page"
+    pane.zoom_combo.setCurrentIndex(pane.zoom_combo.findData("width"))
+    assert pane.zoom() == "width"
+    pane.set_zoom(2.0)
+    assert pane.zoom() == 2.0 and pane.zoom_combo.currentText().startswith("200")
+    pane.zoom_step(1)
+    assert pane.zoom() == 3.0
+    pane.zoom_step(-1)
+    pane.zoom_step(-1)
+    assert pane.zoom() == 1.5
+    pane.set_zoom(9)
+    assert pane.zoom() == 4.0, "400 % is the largest"
+    pane.set_zoom(0.1)
+    assert pane.zoom() == 0.5, "50 % is the smallest"
+    # Ctrl+wheel zooms in.
+    viewport = pane.view.viewport()
+    wheel = QWheelEvent(
+        QPointF(50, 50), QPointF(viewport.mapToGlobal(QPoint(50, 50))), QPoint(0, 0),
+        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase, False,
+    )
+    QApplication.sendEvent(viewport, wheel)
+    assert pane.zoom() == 0.75
+    # A re-render keeps zoom, page and scroll position.
+    pane.set_zoom(2.0)
+    pane.go_to(1)
+    qtbot.waitUntil(lambda: pane.view.verticalScrollBar().maximum() > 100)
+    bar = pane.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    where = bar.value()
+    model = window.figure_model
+    index = model.index(model.figure_ids.index("kz_oil_reserves"), model.column_of("value"))
+    with qtbot.waitSignal(window.preview_controller.ready, timeout=120_000):
+        assert model.setData(index, "4.7")
+    qtbot.waitUntil(lambda: bar.value() == where, timeout=3000)
+    assert pane.zoom() == 2.0 and pane.current_page() == 1

@@ -143,7 +143,7 @@ def test_unsaved_changes_are_asked_about(window: MainWindow, prompts: Any, tmp_p
 def test_close_without_changes_asks_nothing(window: MainWindow, prompts: Any) -> None:
     assert window.close()
     assert prompts.asked_save == []
-    assert window.autosaver is not None and window.autosaver.marker_file.exists()
+    assert window.autosaver is not None and window.autosaver.closed_cleanly()
 
 
 def _fill_section_dialog(dialog: SectionDialog) -> int:
@@ -264,16 +264,23 @@ def test_figure_cell_editor_checks_as_you_type(window: MainWindow, qtbot: Any) -
     table.edit(index)
     line = table.indexWidget(index) or table.focusWidget()
     assert isinstance(line, QLineEdit)
+    assert line.placeholderText() == "from 0 to 100", "the allowed range is said up front"
+    assert "from 0 to 100" in line.toolTip()
     line.selectAll()
     qtbot.keyClicks(line, "140")
     assert "background" in line.styleSheet(), "a bad value turns the editor red while typing"
-    assert "above its maximum 100" in editor_widget.message.text()
+    assert "140 is not allowed. Allowed: from 0 to 100." in editor_widget.message.text()
     qtbot.keyClick(line, Qt.Key.Key_Return)
     # The delegate commits on the next turn of the event loop.
     qtbot.waitUntil(lambda: bool(index.data(ERROR_ROLE)))
     assert session_value(window, "kz_exports_eu_share") is None, "the bad value was refused"
     assert index.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
     assert not editor_widget.message.isHidden()
+    assert index.data() != "140", "the cell shows the brief's value again"
+    # Selecting the row again keeps the message in view.
+    table.selectRow(row)
+    table.setCurrentIndex(index)
+    assert "140" in editor_widget.message.text() and not editor_widget.message.isHidden()
     # Typing a good value is accepted and clears the red mark.
     table.edit(index)
     line = table.focusWidget()
@@ -293,3 +300,49 @@ def session_value(window: MainWindow, figure_id: str) -> Any:
     """Return the brief's own value of a figure, or None when it keeps the library's."""
     override = window.session.brief.override(figure_id)
     return None if override is None else override.value
+
+
+def test_unticking_keeps_place_selection_and_focus(window: MainWindow, qtbot: Any) -> None:
+    view = window.section_view
+    model = window.section_model
+    window.tabs.setCurrentIndex(0)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    before = model.section_ids()
+    view.setCurrentIndex(model.index(1))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert before[1] not in window.session.brief.sections, "space unticks the row"
+    assert model.section_ids() == before
+    assert view.currentIndex().row() == 1 and view.hasFocus()
+    assert window.down_button.isEnabled(), "an unticked row can still be moved"
+    window.move_current_section(1)
+    assert model.section_ids()[2] == before[1]
+    assert view.currentIndex().row() == 2
+
+
+def test_toolbar_buttons_have_icons_and_words(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    toolbar = window.findChild(QToolBar, "MainToolbar")
+    assert toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    buttons = [b for b in toolbar.findChildren(QToolButton) if b.defaultAction() is not None
+               and b.defaultAction().text()]
+    assert len(buttons) >= 6
+    for button in buttons:
+        action = button.defaultAction()
+        assert not action.icon().isNull(), action.text()
+        assert action.text().strip(), "every icon has its word beside it"
+
+
+def test_preview_opens_in_the_interface_language(
+    qtbot: Any, session: Any, settings: Any, prompts: Any
+) -> None:
+    from briefing import edits
+
+    session.apply("languages", edits.set_languages, ("ar", "en"))
+    for lang in ("en", "ar"):
+        main = MainWindow(session, settings, prompts=prompts, ui_lang=lang)
+        qtbot.addWidget(main)
+        assert main.preview_controller.lang == lang
+        assert main.preview_pane.lang_buttons[lang].isChecked()
+        main.preview_controller.enabled = False
