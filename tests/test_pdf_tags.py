@@ -70,8 +70,13 @@ def marked_operations(page: pikepdf.Page) -> list[tuple[str, list[str], int | No
         name = str(operator)
         if name in ("BMC", "BDC"):
             mcid = None
-            if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-                mcid = int(operands[1].get("/MCID", -1))
+            # A /Span with /ActualText inside tagged content is no content item of its own.
+            if (
+                name == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and "/MCID" in operands[1]
+            ):
+                mcid = int(operands[1]["/MCID"])
             stack.append((str(operands[0]), mcid))
         elif name == "EMC":
             assert stack, "EMC without a marked-content sequence"

@@ -137,12 +137,16 @@ def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]
         "cap": getattr(os2, "sCapHeight", 0) or hhea.ascent,
         "name": _postscript_name(font),
     }
+    # Shaping is done: the layout tables are not needed in the PDF, and dropping them
+    # before subsetting spares decompiling them (most of the time for a large face).
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "DSIG", "MATH"):
+        if table in font:
+            del font[table]
     options = subset.Options()
     options.retain_gids = True
     options.notdef_outline = True
     options.layout_features = []
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "DSIG", "MATH"]
     options.hinting = False
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=[gid for gid in gids if gid < len(order)])
