@@ -184,7 +184,9 @@ def without_artifact_text(data: bytes, keep_artifacts: bool, tmp_path: Path) -> 
         for (operands, operator), (name, tags, _) in zip(
             pikepdf.parse_content_stream(page), marked_operations(page), strict=True
         ):
-            in_artifact = bool(tags) and tags[-1] == "/Artifact"
+            # Spans (ActualText) sit inside the artifact or content sequence they belong to.
+            outer = [tag for tag in tags if tag != "/Span"]
+            in_artifact = bool(outer) and outer[-1] == "/Artifact"
             if name in TEXT_SHOWING and in_artifact != keep_artifacts:
                 continue
             kept.append((operands, operator))
