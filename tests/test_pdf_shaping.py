@@ -95,7 +95,8 @@ def render_word(word: str, fonts: FontSet, path: Path) -> np.ndarray:
     canvas.showPage()
     canvas.save()
     subprocess.run(
-        ["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(path), str(path.with_suffix(""))],
+        ["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(path),
+         str(path.with_suffix(""))],
         check=True,
     )
     return np.asarray(Image.open(path.with_suffix(".png")).convert("L")) < 128
