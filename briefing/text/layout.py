@@ -18,6 +18,9 @@ Align = Literal["start", "end", "center", "justify"]
 # A line may end after these inside a word (hyphen, non-breaking hyphen excluded, dashes).
 BREAK_AFTER = frozenset("-\u2010\u2013\u2014")
 
+# Right-to-left mark (see _set_line).
+RLM = "\u200f"
+
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
 MAX_JUSTIFY_STRETCH = 4.0
@@ -56,6 +59,7 @@ class Run:
     glyphs: tuple[Glyph, ...] = ()
     logical: str = ""
     rtl: bool = False
+    lead: str = ""  # written before the run's text in the text layer only (see _set_line)
 
     @property
     def width(self) -> float:
@@ -65,7 +69,7 @@ class Run:
     @property
     def shown(self) -> str:
         """Return the run's source characters in the order they are shown, unmirrored."""
-        return self.logical[::-1] if self.rtl else self.logical
+        return self.lead + (self.logical[::-1] if self.rtl else self.logical)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,7 +437,12 @@ def _set_line(
         drawn = "".join(
             visual[i] for i, j in enumerate(origin) if start <= j < end and fonts[j] is not None
         )
-        shaped.append(Run(drawn, name, size, 0.0, result.glyphs, text, rtl))
+        # A right-to-left run inside left-to-right text whose first shown character
+        # is a mark (the tanween of كتابٌ): a reader that puts the run back in logical
+        # order starts it at its first right-to-left letter and hands the mark to the
+        # text before. An RLM first in the run's text layer starts the run there.
+        lead = RLM if rtl and base == "L" and is_mark(text[-1]) else ""
+        shaped.append(Run(drawn, name, size, 0.0, result.glyphs, text, rtl, lead))
     natural = sum(run.width for run in shaped if run is not None) + space * (len(words) - 1)
     gaps = len(words) - 1
     extra = 0.0
