@@ -26,7 +26,7 @@ from briefing.document import (
     Table,
 )
 from briefing.errors import BriefingError
-from briefing.text import FontBook, FontSet, font_book, normalize, reshape
+from briefing.text import FontBook, FontSet, font_book, normalize
 from briefing.text.bidi import reorder_line
 from briefing.text.layout import BREAK_AFTER
 from briefing.text.script import is_invisible, is_mark
@@ -311,17 +311,21 @@ def _direction(char: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _display(pieces: tuple[str, ...], base: str, book: FontBook, bold: bool) -> str:
-    shaped = []
+    shown = []
     for piece in pieces:
         chars = []
-        for char in reshape(piece):
+        for char in piece:
             if is_invisible(char) or _printable(book, char, bold):
                 chars.append(char)
             elif not is_mark(char):
                 chars.append(book.placeholder(bold)[0])
-        shaped.append("".join(chars))
+        shown.append("".join(chars))
     # The same complete UAX #9 reordering (paired brackets included) as the renderer.
-    return _compared(reorder_line(" ".join(shaped), base)[0])
+    # The text layer holds the source characters in the order they are shown, not
+    # the mirrored glyphs (a reader mirrors them back when it restores logical order).
+    line = " ".join(shown)
+    _, origin, _ = reorder_line(line, base)
+    return _compared("".join(line[index] for index in origin))
 
 
 def _printable(book: FontBook, char: str, bold: bool) -> bool:

@@ -31,7 +31,9 @@ CASES = {
     "تنص Article 5 (a) على ذلك.": ". Article 5 (a)",
     "وصلت السفينة إلى Aktau (Kazakhstan) أمس.": ". Aktau (Kazakhstan)",
     "ثم تبدأ Phase [phase two] من المشروع.": ". Phase [phase two]",
-    "يمر الخط عبر Port of Baku (ميناء باكو) إلى أوروبا.": ". ( ) Port of Baku",
+    # The brackets round Arabic are drawn mirrored; the text layer holds the source's
+    # characters where they are shown (the closing one on the left), as readers expect.
+    "يمر الخط عبر Port of Baku (ميناء باكو) إلى أوروبا.": ". ) ( Port of Baku",
 }
 SECTION = Section(
     id="bracket_runs",

@@ -70,8 +70,13 @@ def marked_operations(page: pikepdf.Page) -> list[tuple[str, list[str], int | No
         name = str(operator)
         if name in ("BMC", "BDC"):
             mcid = None
-            if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-                mcid = int(operands[1].get("/MCID", -1))
+            # A /Span with /ActualText inside tagged content is no content item of its own.
+            if (
+                name == "BDC"
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and "/MCID" in operands[1]
+            ):
+                mcid = int(operands[1]["/MCID"])
             stack.append((str(operands[0]), mcid))
         elif name == "EMC":
             assert stack, "EMC without a marked-content sequence"
@@ -179,7 +184,9 @@ def without_artifact_text(data: bytes, keep_artifacts: bool, tmp_path: Path) -> 
         for (operands, operator), (name, tags, _) in zip(
             pikepdf.parse_content_stream(page), marked_operations(page), strict=True
         ):
-            in_artifact = bool(tags) and tags[-1] == "/Artifact"
+            # Spans (ActualText) sit inside the artifact or content sequence they belong to.
+            outer = [tag for tag in tags if tag != "/Span"]
+            in_artifact = bool(outer) and outer[-1] == "/Artifact"
             if name in TEXT_SHOWING and in_artifact != keep_artifacts:
                 continue
             kept.append((operands, operator))

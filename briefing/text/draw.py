@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefing.text.fonts import font_ink, ink_extent, text_width
-from briefing.text.layout import Line, TextStyle
-from briefing.text.outlines import draw_glyph
-
-# A run that starts within this many points of where the previous one ended continues it.
-JOINED = 1e-3
+from briefing.text.embed import embedded_font, pdf_width, space_glyph
+from briefing.text.fonts import font_ink, ink_extent
+from briefing.text.layout import Line, Run, TextStyle
+from briefing.text.shaping import cluster_texts
 
 
 def baseline_offset(style: TextStyle, lines: tuple[Line, ...] | list[Line] = ()) -> float:
@@ -20,7 +18,7 @@ def baseline_offset(style: TextStyle, lines: tuple[Line, ...] | list[Line] = ())
     then it reaches neither into the line above nor into the one below, as long as
     the leading holds the ink. Without lines, the style's Arabic and Latin faces count.
     """
-    faces = {(run.font, run.size) for line in lines for run in (*line.runs, *line.lifted)}
+    faces = {(run.font, run.size) for line in lines for run in line.runs}
     if faces:
         extents = [(font_ink(font), size) for font, size in faces]
     else:
@@ -52,45 +50,114 @@ def draw_lines(
 
     The first baseline is ``offset`` under ``top`` (by default ``baseline_offset``).
 
-    A run that continues the previous one (the next font of a word, or a mark written
-    invisibly) is not moved to its own origin: the pen is already there. Text
-    extraction places each character from the pen, and an origin written rounded
-    would put a zero-width mark a hair off its letter, which is enough for a reader
-    such as pdftotext to cut the word and move the mark to a line of its own.
+    Each run is written as glyph ids of a font embedded by glyph id (see ``embed``):
+    the run starts at its own origin and every glyph after it is placed relative to
+    the one before, with the shaper's advance and mark offset, so that no rounding of
+    absolute positions can move a mark off its letter. Each run is wrapped in an
+    ``/ActualText`` span holding its source characters (never presentation forms or
+    glyph names) in the order they are shown, as an unshaped run drawn character by
+    character would be: readers put right-to-left text back in logical order
+    themselves, as they do for any PDF, and the span keeps a letter's marks, which
+    the font moves up, down and sideways, with it.
     """
     if not lines:
         return
-    text = canvas.beginText()
-    text.setFillColor(colour)
-    current: tuple[str, float] | None = None
-    hidden = False
     baseline = top - (baseline_offset(style, lines) if offset is None else offset)
-    lifted: list[tuple[str, float, str, float, float]] = []
+    document = canvas._doc
+    code: list[str] = []
+    current: tuple[str, float] | None = None
     for line in lines:
-        pen: float | None = None  # where the last run of this line ended
-        for run in line.runs:
-            if (run.font, run.size) != current:
-                text.setFont(run.font, run.size, style.leading)
-                current = (run.font, run.size)
-            if run.hidden != hidden:
-                text.setTextRenderMode(3 if run.hidden else 0)
-                hidden = run.hidden
-            if pen is None or abs(run.x - pen) > JOINED:
-                text.setTextOrigin(x + run.x, baseline)
-            text.textOut(run.text)
-            pen = run.x + text_width(run.text, run.font, run.size)
-        lifted += [
-            (run.font, run.size, char, x + run.x, baseline + run.rise)
-            for run in line.lifted
-            for char in run.text
+        pieces: list[tuple[float, Run | None, str, float]] = [
+            (run.x, run, run.font, run.size) for run in line.runs if run.glyphs
         ]
+        pieces += [(space_x, None, name, size) for space_x, name, size in line.spaces]
+        for piece_x, run, name, size in sorted(pieces, key=lambda piece: piece[0]):
+            font = embedded_font(document, name)
+            if run is None:
+                # A word space is drawn as the font's space glyph, so that a reader of
+                # the text layer sees the word boundary however close marks hang.
+                gid = space_glyph(name)
+                if gid is None:
+                    continue
+                font.use(gid, " ")
+                shown = f"<{gid:04X}> Tj"
+            else:
+                shown = (
+                    f"/Span <</ActualText {_text_string(run.shown)}>> BDC "
+                    f"{_show(run, font)} EMC"
+                )
+            if (name, size) != current:
+                code.append(f"/{font.internal} {fp(size)} Tf")
+                current = (name, size)
+            code.append(f"1 0 0 1 {fp(x + piece_x)} {fp(baseline)} Tm {shown}")
         baseline -= style.leading
-    if hidden:
-        text.setTextRenderMode(0)
-    canvas.drawText(text)
-    if lifted:
-        canvas.saveState()
-        canvas.setFillColor(colour)
-        for font, size, char, glyph_x, glyph_y in lifted:
-            draw_glyph(canvas, font, char, size, glyph_x, glyph_y)
-        canvas.restoreState()
+    if not code:
+        return
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas._code.append("BT")
+    canvas._code.extend(code)
+    canvas._code.append("ET")
+    canvas.restoreState()
+
+
+def fp(value: float) -> str:
+    """Return ``value`` as a short PDF number (three decimals at most)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _text_string(text: str) -> str:
+    """Return ``text`` as a PDF text string (UTF-16 with a byte order mark, in hex)."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _show(run: Run, font: Any) -> str:
+    """Return the operators that show a run's glyphs, each placed as the shaper says.
+
+    In a TJ array a number moves the pen left by a thousandth of the font size; the
+    glyph's own width (from the font's /W) moves it right. A mark's horizontal offset
+    is a move before it that the move after it takes back; a vertical offset is a
+    text rise for that glyph alone.
+    """
+    size = run.size
+    per_point = 1000.0 / size
+    texts = cluster_texts(run.logical, run.glyphs)
+    parts: list[str] = []
+    array: list[str] = []
+    pending = 0.0  # thousandths to move before the next glyph
+    hexes: list[str] = []
+    rise = 0.0
+
+    def flush_hex() -> None:
+        if hexes:
+            array.append("<" + "".join(hexes) + ">")
+            hexes.clear()
+
+    def flush_array() -> None:
+        flush_hex()
+        if array:
+            parts.append("[" + " ".join(array) + "] TJ")
+            array.clear()
+
+    for glyph, text in zip(run.glyphs, texts, strict=True):
+        font.use(glyph.gid, text)
+        if glyph.dy != rise:
+            flush_array()
+            parts.append(f"{fp(glyph.dy)} Ts")
+            rise = glyph.dy
+        pending -= glyph.dx * per_point
+        if abs(pending) >= 0.0005:
+            flush_hex()
+            array.append(fp(pending))
+        hexes.append(f"{glyph.gid:04X}")
+        width = pdf_width(run.font, glyph.gid)
+        pending = width - (glyph.advance - glyph.dx) * per_point
+    if abs(pending) >= 0.0005:
+        flush_hex()
+        array.append(fp(pending))
+    flush_array()
+    if rise:
+        parts.append("0 Ts")
+    return " ".join(parts)
+

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
 from briefing.text.bidi import Direction, reorder_line
-from briefing.text.fonts import FontSet, covers, font_book, mark_lift, text_width
-from briefing.text.script import MARKS_ABOVE, SHADDA, Script, is_invisible, is_mark, script_of
-from briefing.text.shaping import normalize, reshape
+from briefing.text.fonts import FontSet, covers, font_book
+from briefing.text.script import Script, is_invisible, is_mark, script_of
+from briefing.text.shaping import Glyph, normalize, shape
 
 Align = Literal["start", "end", "center", "justify"]
 
 # A line may end after these inside a word (hyphen, non-breaking hyphen excluded, dashes).
 BREAK_AFTER = frozenset("-\u2010\u2013\u2014")
 
-# Right-to-left mark: written, invisible and without advance, before a diacritic that
-# starts a right-to-left run in visual order (see _set_line).
+# Right-to-left mark (see _set_line).
 RLM = "\u200f"
-
-# Bidi classes of right-to-left letters.
-RIGHT_TO_LEFT = frozenset(("R", "AL"))
 
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
@@ -49,33 +44,46 @@ Face = tuple[str, float]
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """Characters in visual order drawn with one font and size, ``x`` points from the left.
+    """Glyphs shaped from one font, size and direction, ``x`` points from the line's left.
 
-    A ``hidden`` run is written to the text layer only (invisible), so that copying
-    and searching see every character in place; its visible glyph is drawn elsewhere.
+    ``text`` is the run's characters in visual order (what the eye reads left to
+    right, brackets mirrored in right-to-left runs); ``logical`` the same characters
+    in the source's order, which the text layer gives back; ``glyphs`` what HarfBuzz
+    made of ``logical``, in visual order, with advances and mark offsets in points.
     """
 
     text: str
     font: str
     size: float
     x: float
-    rise: float = 0.0
-    hidden: bool = False
+    glyphs: tuple[Glyph, ...] = ()
+    logical: str = ""
+    rtl: bool = False
+    lead: str = ""  # written before the run's text in the text layer only (see _set_line)
+
+    @property
+    def width(self) -> float:
+        """Return the advance of the run's glyphs."""
+        return sum(glyph.advance for glyph in self.glyphs)
+
+    @property
+    def shown(self) -> str:
+        """Return the run's source characters in the order they are shown, unmirrored."""
+        return self.lead + (self.logical[::-1] if self.rtl else self.logical)
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
     """One laid-out line: its runs, the width they take, and its text in logical order.
 
-    ``lifted`` holds marks drawn as outlines ``rise`` points above the baseline (a
-    vowel over a shadda). Lifting them inside the text layer would make text
-    extraction split the word, so their text goes in a hidden run at the baseline.
+    ``spaces`` holds ``(x, font, size)`` for each word space: where it starts and the
+    face of the paragraph's own script, whose space glyph marks it in the text layer.
     """
 
     runs: tuple[Run, ...]
     width: float
     logical: str
-    lifted: tuple[Run, ...] = ()
+    spaces: tuple[tuple[float, str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,15 +107,15 @@ class TextLayout:
 
 @dataclass(frozen=True, slots=True)
 class _Word:
-    """A shaped word: drawn characters, the font, size and lift of each, its advance width.
+    """A word in logical order: the font and size of each character, its shaped width.
 
-    ``fonts[i]`` is None for a character that is kept for the bidi algorithm but not
-    drawn (joiners, direction marks); ``marks[i]`` is True for a combining mark.
+    ``fonts[i]`` is None for a character that is kept for the bidi algorithm and the
+    shaper but not drawn on its own (joiners, direction marks); ``marks[i]`` is True
+    for a combining mark.
     """
 
     text: str
     fonts: tuple[Face | None, ...]
-    rises: tuple[float, ...]
     width: float
     marks: tuple[bool, ...]
 
@@ -130,8 +138,7 @@ def prepare_word(
     placeholder; a mark that no font has is dropped.
     """
     book = font_book(fonts)
-    shaped = reshape(word)
-    scripts: list[Script] = [script_of(char) for char in shaped]
+    scripts: list[Script] = [script_of(char) for char in word]
     strong = [i for i, s in enumerate(scripts) if s in ("arabic", "latin")]
     resolved: list[Script] = []
     for index, script in enumerate(scripts):
@@ -150,7 +157,7 @@ def prepare_word(
     chars: list[str] = []
     char_fonts: list[Face | None] = []
     previous: Face | None = None
-    for char, script in zip(shaped, resolved, strict=True):
+    for char, script in zip(word, resolved, strict=True):
         if is_invisible(char):
             chars.append(char)
             char_fonts.append(None)
@@ -163,51 +170,48 @@ def prepare_word(
             face = None if name is None else (name, size * scale if script == "arabic" else size)
         if face is None:
             if is_mark(char):
-                chars.append(char)
-                char_fonts.append(None)
-                continue
+                continue  # a mark no font has is dropped
             char, name = book.placeholder(bold)
             face = (name, size)
         chars.append(char)
         char_fonts.append(face)
         previous = face
-    rises = _mark_rises(chars, char_fonts)
     width = _width(chars, char_fonts)
     marks = tuple(is_mark(char) for char in chars)
-    return _Word("".join(chars), tuple(char_fonts), rises, width, marks)
+    return _Word("".join(chars), tuple(char_fonts), width, marks)
 
 
-def _mark_rises(chars: list[str], fonts: list[Face | None]) -> tuple[float, ...]:
-    """Return the lift of each character: above-marks sharing a letter with a shadda go up."""
-    rises = [0.0] * len(chars)
-    index = 0
-    while index < len(chars):
-        end = index + 1
-        while end < len(chars) and is_mark(chars[end]):
-            end += 1
-        marks = chars[index + 1 : end]
-        if SHADDA in marks:
-            for offset, mark in enumerate(marks, start=index + 1):
-                face = fonts[offset]
-                if mark in MARKS_ABOVE and face is not None:
-                    rises[offset] = mark_lift(face[0], mark, face[1])
-        index = end
-    return tuple(rises)
+def _face_runs(fonts: Sequence[Face | None]) -> list[tuple[int, int, Face]]:
+    """Return ``(start, end, face)`` for each stretch of characters set in one face.
+
+    Characters without a face (joiners, direction marks) go with the stretch they
+    stand in, so that the shaper sees them (a zero-width non-joiner stops joining).
+    """
+    stretches: list[tuple[int, int, Face]] = []
+    current: Face | None = None
+    start = 0
+    for index, face in enumerate(fonts):
+        if face is None or face == current:
+            continue
+        if current is not None:
+            stretches.append((start, index, current))
+        start = start if current is None else index
+        current = face
+    if current is not None:
+        stretches.append((start, len(fonts), current))
+    return stretches
 
 
 def _width(chars: Sequence[str], fonts: Sequence[Face | None]) -> float:
-    """Return the advance of characters drawn run by run (one width call per font run)."""
-    total = 0.0
-    start = 0
-    while start < len(chars):
-        face = fonts[start]
-        end = start + 1
-        while end < len(chars) and fonts[end] == face:
-            end += 1
-        if face is not None:
-            total += text_width("".join(chars[start:end]), face[0], face[1])
-        start = end
-    return total
+    """Return the advance of characters shaped stretch by stretch (one face each).
+
+    These are the same HarfBuzz advances the line is drawn with, so a line measured
+    to fit is drawn to the same width.
+    """
+    text = "".join(chars)
+    return sum(
+        shape(text[start:end], face[0], face[1]).width for start, end, face in _face_runs(fonts)
+    )
 
 
 def _split_word(word: _Word, measure: float) -> list[_Word]:
@@ -241,10 +245,7 @@ def _split_word(word: _Word, measure: float) -> list[_Word]:
 
 
 def _slice(word: _Word, start: int, end: int, width: float) -> _Word:
-    return _Word(
-        word.text[start:end], word.fonts[start:end], word.rises[start:end], width,
-        word.marks[start:end],
-    )
+    return _Word(word.text[start:end], word.fonts[start:end], width, word.marks[start:end])
 
 
 def _break_after(word: _Word) -> list[int]:
@@ -320,11 +321,16 @@ def _words(text: str, base: Direction, style: TextStyle) -> list[_Word]:
     ]
 
 
-def _space(base: Direction, style: TextStyle) -> float:
-    """Return the width of a word space in the paragraph's own script."""
+def _space_face(base: Direction, style: TextStyle) -> Face:
+    """Return the face of a word space: the paragraph's own script's font and size."""
     fallback = default_script(base)
     size = style.size * (style.arabic_scale if fallback == "arabic" else 1.0)
-    return text_width(" ", font_book(style.fonts).primary(fallback, style.bold), size)
+    return font_book(style.fonts).primary(fallback, style.bold), size
+
+
+def _space(base: Direction, style: TextStyle) -> float:
+    """Return the width of a word space in the paragraph's own script."""
+    return shape(" ", *_space_face(base, style)).width
 
 
 def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, float]:
@@ -369,20 +375,75 @@ def _set_line(
     measure: float,
     space: float,
 ) -> Line:
-    """Return one line in visual order with the x position of every run."""
+    """Return one line in visual order: its runs shaped and placed left to right.
+
+    The line is reordered with the bidi algorithm; each stretch of characters with
+    one face, one embedding level and consecutive logical positions is then shaped
+    in logical order in the direction of its level, and the runs are laid out from
+    the left with the spaces between words (stretched when the line is justified).
+    """
     logical = " ".join(word.text for word in words)
     fonts: list[Face | None] = []
-    rises: list[float] = []
-    marks: list[bool] = []
     for position, word in enumerate(words):
         if position:
             fonts.append(None)
-            rises.append(0.0)
-            marks.append(False)
         fonts += word.fonts
-        rises += word.rises
-        marks += word.marks
-    natural = sum(word.width for word in words) + space * (len(words) - 1)
+    visual, origin, levels = reorder_line(logical, base)
+    # Pieces in visual order: a run's (start, end, face, level) or None for a space.
+    pieces: list[tuple[int, int, Face, int] | None] = []
+    current: list[int] | None = None  # [low, high, level] of the run being collected
+    current_face: Face | None = None
+
+    def close() -> None:
+        if current is not None and current_face is not None:
+            pieces.append((current[0], current[1] + 1, current_face, current[2]))
+
+    for index, level in zip(origin, levels, strict=True):
+        if logical[index] == " ":
+            close()
+            current, current_face = None, None
+            pieces.append(None)
+            continue
+        face = fonts[index]
+        if face is None:
+            continue
+        if current is not None and face == current_face and level == current[2]:
+            step = index - current[1] if level % 2 == 0 else current[0] - index
+            between = (
+                range(current[1] + 1, index) if level % 2 == 0 else range(index + 1, current[0])
+            )
+            if step > 0 and all(
+                fonts[i] is None and logical[i] != " " for i in between
+            ):
+                if level % 2:
+                    current[0] = index
+                else:
+                    current[1] = index
+                continue
+        close()
+        current, current_face = [index, index, level], face
+    close()
+    language = "ar" if base == "R" else "en"
+    shaped: list[Run | None] = []
+    for piece in pieces:
+        if piece is None:
+            shaped.append(None)
+            continue
+        start, end, (name, size), level = piece
+        # The run's logical text includes the joiners between its characters.
+        text = logical[start:end]
+        rtl = bool(level % 2)
+        result = shape(text, name, size, "R" if rtl else "L", language)
+        drawn = "".join(
+            visual[i] for i, j in enumerate(origin) if start <= j < end and fonts[j] is not None
+        )
+        # A right-to-left run inside left-to-right text whose first shown character
+        # is a mark (the tanween of كتابٌ): a reader that puts the run back in logical
+        # order starts it at its first right-to-left letter and hands the mark to the
+        # text before. An RLM first in the run's text layer starts the run there.
+        lead = RLM if rtl and base == "L" and is_mark(text[-1]) else ""
+        shaped.append(Run(drawn, name, size, 0.0, result.glyphs, text, rtl, lead))
+    natural = sum(run.width for run in shaped if run is not None) + space * (len(words) - 1)
     gaps = len(words) - 1
     extra = 0.0
     offset = 0.0
@@ -399,74 +460,15 @@ def _set_line(
         offset = spare / 2
     elif flush_right:
         offset = spare
-    visual, origin, levels = reorder_line(logical, base)
     runs: list[Run] = []
-    lifted: list[Run] = []
+    spaces: list[tuple[float, str, float]] = []
     x = offset
-    pending: list[str] = []
-    pending_face: Face | None = None
-    pending_rise = 0.0
-    pending_x = x
-
-    def flush() -> float:
-        if pending and pending_face is not None:
-            text = "".join(pending)
-            name, size = pending_face
-            if pending_rise:
-                runs.append(Run(text, name, size, pending_x, 0.0, hidden=True))
-                lifted.append(Run(text, name, size, pending_x, pending_rise))
-            else:
-                runs.append(Run(text, name, size, pending_x))
-            return text_width(text, name, size)
-        return 0.0
-
-    # A right-to-left run is written in visual order, so the marks of its last letter
-    # come first. A text extractor that puts right-to-left runs back in logical order
-    # starts such a run at its first right-to-left letter, not at a mark (which has no
-    # direction of its own), and so hands the mark to the text before the run: "كتابٌ"
-    # in an English line is read as "ٌ كتاب". An RLM written before the mark, in the
-    # text layer only (the fonts draw a visible sign for it), starts the run there.
-    # Inside a run (after a right-to-left letter and spaces) nothing is added.
-    before: str | None = None  # the last drawn character that is not a mark
-    covered = False  # the last drawn character is a right-to-left mark already seen to
-    for char, index, level in zip(visual, origin, levels, strict=True):
-        if logical[index] == " ":
-            x = pending_x + flush() if pending else x
-            pending = []
+    space_face = _space_face(base, style)
+    for run in shaped:
+        if run is None:
+            spaces.append((x, *space_face))
             x += space + extra
-            pending_x = x
-            covered = False
             continue
-        face = fonts[index]
-        if face is None:
-            continue
-        if not marks[index]:
-            before, covered = char, False
-        elif not level % 2:
-            covered = False
-        elif not covered:
-            covered = True
-            if (
-                before is None or unicodedata.bidirectional(before) not in RIGHT_TO_LEFT
-            ) and _without_advance(face, RLM):
-                if pending:
-                    x = pending_x + flush()
-                    pending = []
-                runs.append(Run(RLM, face[0], face[1], x, 0.0, hidden=True))
-        rise = rises[index]
-        if pending and (face != pending_face or rise != pending_rise):
-            x = pending_x + flush()
-            pending = []
-        if not pending:
-            pending_face, pending_rise, pending_x = face, rise, x
-        pending.append(char)
-    flush()
-    width = natural + extra * gaps
-    return Line(tuple(runs), width, logical, tuple(lifted))
-
-
-@lru_cache(maxsize=256)
-def _without_advance(face: Face, char: str) -> bool:
-    """Return True when the font of ``face`` has a glyph for ``char`` that takes no room."""
-    name, size = face
-    return covers(name, char) and text_width(char, name, size) == 0.0
+        runs.append(replace(run, x=x))
+        x += run.width
+    return Line(tuple(runs), natural + extra * gaps, logical, tuple(spaces))

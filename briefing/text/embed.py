@@ -1,0 +1,220 @@
+"""Fonts embedded by glyph id: Type0 / CIDFontType2 with Identity-H, subset, with ToUnicode.
+
+reportlab embeds TrueType fonts by character: it numbers the characters it is asked to
+draw and builds small single-byte subsets. Shaped text is made of glyph ids, many of
+which no character maps to (joined forms, ligatures, positioned marks), so each font
+that shaped text uses is embedded here instead: a composite font whose character codes
+are the glyph ids themselves (Identity-H, two bytes each), with the font file subset to
+the glyphs used (ids kept), their widths, and a ToUnicode map from each glyph to the
+characters it was shaped from. The objects are written through reportlab's own PDF
+objects when the document is saved, like reportlab's delayed TrueType subsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from functools import lru_cache
+from typing import Any
+
+from fontTools import subset
+from fontTools.ttLib import TTFont as ToolsFont
+from reportlab.pdfbase import pdfdoc
+
+from briefing.text.shaping import font_file, hb_font
+
+_lock = threading.Lock()
+
+
+class _Embedded:
+    """One font file used in one PDF document: the glyphs used and what they stand for."""
+
+    def __init__(self, font_name: str, internal: str) -> None:
+        self.font_name = font_name
+        self.filename = font_file(font_name)
+        self.internal = internal  # resource name, without the slash
+        self.text: dict[int, str] = {}  # glyph id -> characters (first seen wins)
+
+    def use(self, gid: int, text: str) -> None:
+        if gid not in self.text or (text and not self.text[gid]):
+            self.text[gid] = text
+
+    def addObjects(self, document: Any) -> None:
+        """Write the font's objects into ``document`` (called by reportlab when saving)."""
+        gids = sorted({0, *self.text})
+        data, info = _subset(self.filename, tuple(gids))
+        units = info["units"]
+
+        def scaled(value: float) -> float:
+            return round(value * 1000.0 / units, 3)
+
+        tag = _subset_tag(self.filename, gids)
+        base_name = f"{tag}+{info['name']}"
+        program = pdfdoc.PDFStream(content=data, filters=[pdfdoc.PDFZCompress])
+        program.dictionary["Length1"] = len(data)
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("FontDescriptor"),
+                "FontName": pdfdoc.PDFName(base_name),
+                "Flags": 4,
+                "FontBBox": pdfdoc.PDFArray([scaled(v) for v in info["bbox"]]),
+                "ItalicAngle": info["italic"],
+                "Ascent": scaled(info["ascent"]),
+                "Descent": scaled(info["descent"]),
+                "CapHeight": scaled(info["cap"]),
+                "StemV": 80,
+                "FontFile2": document.Reference(program, f"FontFile2:{base_name}"),
+            }
+        )
+        w_array: list[Any] = []
+        for gid in gids:
+            w_array += [gid, pdfdoc.PDFArray([pdf_width(self.font_name, gid)])]
+        cid_font = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Font"),
+                "Subtype": pdfdoc.PDFName("CIDFontType2"),
+                "BaseFont": pdfdoc.PDFName(base_name),
+                "CIDSystemInfo": pdfdoc.PDFDictionary(
+                    {
+                        "Registry": pdfdoc.PDFString("Adobe"),
+                        "Ordering": pdfdoc.PDFString("Identity"),
+                        "Supplement": 0,
+                    }
+                ),
+                "FontDescriptor": document.Reference(descriptor, f"FontDescriptor:{base_name}"),
+                "DW": pdf_width(self.font_name, 0),
+                "W": pdfdoc.PDFArray(w_array),
+                "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+            }
+        )
+        cmap = pdfdoc.PDFStream(
+            content=to_unicode_cmap(base_name, self.text), filters=[pdfdoc.PDFZCompress]
+        )
+        font = pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("Font"),
+                "Subtype": pdfdoc.PDFName("Type0"),
+                "BaseFont": pdfdoc.PDFName(base_name),
+                "Encoding": pdfdoc.PDFName("Identity-H"),
+                "DescendantFonts": pdfdoc.PDFArray(
+                    [document.Reference(cid_font, f"CIDFont:{base_name}")]
+                ),
+                "ToUnicode": document.Reference(cmap, f"ToUnicode:{base_name}"),
+            }
+        )
+        document.idToObject["BasicFonts"].dict[self.internal] = document.Reference(
+            font, self.internal
+        )
+
+
+def _subset_tag(filename: str, gids: list[int]) -> str:
+    """Return six capital letters naming this subset (the same for the same glyphs)."""
+    digest = hashlib.sha1(f"{filename}:{gids}".encode()).digest()
+    return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+
+
+_subset_cache: dict[tuple[str, tuple[int, ...]], tuple[bytes, dict[str, Any]]] = {}
+
+
+def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]]:
+    """Return the font file cut down to ``gids`` (ids kept) and the metrics the PDF needs."""
+    key = (filename, gids)
+    with _lock:
+        cached = _subset_cache.get(key)
+    if cached is not None:
+        return cached
+    font = ToolsFont(filename, recalcBBoxes=False, recalcTimestamp=False)
+    head, hhea, post = font["head"], font["hhea"], font["post"]
+    os2 = font.get("OS/2")
+    order = font.getGlyphOrder()
+    info: dict[str, Any] = {
+        "units": head.unitsPerEm,
+        "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),
+        "italic": float(post.italicAngle),
+        "ascent": hhea.ascent,
+        "descent": hhea.descent,
+        "cap": getattr(os2, "sCapHeight", 0) or hhea.ascent,
+        "name": _postscript_name(font),
+    }
+    # Shaping is done: the layout tables are not needed in the PDF, and dropping them
+    # before subsetting spares decompiling them (most of the time for a large face).
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "DSIG", "MATH"):
+        if table in font:
+            del font[table]
+    options = subset.Options()
+    options.retain_gids = True
+    options.notdef_outline = True
+    options.layout_features = []
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=[gid for gid in gids if gid < len(order)])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    font.close()
+    result = (out.getvalue(), info)
+    with _lock:
+        if len(_subset_cache) > 64:
+            _subset_cache.clear()
+        _subset_cache[key] = result
+    return result
+
+
+def _postscript_name(font: ToolsFont) -> str:
+    name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or "Font"
+    return "".join(c for c in name if c.isalnum() or c in "-_") or "Font"
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def to_unicode_cmap(base_name: str, mapping: dict[int, str]) -> str:
+    """Return a ToUnicode CMap from two-byte glyph ids to the characters they stand for."""
+    entries = [(gid, text) for gid, text in sorted(mapping.items()) if text]
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        f"/CMapName /{base_name}-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
+    for start in range(0, len(entries), 100):
+        block = entries[start : start + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        lines += [f"<{gid:04X}> <{_utf16_hex(text)}>" for gid, text in block]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=65536)
+def pdf_width(font_name: str, gid: int) -> float:
+    """Return the width the PDF gives glyph ``gid`` of ``font_name`` (thousandths of em)."""
+    font = hb_font(font_file(font_name))
+    return round(font.font.get_glyph_h_advance(gid) * 1000.0 / font.units, 3)
+
+
+@lru_cache(maxsize=256)
+def space_glyph(font_name: str) -> int | None:
+    """Return the glyph id of the space of ``font_name``, or None when it has none."""
+    gid = hb_font(font_file(font_name)).font.get_nominal_glyph(0x20)
+    return gid or None
+
+
+def embedded_font(document: Any, font_name: str) -> _Embedded:
+    """Return the glyph-id font of ``font_name`` in ``document``, adding it on first use."""
+    fonts: dict[str, _Embedded] = document.__dict__.setdefault("_glyph_fonts", {})
+    found = fonts.get(font_name)
+    if found is None:
+        internal = f"FH{len(fonts) + 1}"
+        found = fonts[font_name] = _Embedded(font_name, internal)
+        document.fontMapping[f"glyphs:{font_name}"] = "/" + internal
+        document.delayedFonts.append(found)
+    return found
