@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from briefing.errors import BriefingError
 from briefing.model import ChartSpec, DigitStyle, Figure, Lang, Unit
-from briefing.numbers import QUALIFIER_PATTERNS, format_number, unit_short
+from briefing.numbers import QUALIFIER_PATTERNS, format_number, localize_text, unit_short
 
 # What is left of a whole when a part is qualified: the rest of "more than 70 %" is
 # "less than 30 %". Keys are the part's qualifier, values the remainder's pattern.
@@ -131,7 +131,7 @@ def resolve_chart(
     "{fig:az_green_capacity} of green capacity" follows the figure.
     """
     target = units[spec.unit]
-    short = unit_short(target, lang)
+    short = localize_text(unit_short(target, lang), lang, digits)
     is_share = target.dimension == "share"
     categories, values, labels, roles, qualifiers = [], [], [], [], []
     exact: list[Decimal] = []

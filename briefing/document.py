@@ -25,6 +25,7 @@ from briefing.numbers import (
     figure_value_cell,
     format_date,
     localize_digits,
+    localize_text,
     unit_short,
 )
 from briefing.templates import Template
@@ -159,7 +160,7 @@ class Document:
     def page_text(self, template_text: str, page: int, pages: int, lang: Lang) -> str:
         """Return header/footer text with the page fields filled in the brief's digits."""
         text = template_text.replace("{page}", str(page)).replace("{pages}", str(pages))
-        return localize_digits(text, lang, self.digits)
+        return localize_text(text, lang, self.digits)
 
 
 def effective_figures(brief: Brief, library: Library) -> dict[str, Figure]:
@@ -208,7 +209,11 @@ class _Builder:
             unit = self.library.units[figure.unit]
             return figure_phrase(figure, unit, lang, self.digits)
 
-        return PLACEHOLDER.sub(replace, text)
+        return self.local(PLACEHOLDER.sub(replace, text), lang)
+
+    def local(self, text: str, lang: Lang) -> str:
+        """Return content text in the brief's digits (Arabic words only, see localize_text)."""
+        return localize_text(text, lang, self.digits)
 
     def label(self, key: str, lang: Lang) -> str:
         return LABELS[key].get(lang)
@@ -231,15 +236,15 @@ class _Builder:
 
     def title(self, lang: Lang) -> str:
         title = self.brief.meta.title
-        return (title if not title.is_empty() else DEFAULT_TITLE).get(lang)
+        return self.local((title if not title.is_empty() else DEFAULT_TITLE).get(lang), lang)
 
     # -- blocks -----------------------------------------------------------------------------
     def cover(self, lang: Lang) -> list[Block]:
         meta = self.brief.meta
         subtitle = meta.subtitle if not meta.subtitle.is_empty() else DEFAULT_SUBTITLE
         values = {
-            "recipient": meta.recipient.get(lang),
-            "drafter": meta.drafter.get(lang),
+            "recipient": self.local(meta.recipient.get(lang), lang),
+            "drafter": self.local(meta.drafter.get(lang), lang),
             "subject": self.title(lang),
             "date": format_date(meta.date, lang, self.digits),
             "reference": meta.reference,
@@ -253,7 +258,7 @@ class _Builder:
             Cover(
                 lang=lang,
                 title=self.title(lang),
-                subtitle=subtitle.get(lang),
+                subtitle=self.local(subtitle.get(lang), lang),
                 fields=fields,
                 style=self.template.cover_style,
             )
@@ -278,9 +283,9 @@ class _Builder:
             return []
         rows = tuple(
             (
-                figure.label.get(lang),
+                self.local(figure.label.get(lang), lang),
                 figure_value_cell(figure, lang, self.digits),
-                unit_short(self.library.units[figure.unit], lang),
+                self.local(unit_short(self.library.units[figure.unit], lang), lang),
                 format_date(figure.as_of, lang, self.digits),
             )
             for figure in figures
@@ -310,7 +315,7 @@ class _Builder:
         for offset, chart_id in enumerate(section.charts):
             spec = self.library.charts[chart_id]
             figure = self.figures[spec.items[0].figure]
-            source = figure.source.get(lang)
+            source = self.local(figure.source.get(lang), lang)
             where = f"chart {spec.id}"
 
             def fill(text: str, lang: Lang = lang, where: str = where) -> str:
@@ -350,8 +355,8 @@ class _Builder:
             return []
         rows = tuple(
             (
-                figure.label.get(lang),
-                figure.source.get(lang),
+                self.local(figure.label.get(lang), lang),
+                self.local(figure.source.get(lang), lang),
                 format_date(figure.as_of, lang, self.digits),
             )
             for figure in figures
@@ -393,7 +398,7 @@ def build_document(
         result = text.get(code)
         for name, values in meta_values.items():
             result = result.replace("{" + name + "}", values[code])
-        return result.strip()
+        return localize_text(result.strip(), code, brief.digits)
 
     title = " / ".join(builder.title(code) for code in langs)
     return Document(
