@@ -22,13 +22,15 @@ from briefing.model import (
 from briefing.numbers import (
     figure_number,
     figure_phrase,
+    figure_unit_cell,
     figure_value_cell,
     format_date,
     localize_digits,
     localize_text,
-    unit_short,
+    tie,
 )
 from briefing.templates import Template
+from briefing.typography import NBSP, quotes, tie_last_words
 
 # Fixed wording of the brief's furniture, per language.
 LABELS: dict[str, LocalText] = {
@@ -207,13 +209,17 @@ class _Builder:
             if match.group(1) == "val":
                 return figure_number(figure, lang, self.digits)
             unit = self.library.units[figure.unit]
-            return figure_phrase(figure, unit, lang, self.digits)
+            return tie(figure_phrase(figure, unit, lang, self.digits))
 
-        return self.local(PLACEHOLDER.sub(replace, text), lang)
+        return self.local(quotes(PLACEHOLDER.sub(replace, text), lang), lang)
 
     def local(self, text: str, lang: Lang) -> str:
         """Return content text in the brief's digits (Arabic words only, see localize_text)."""
         return localize_text(text, lang, self.digits)
+
+    def running(self, text: str, lang: Lang, where: str) -> str:
+        """Return a paragraph, list item or caption filled, with its last two words tied."""
+        return tie_last_words(self.fill(text, lang, where))
 
     def label(self, key: str, lang: Lang) -> str:
         return LABELS[key].get(lang)
@@ -266,7 +272,7 @@ class _Builder:
 
     def key_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(s.key_point.get(lang), lang, f"section {s.id} key point")
+            self.running(s.key_point.get(lang), lang, f"section {s.id} key point")
             for s in self.sections
             if not s.key_point.is_empty()
         )
@@ -281,11 +287,12 @@ class _Builder:
         figures = self.cited()
         if not figures:
             return []
+        units = self.library.units
         rows = tuple(
             (
                 self.local(figure.label.get(lang), lang),
-                figure_value_cell(figure, lang, self.digits),
-                self.local(unit_short(self.library.units[figure.unit], lang), lang),
+                figure_value_cell(figure, lang, self.digits).replace(" ", NBSP),
+                tie(self.local(figure_unit_cell(figure, units[figure.unit], lang), lang)),
                 format_date(figure.as_of, lang, self.digits),
             )
             for figure in figures
@@ -305,7 +312,7 @@ class _Builder:
 
     def paragraphs(self, section: Section, lang: Lang) -> list[str]:
         return [
-            self.fill(text, lang, f"section {section.id}") for text in section.paragraphs(lang)
+            self.running(text, lang, f"section {section.id}") for text in section.paragraphs(lang)
         ]
 
     def charts(self, section: Section, lang: Lang, first_number: int) -> list[Chart]:
@@ -326,7 +333,9 @@ class _Builder:
             )
             number = first_number + offset
             caption_text = fill(spec.caption.get(lang)) or data.title
-            caption = f"{self.label('chart', lang)} {self.number(number, lang)}: {caption_text}"
+            caption = tie_last_words(
+                f"{self.label('chart', lang)} {self.number(number, lang)}: {caption_text}"
+            )
             alt = "; ".join(
                 f"{category}: {value}"
                 for category, value in zip(data.categories, data.value_labels, strict=True)
@@ -337,7 +346,7 @@ class _Builder:
 
     def talking_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(point.get(lang), lang, f"section {section.id} talking point")
+            self.running(point.get(lang), lang, f"section {section.id} talking point")
             for section in self.sections
             for point in section.talking_points
             if not point.is_empty()

@@ -151,7 +151,10 @@ def figure_number(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
 
 
 def figure_phrase(figure: Figure, unit: Unit, lang: Lang, digits: DigitStyle) -> str:
-    """Return the figure as prose: qualifier, number and agreeing unit ("more than 50 percent")."""
+    """Return the figure as prose: qualifier, number and agreeing unit ("more than 50 percent").
+
+    Documents join its words with no-break spaces (``tie``).
+    """
     number = figure_number(figure, lang, digits)
     words = unit_words(unit, figure.value, lang)
     if unit.dimension == "share" and lang == "en" and words in ("%", ""):
@@ -165,6 +168,21 @@ def figure_value_cell(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
     """Return the value as a table cell: qualifier and number, without the unit."""
     number = figure_number(figure, lang, digits)
     return QUALIFIER_PATTERNS[figure.qualifier][lang].format(number)
+
+
+def figure_unit_cell(figure: Figure, unit: Unit, lang: Lang) -> str:
+    """Return the unit as a table cell beside the value, agreeing with it ("7 | أشهر")."""
+    return unit_words(unit, figure.value, lang) or unit_short(unit, lang)
+
+
+_BESIDE_NUMBER = re.compile(r" (?=[0-9\u0660-\u0669])|(?<=[0-9\u0660-\u0669%\u066a]) ")
+
+
+def tie(text: str) -> str:
+    """Return ``text`` with no-break spaces on both sides of its number, so that a line
+    never ends between the number and its unit, or between "more than" and the number
+    ("more than\u00a050\u00a0percent"); the other words may still part."""
+    return _BESIDE_NUMBER.sub("\u00a0", text)
 
 
 def format_date(value: date | None, lang: Lang, digits: DigitStyle) -> str:

@@ -1,0 +1,77 @@
+"""Typographic finish of the briefs: quotes, tied numbers and units, no lone last word."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+
+import pytest
+from docx import Document as WordDocument
+
+from briefing import edits
+from briefing.document import BulletList, Paragraph, Parallel, Table, build_document
+from briefing.library import Library
+from briefing.render.docx import render_docx
+from briefing.templates import load_template
+from briefing.typography import NBSP, quotes, tie_last_words
+
+
+def test_quotes_are_typographic_per_language() -> None:
+    assert quotes('the "Middle Corridor" and Kazakhstan\'s exports', "en") == (
+        "the \u201cMiddle Corridor\u201d and Kazakhstan\u2019s exports"
+    )
+    assert quotes("'quoted' word", "en") == "\u2018quoted\u2019 word"
+    assert quotes('ممري "بحر الخزر" و("أوروبا")', "ar") == "ممري «بحر الخزر» و(«أوروبا»)"
+
+
+def test_last_two_words_are_tied() -> None:
+    assert tie_last_words("one two three.") == f"one two{NBSP}three."
+    assert tie_last_words("two words") == "two words"
+    # A long pair would leave a gap on the line before: it stays free.
+    long = "a b extraordinarily-long-word anotherverylongword"
+    assert tie_last_words(long) == long
+
+
+def _texts(document) -> list[str]:  # type: ignore[no-untyped-def]
+    texts: list[str] = []
+    for block in document.blocks:
+        inner = (*block.ar, *block.en) if isinstance(block, Parallel) else (block,)
+        for item in inner:
+            if isinstance(item, Paragraph):
+                texts.append(item.text)
+            elif isinstance(item, BulletList):
+                texts += item.items
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "bi"])
+def test_document_text_has_no_straight_quotes_and_tied_figures(
+    library: Library, lang: str
+) -> None:
+    brief = replace(edits.default_brief(library, "ministry"), digits="arabic")
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+    texts = _texts(document)
+    assert texts
+    joined = "\n".join(texts)
+    assert '"' not in joined and "'" not in joined
+    assert "«" in joined or "\u201c" in joined
+    for text in texts:
+        assert NBSP in text.rstrip()[-30:], text  # last two words tied
+    # Numbers and their units never part: no ordinary space after a digit in a figure.
+    assert re.search(f"[0-9٠-٩]{NBSP}(million|percent|ملايين|مليار|في)", joined)
+    for block in document.blocks:
+        inner = (*block.ar, *block.en) if isinstance(block, Parallel) else (block,)
+        for item in inner:
+            if isinstance(item, Table) and item.role == "key_figures":
+                for row in item.rows:
+                    assert " " not in row[1], row  # "more than 50" never wraps
+
+
+def test_word_file_keeps_the_no_break_spaces(library: Library) -> None:
+    brief = edits.default_brief(library, "ministry")
+    document = build_document(brief, library, load_template("ministry"), "en")
+    word = WordDocument(io.BytesIO(render_docx(document)))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert f"more than{NBSP}50{NBSP}percent" in text
+    assert "\u2019s" in text and "'" not in text
