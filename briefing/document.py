@@ -39,6 +39,7 @@ LABELS: dict[str, LocalText] = {
     "talking_points": LocalText(ar="نقاط للحديث", en="Talking points"),
     "sources": LocalText(ar="ملحق المصادر", en="Sources annex"),
     "figure": LocalText(ar="المؤشر", en="Figure"),
+    "figures": LocalText(ar="المؤشرات", en="Figures"),
     "value": LocalText(ar="القيمة", en="Value"),
     "unit": LocalText(ar="الوحدة", en="Unit"),
     "as_of": LocalText(ar="بتاريخ", en="As of"),
@@ -362,18 +363,23 @@ class _Builder:
         figures = self.cited()
         if not figures:
             return []
-        rows = tuple(
-            (
-                self.local(figure.label.get(lang), lang),
+        # One row per source and date, listing the figures it gives: a source that gives
+        # fifteen figures is named once, not fifteen times.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for figure in figures:
+            key = (
                 self.local(figure.source.get(lang), lang),
                 format_date(figure.as_of, lang, self.digits),
             )
-            for figure in figures
+            grouped.setdefault(key, []).append(self.local(figure.label.get(lang), lang))
+        separator = "، " if lang == "ar" else "; "
+        rows = tuple(
+            (source, separator.join(labels), when) for (source, when), labels in grouped.items()
         )
-        header = tuple(self.label(k, lang) for k in ("figure", "source", "as_of"))
+        header = tuple(self.label(k, lang) for k in ("source", "figures", "as_of"))
         return [
             Heading(lang, self.label("sources", lang), 2, anchor="sources"),
-            Table(lang, header, rows, role="sources", widths=(4.0, 4.0, 2.0)),
+            Table(lang, header, rows, role="sources", widths=(3.5, 5.0, 2.0)),
         ]
 
 

@@ -75,3 +75,33 @@ def test_word_file_keeps_the_no_break_spaces(library: Library) -> None:
     text = "\n".join(p.text for p in word.paragraphs)
     assert f"more than{NBSP}50{NBSP}percent" in text
     assert "\u2019s" in text and "'" not in text
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_sources_annex_names_each_source_once(library: Library, tmp_path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from briefing.render.pdf import render_pdf
+
+    brief = replace(edits.default_brief(library, "ministry"), digits="arabic")
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+    tables = [b for b in document.blocks if isinstance(b, Table) and b.role == "sources"]
+    assert len(tables) == 1
+    sources = [row[0] for row in tables[0].rows]
+    assert len(sources) == len(set(sources))
+    assert sum(len(row[1]) for row in tables[0].rows) > 100  # the figures are all listed
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(render_pdf(document))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    heading = "Sources annex" if lang == "en" else "ملحق"
+    # pdftotext gives Arabic words in visual order: letters reversed.
+    start = max(text.rfind(heading), text.rfind(heading[::-1]))
+    assert start > 0
+    annex = text[start:]
+    word = "AZERTAC" if lang == "en" else "أذرتاج"
+    assert 1 <= annex.count(word) + annex.count(word[::-1]) <= 2, annex[:800]
