@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--template", default=None, help="template id or template folder")
     export.add_argument("--digits", default=None, help="latin or arabic digits in Arabic text")
     export.add_argument(
+        "--talking-points",
+        default=None,
+        metavar="N|RANKS",
+        help="how many talking points to keep (6 by default), or which by rank: 1,3,4",
+    )
+    export.add_argument(
         "--verify", action="store_true",
         help="read every exported PDF back and check that each paragraph reads in order",
     )
@@ -152,7 +158,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from briefing import edits
     from briefing.export import export
     from briefing.library import load_library, load_section_file
-    from briefing.model import check_digits, check_formats, check_languages
+    from briefing.model import (
+        check_digits,
+        check_formats,
+        check_languages,
+        check_talking_points,
+    )
     from briefing.store import load_brief
 
     if not args.out.strip():
@@ -184,6 +195,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_figure_value(brief, library, figure_id.strip(), value.strip())
     if args.digits is not None:
         brief = replace(brief, digits=check_digits(args.digits))
+    if args.talking_points is not None:
+        try:
+            check_talking_points(args.talking_points)
+        except BriefingError as exc:
+            raise BriefingError(f"--talking-points: {exc}") from None
+        brief = replace(brief, talking_points=args.talking_points)
     result = export(
         brief,
         Path(args.out),

@@ -18,6 +18,7 @@ from briefing.model import (
     LocalText,
     OutputLang,
     Section,
+    check_talking_points,
 )
 from briefing.numbers import (
     figure_number,
@@ -345,12 +346,31 @@ class _Builder:
             charts.append(Chart(lang, data, caption, alt, number))
         return charts
 
+    def ranked_talking_points(self) -> list[tuple[Section, LocalText]]:
+        """Return every talking point by rank: each section's first point in section
+        order, then each section's second, and so on, so that the first few cover the
+        whole brief rather than its first section."""
+        per_section = [
+            [point for point in section.talking_points if not point.is_empty()]
+            for section in self.sections
+        ]
+        ranked: list[tuple[Section, LocalText]] = []
+        for depth in range(max((len(points) for points in per_section), default=0)):
+            for section, points in zip(self.sections, per_section, strict=True):
+                if depth < len(points):
+                    ranked.append((section, points[depth]))
+        return ranked
+
     def talking_points(self, lang: Lang) -> list[Block]:
+        ranked = self.ranked_talking_points()
+        wanted = check_talking_points(self.brief.talking_points)
+        if isinstance(wanted, int):
+            chosen = ranked[:wanted]
+        else:
+            chosen = [ranked[rank - 1] for rank in sorted(wanted) if rank <= len(ranked)]
         items = tuple(
             self.running(point.get(lang), lang, f"section {section.id} talking point")
-            for section in self.sections
-            for point in section.talking_points
-            if not point.is_empty()
+            for section, point in chosen
         )
         if not items:
             return []

@@ -19,6 +19,7 @@ from briefing.model import (
     check_digits,
     check_id,
     check_languages,
+    check_talking_points,
     parse_decimal,
 )
 from briefing.textfile import read_text_file
@@ -79,6 +80,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
         "languages": list(brief.languages),
         "template": brief.template,
         "digits": brief.digits,
+        "talking_points": brief.talking_points,
     }
 
 
@@ -232,6 +234,8 @@ def brief_from_json(data: Any, where: str) -> Brief:
     try:
         languages = check_languages(read.str_list(data, "languages") or ["ar"])
         digits = check_digits(read.text(data, "digits", "", "latin"))
+        talking_points = read.text(data, "talking_points", "", "")
+        check_talking_points(talking_points)
     except BriefingError as exc:
         raise BriefingError(f"{where}: {exc}") from None
     return Brief(
@@ -242,6 +246,7 @@ def brief_from_json(data: Any, where: str) -> Brief:
         languages=languages,
         template=read.text(data, "template", "", "ministry") or "ministry",
         digits=digits,
+        talking_points=talking_points,
     )
 
 

@@ -105,3 +105,45 @@ def test_sources_annex_names_each_source_once(library: Library, tmp_path, lang: 
     annex = text[start:]
     word = "AZERTAC" if lang == "en" else "أذرتاج"
     assert 1 <= annex.count(word) + annex.count(word[::-1]) <= 2, annex[:800]
+
+
+def _talking_points(document) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    for block in document.blocks:
+        if isinstance(block, BulletList) and block.role == "talking_points":
+            return block.items
+    return ()
+
+
+def test_talking_points_default_to_a_few_ranked_across_sections(library: Library) -> None:
+    brief = edits.default_brief(library, "ministry")
+    template = load_template("ministry")
+    every = replace(brief, talking_points="100")
+    all_points = _talking_points(build_document(every, library, template, "en"))
+    assert len(all_points) > 10
+    points = _talking_points(build_document(brief, library, template, "en"))
+    assert 5 <= len(points) <= 7
+    # Ranked: the first points come from different sections, not all from the first.
+    firsts = [s.talking_points[0].en for s in library.sections if s.talking_points]
+    assert points[1].replace(NBSP, " ") == firsts[1].replace(NBSP, " ") or len(set(points)) == len(
+        points
+    )
+    three = replace(brief, talking_points="1,3,5")
+    assert _talking_points(build_document(three, library, template, "en")) == (
+        points[0],
+        points[2],
+        points[4],
+    )
+
+
+def test_cli_talking_points_option(library: Library, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.cli import main
+
+    assert main(["export", "--out", str(tmp_path), "--format", "docx", "--lang", "en",
+                 "--talking-points", "4", "--quiet"]) == 0
+    word = WordDocument(io.BytesIO((tmp_path / "brief-en.docx").read_bytes()))
+    texts = [p.text for p in word.paragraphs]
+    start = next(i for i, t in enumerate(texts) if t == "Talking points")
+    bullets = [t for t in texts[start + 1 : start + 8] if t and t != "Sources annex"]
+    assert 4 <= len(bullets) < 7, bullets
+    assert main(["export", "--out", str(tmp_path / "x"), "--talking-points", "two"]) == 2
+    assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
