@@ -412,7 +412,9 @@ def _draw_bar(figure: Figure, data: ChartData, style: _Style) -> None:
         xycoords="axes fraction",
         xytext=(0, 8),
         textcoords="offset points",
-        ha=style.start if style.rtl else "right",
+        # Written out ("million tonnes"), the unit runs over the plot from the value
+        # axis instead of into the margin, where it was cut.
+        ha=style.start,
         va="bottom",
         fontsize=style.fs("tick"),
         color=style.muted,
