@@ -8,7 +8,13 @@ from decimal import Decimal
 
 from briefing.errors import BriefingError
 from briefing.model import ChartSpec, DigitStyle, Figure, Lang, Unit
-from briefing.numbers import QUALIFIER_PATTERNS, format_number, unit_short
+from briefing.numbers import (
+    QUALIFIER_PATTERNS,
+    format_number,
+    localize_text,
+    unit_short,
+    unit_words,
+)
 
 # What is left of a whole when a part is qualified: the rest of "more than 70 %" is
 # "less than 30 %". Keys are the part's qualifier, values the remainder's pattern.
@@ -100,19 +106,25 @@ def plotted_value(
     return value
 
 
-def shown_value(value: Decimal) -> Decimal:
+def shown_value(value: Decimal, qualifier: str = "") -> Decimal:
     """Return ``value`` as a label shows it.
 
     A figure as given keeps up to four significant digits (1.625 stays 1.625); longer
-    values, such as derived rates, are rounded to three significant digits but never
-    beyond the units (0.428571… becomes 0.429, 12345.6 becomes 12346).
+    values are rounded to three significant digits but never beyond the units
+    (12345.6 becomes 12346). An approximate value ("about") keeps two, so that it
+    claims no precision it lacks ("about 0.43", not 0.429; "about 12,000").
     """
     if value == 0:
         return Decimal(0)
     normal = value.normalize()
-    if len(normal.as_tuple().digits) <= 4:
+    significant = 2 if qualifier == "about" else 3
+    if qualifier != "about" and len(normal.as_tuple().digits) <= 4:
         return normal
-    places = max(0, 2 - value.copy_abs().adjusted())
+    if len(normal.as_tuple().digits) <= significant:
+        return normal
+    places = significant - 1 - value.copy_abs().adjusted()
+    if qualifier != "about":
+        places = max(0, places)
     return value.quantize(Decimal(1).scaleb(-places)).normalize()
 
 
@@ -131,7 +143,7 @@ def resolve_chart(
     "{fig:az_green_capacity} of green capacity" follows the figure.
     """
     target = units[spec.unit]
-    short = unit_short(target, lang)
+    short = localize_text(unit_short(target, lang), lang, digits)
     is_share = target.dimension == "share"
     categories, values, labels, roles, qualifiers = [], [], [], [], []
     exact: list[Decimal] = []
@@ -157,7 +169,7 @@ def resolve_chart(
         figure = figures[spec.maximum]
         maximum = plotted_value(figure, units, target, Decimal(1), None)
         maximum_label = _qualified(
-            _value_label(shown_value(maximum), short, is_share, lang, digits),
+            _value_label(shown_value(maximum, figure.qualifier), target, is_share, lang, digits),
             figure.qualifier,
             lang,
         )
@@ -181,15 +193,16 @@ def resolve_chart(
         # Parts of a whole in a unit other than percent are labelled as shares of it.
         as_share = is_share or maximum is not None
         for index, value in enumerate(exact):
+            shown = qualifiers[index]
             if is_share or not as_share:
-                text = _value_label(shown_value(value), short, is_share, lang, digits)
+                text = _value_label(shown_value(value, shown), target, is_share, lang, digits)
             else:
                 share = value * 100 / whole if whole else Decimal(0)
-                text = _value_label(shown_value(share), "", True, lang, digits)
+                text = _value_label(shown_value(share, shown), None, True, lang, digits)
             labels.append(_qualify_part(text, qualifiers[index], roles[index], lang))
     else:
         for value, qualifier in zip(exact, qualifiers, strict=True):
-            text = _value_label(shown_value(value), short, is_share, lang, digits)
+            text = _value_label(shown_value(value, qualifier), target, is_share, lang, digits)
             labels.append(_qualified(text, qualifier, lang))
     return ChartData(
         id=spec.id,
@@ -221,8 +234,13 @@ def _qualify_part(text: str, qualifier: str, role: str, lang: Lang) -> str:
     return patterns.get(qualifier, patterns[""])[lang].format(text)
 
 
-def _value_label(value: Decimal, short: str, is_share: bool, lang: Lang, digits: DigitStyle) -> str:
+def _value_label(
+    value: Decimal, unit: Unit | None, is_share: bool, lang: Lang, digits: DigitStyle
+) -> str:
+    """Return a number with its unit as the prose writes it: the unit agrees with the
+    number ("5 ملايين طن", "7 غيغاواطات", "1 gigawatt"), a share takes the percent sign."""
     number = format_number(value, lang, digits)
-    if is_share:
+    if is_share or unit is None:
         return f"{number}{'٪' if lang == 'ar' else '%'}"
-    return f"{number} {short}".strip()
+    words = localize_text(unit_words(unit, value, lang) or unit_short(unit, lang), lang, digits)
+    return f"{number} {words}".strip()

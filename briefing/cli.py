@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--distribution-ar", default=None, metavar="TEXT", help="who receives copies, in Arabic"
     )
     export.add_argument(
+        "--talking-points",
+        default=None,
+        metavar="N|RANKS",
+        help="how many talking points to keep (6 by default), or which by rank: 1,3,4",
+    )
+    export.add_argument(
         "--verify", action="store_true",
         help="read every exported PDF back and check that each paragraph reads in order",
     )
@@ -179,7 +185,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from briefing.calendars import check_calendar, check_months
     from briefing.export import export
     from briefing.library import load_library, load_section_file
-    from briefing.model import check_digits, check_formats, check_languages
+    from briefing.model import (
+        check_digits,
+        check_formats,
+        check_languages,
+        check_talking_points,
+    )
     from briefing.store import load_brief
 
     if not args.out.strip():
@@ -239,6 +250,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         from briefing.model import marking_for_level
 
         brief = edits.set_meta(brief, marking=marking_for_level(args.marking))
+    if args.talking_points is not None:
+        try:
+            check_talking_points(args.talking_points)
+        except BriefingError as exc:
+            raise BriefingError(f"--talking-points: {exc}") from None
+        brief = replace(brief, talking_points=args.talking_points)
     result = export(
         brief,
         Path(args.out),

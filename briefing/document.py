@@ -19,16 +19,20 @@ from briefing.model import (
     LocalText,
     OutputLang,
     Section,
+    check_talking_points,
 )
 from briefing.numbers import (
     figure_number,
     figure_phrase,
+    figure_unit_cell,
     figure_value_cell,
     format_date,
     localize_digits,
-    unit_short,
+    localize_text,
+    tie,
 )
 from briefing.templates import Template
+from briefing.typography import NBSP, quotes, tie_last_words
 
 # Fixed wording of the brief's furniture, per language.
 LABELS: dict[str, LocalText] = {
@@ -37,6 +41,7 @@ LABELS: dict[str, LocalText] = {
     "talking_points": LocalText(ar="نقاط للحديث", en="Talking points"),
     "sources": LocalText(ar="ملحق المصادر", en="Sources annex"),
     "figure": LocalText(ar="المؤشر", en="Figure"),
+    "figures": LocalText(ar="المؤشرات", en="Figures"),
     "value": LocalText(ar="القيمة", en="Value"),
     "unit": LocalText(ar="الوحدة", en="Unit"),
     "as_of": LocalText(ar="بتاريخ", en="As of"),
@@ -177,9 +182,6 @@ Block = (
     | ParallelTable
 )
 
-NBSP = "\u00a0"
-
-
 def unbroken(text: str) -> str:
     """Return ``text`` with its spaces made no-break spaces (a value kept on one line)."""
     return " ".join(text.split()).replace(" ", NBSP)
@@ -211,7 +213,7 @@ class Document:
     def page_text(self, template_text: str, page: int, pages: int, lang: Lang) -> str:
         """Return header/footer text with the page fields filled in the brief's digits."""
         text = template_text.replace("{page}", str(page)).replace("{pages}", str(pages))
-        return localize_digits(text, lang, self.digits)
+        return localize_text(text, lang, self.digits)
 
 
 def effective_figures(brief: Brief, library: Library) -> dict[str, Figure]:
@@ -268,9 +270,17 @@ class _Builder:
             if match.group(1) == "val":
                 return figure_number(figure, lang, self.digits)
             unit = self.library.units[figure.unit]
-            return figure_phrase(figure, unit, lang, self.digits)
+            return tie(figure_phrase(figure, unit, lang, self.digits))
 
-        return PLACEHOLDER.sub(replace, text)
+        return self.local(quotes(PLACEHOLDER.sub(replace, text), lang), lang)
+
+    def local(self, text: str, lang: Lang) -> str:
+        """Return content text in the brief's digits (Arabic words only, see localize_text)."""
+        return localize_text(text, lang, self.digits)
+
+    def running(self, text: str, lang: Lang, where: str) -> str:
+        """Return a paragraph, list item or caption filled, with its last two words tied."""
+        return tie_last_words(self.fill(text, lang, where))
 
     def label(self, key: str, lang: Lang) -> str:
         return LABELS[key].get(lang)
@@ -293,17 +303,19 @@ class _Builder:
 
     def title(self, lang: Lang) -> str:
         # Never the other language's title: the shipped one in this language instead.
-        return self.brief.meta.title.get(lang, fallback=False) or DEFAULT_TITLE.get(lang)
+        title = self.brief.meta.title.get(lang, fallback=False) or DEFAULT_TITLE.get(lang)
+        return self.local(title, lang)
 
     def subtitle(self, lang: Lang) -> str:
-        return self.brief.meta.subtitle.get(lang, fallback=False) or DEFAULT_SUBTITLE.get(lang)
+        subtitle = self.brief.meta.subtitle.get(lang, fallback=False) or DEFAULT_SUBTITLE.get(lang)
+        return self.local(subtitle, lang)
 
     # -- blocks -----------------------------------------------------------------------------
     def cover(self, lang: Lang) -> list[Block]:
         meta = self.brief.meta
         values = {
-            "recipient": meta.recipient.get(lang, fallback=False),
-            "drafter": meta.drafter.get(lang, fallback=False),
+            "recipient": self.local(meta.recipient.get(lang, fallback=False), lang),
+            "drafter": self.local(meta.drafter.get(lang, fallback=False), lang),
             "subject": self.title(lang),
             "date": self.date(meta.date, lang),
             "reference": meta.reference,
@@ -343,15 +355,13 @@ class _Builder:
             ]
         return [
             (point, f"section {section.id} talking point")
-            for section in self.sections
-            for point in section.talking_points
-            if not point.is_empty()
+            for section, point in self.chosen_talking_points()
         ]
 
     def parallel_list(self, role: str) -> list[Block]:
         """Return key points or talking points as one bilingual list, item beside item."""
         items = tuple(
-            (self.fill(text.get("ar"), "ar", where), self.fill(text.get("en"), "en", where))
+            (self.running(text.get("ar"), "ar", where), self.running(text.get("en"), "en", where))
             for text, where in self.list_items(role)
         )
         if not items:
@@ -373,7 +383,8 @@ class _Builder:
 
     def key_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(text.get(lang), lang, where) for text, where in self.list_items("key_points")
+            self.running(text.get(lang), lang, where)
+            for text, where in self.list_items("key_points")
         )
         if not items:
             return []
@@ -388,13 +399,14 @@ class _Builder:
         if not figures:
             return []
         heading = Heading(lang, self.label("key_figures", lang), 2, anchor="key_figures")
+        units = self.library.units
         if joined:
             rows = tuple(
                 (
-                    figure.label.get(lang),
+                    self.local(figure.label.get(lang), lang),
                     unbroken(
                         f"{figure_value_cell(figure, lang, self.digits)} "
-                        f"{unit_short(self.library.units[figure.unit], lang)}"
+                        f"{self.local(figure_unit_cell(figure, units[figure.unit], lang), lang)}"
                     ),
                     unbroken(self.date(figure.as_of, lang)),
                 )
@@ -408,9 +420,9 @@ class _Builder:
             return [heading, table]
         rows = tuple(
             (
-                figure.label.get(lang),
-                figure_value_cell(figure, lang, self.digits),
-                unit_short(self.library.units[figure.unit], lang),
+                self.local(figure.label.get(lang), lang),
+                figure_value_cell(figure, lang, self.digits).replace(" ", NBSP),
+                tie(self.local(figure_unit_cell(figure, units[figure.unit], lang), lang)),
                 self.date(figure.as_of, lang),
             )
             for figure in figures
@@ -430,7 +442,7 @@ class _Builder:
 
     def paragraphs(self, section: Section, lang: Lang) -> list[str]:
         return [
-            self.fill(text, lang, f"section {section.id}") for text in section.paragraphs(lang)
+            self.running(text, lang, f"section {section.id}") for text in section.paragraphs(lang)
         ]
 
     def charts(self, section: Section, lang: Lang, first_number: int) -> list[Chart]:
@@ -440,7 +452,7 @@ class _Builder:
         for offset, chart_id in enumerate(section.charts):
             spec = self.library.charts[chart_id]
             figure = self.figures[spec.items[0].figure]
-            source = figure.source.get(lang)
+            source = self.local(figure.source.get(lang), lang)
             where = f"chart {spec.id}"
 
             def fill(text: str, lang: Lang = lang, where: str = where) -> str:
@@ -451,7 +463,9 @@ class _Builder:
             )
             number = first_number + offset
             caption_text = fill(spec.caption.get(lang)) or data.title
-            caption = f"{self.label('chart', lang)} {self.number(number, lang)}: {caption_text}"
+            caption = tie_last_words(
+                f"{self.label('chart', lang)} {self.number(number, lang)}: {caption_text}"
+            )
             alt = "; ".join(
                 f"{category}: {value}"
                 for category, value in zip(data.categories, data.value_labels, strict=True)
@@ -460,9 +474,32 @@ class _Builder:
             charts.append(Chart(lang, data, caption, alt, number))
         return charts
 
+    def ranked_talking_points(self) -> list[tuple[Section, LocalText]]:
+        """Return every talking point by rank: each section's first point in section
+        order, then each section's second, and so on, so that the first few cover the
+        whole brief rather than its first section."""
+        per_section = [
+            [point for point in section.talking_points if not point.is_empty()]
+            for section in self.sections
+        ]
+        ranked: list[tuple[Section, LocalText]] = []
+        for depth in range(max((len(points) for points in per_section), default=0)):
+            for section, points in zip(self.sections, per_section, strict=True):
+                if depth < len(points):
+                    ranked.append((section, points[depth]))
+        return ranked
+
+    def chosen_talking_points(self) -> list[tuple[Section, LocalText]]:
+        """Return the talking points the brief keeps (see Brief.talking_points), by rank."""
+        ranked = self.ranked_talking_points()
+        wanted = check_talking_points(self.brief.talking_points)
+        if isinstance(wanted, int):
+            return ranked[:wanted]
+        return [ranked[rank - 1] for rank in sorted(wanted) if rank <= len(ranked)]
+
     def talking_points(self, lang: Lang) -> list[Block]:
         items = tuple(
-            self.fill(text.get(lang), lang, where)
+            self.running(text.get(lang), lang, where)
             for text, where in self.list_items("talking_points")
         )
         if not items:
@@ -478,18 +515,23 @@ class _Builder:
         if not figures:
             return []
         keep = unbroken if joined else str
-        rows = tuple(
-            (
-                figure.label.get(lang),
-                figure.source.get(lang),
+        # One row per source and date, listing the figures it gives: a source that gives
+        # fifteen figures is named once, not fifteen times.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for figure in figures:
+            key = (
+                self.local(figure.source.get(lang), lang),
                 keep(self.date(figure.as_of, lang)),
             )
-            for figure in figures
+            grouped.setdefault(key, []).append(self.local(figure.label.get(lang), lang))
+        separator = "، " if lang == "ar" else "; "
+        rows = tuple(
+            (source, separator.join(labels), when) for (source, when), labels in grouped.items()
         )
-        header = tuple(self.label(k, lang) for k in ("figure", "source", "as_of"))
+        header = tuple(self.label(k, lang) for k in ("source", "figures", "as_of"))
         return [
             Heading(lang, self.label("sources", lang), 2, anchor="sources"),
-            Table(lang, header, rows, role="sources", widths=(4.0, 4.0, 2.0), nowrap=(2,)),
+            Table(lang, header, rows, role="sources", widths=(3.5, 5.0, 2.0), nowrap=(2,)),
         ]
 
 
@@ -590,7 +632,7 @@ def build_document(
         result = text.get(code)
         for name, values in meta_values.items():
             result = result.replace("{" + name + "}", values[code])
-        return result.strip()
+        return localize_text(result.strip(), code, brief.digits)
 
     title = " / ".join(builder.title(code) for code in langs)
     return Document(

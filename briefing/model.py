@@ -429,6 +429,9 @@ class Brief:
     # Calendar(s) and Arabic month names for dates; None: the template's choice.
     calendar: str | None = None
     months: str | None = None
+    # Which talking points the brief keeps, by rank: "" the first DEFAULT_TALKING_POINTS,
+    # "5" the first five, "1,3,4" those three (see check_talking_points).
+    talking_points: str = ""
 
     def override(self, figure_id: str) -> Figure | None:
         """Return the user's version of a figure, if any."""
@@ -443,6 +446,27 @@ class Brief:
             if section.id == section_id:
                 return section
         return None
+
+
+DEFAULT_TALKING_POINTS = 6
+
+
+def check_talking_points(value: str) -> tuple[int, ...] | int:
+    """Return the talking points asked for: a count ("5") or ranks ("1,3,4", from 1).
+
+    An empty value is the default count. Anything else raises naming the value.
+    """
+    text = value.strip()
+    if not text:
+        return DEFAULT_TALKING_POINTS
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isdigit() and int(part) > 0 for part in parts if part) or not any(parts):
+        raise BriefingError(
+            f"talking points {value!r}: give a count (5) or ranks from 1 (1,3,4)"
+        )
+    if "," not in text:
+        return int(text)
+    return tuple(dict.fromkeys(int(part) for part in parts if part))
 
 
 def check_languages(values: list[str] | tuple[str, ...]) -> tuple[OutputLang, ...]:

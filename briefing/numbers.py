@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -35,6 +36,50 @@ def localize_digits(text: str, lang: Lang, digits: DigitStyle) -> str:
     if lang == "ar" and digits == "arabic":
         return text.translate(ARABIC_INDIC)
     return text
+
+
+# A word holding a Latin letter is a Latin word (COP29, BR-2025/117): its digits stay.
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"\S+")
+# Separators inside a number written with Western digits, and the percent sign after one.
+_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
+_GROUP_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+_PERCENT = re.compile(r"(?<=[0-9])%")
+# Superscript powers have no Arabic-Indic form: the units are written out instead.
+_POWER_UNITS = (
+    ("كم²", "كيلومتر مربع"),
+    ("كم³", "كيلومتر مكعب"),
+    ("م²", "متر مربع"),
+    ("م³", "متر مكعب"),
+)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "٠١٢٣٤٥٦٧٨٩")
+
+
+def localize_text(text: str, lang: Lang, digits: DigitStyle) -> str:
+    """Return Arabic running text with every number in the brief's digits.
+
+    With Arabic-Indic digits chosen, the Western digits of the Arabic words of ``text``
+    ("الكوب29", "20 أكتوبر 2025", "45.5%") become Arabic-Indic with the Arabic decimal
+    and thousands separators and percent sign; words with a Latin letter (COP29, a
+    reference such as BR-2025/117) are Latin and keep theirs. A power written as a
+    superscript ("م³") has no Arabic-Indic form, so the unit is written out. English
+    text, and Arabic with Western digits, is returned as it is.
+    """
+    if lang != "ar" or digits != "arabic":
+        return text
+
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if _LATIN_LETTER.search(token):
+            return token
+        for short, long in _POWER_UNITS:
+            token = token.replace(short, long)
+        token = _DECIMAL_POINT.sub("\u066b", token)
+        token = _GROUP_COMMA.sub("\u066c", token)
+        token = _PERCENT.sub("\u066a", token)
+        return token.translate(ARABIC_INDIC).translate(_SUPERSCRIPTS)
+
+    return _WORD.sub(word, text)
 
 
 def format_number(value: Decimal, lang: Lang, digits: DigitStyle, grouping: bool = True) -> str:
@@ -106,7 +151,10 @@ def figure_number(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
 
 
 def figure_phrase(figure: Figure, unit: Unit, lang: Lang, digits: DigitStyle) -> str:
-    """Return the figure as prose: qualifier, number and agreeing unit ("more than 50 percent")."""
+    """Return the figure as prose: qualifier, number and agreeing unit ("more than 50 percent").
+
+    Documents join its words with no-break spaces (``tie``).
+    """
     number = figure_number(figure, lang, digits)
     words = unit_words(unit, figure.value, lang)
     if unit.dimension == "share" and lang == "en" and words in ("%", ""):
@@ -120,6 +168,21 @@ def figure_value_cell(figure: Figure, lang: Lang, digits: DigitStyle) -> str:
     """Return the value as a table cell: qualifier and number, without the unit."""
     number = figure_number(figure, lang, digits)
     return QUALIFIER_PATTERNS[figure.qualifier][lang].format(number)
+
+
+def figure_unit_cell(figure: Figure, unit: Unit, lang: Lang) -> str:
+    """Return the unit as a table cell beside the value, agreeing with it ("7 | أشهر")."""
+    return unit_words(unit, figure.value, lang) or unit_short(unit, lang)
+
+
+_BESIDE_NUMBER = re.compile(r" (?=[0-9\u0660-\u0669])|(?<=[0-9\u0660-\u0669%\u066a]) ")
+
+
+def tie(text: str) -> str:
+    """Return ``text`` with no-break spaces on both sides of its number, so that a line
+    never ends between the number and its unit, or between "more than" and the number
+    ("more than\u00a050\u00a0percent"); the other words may still part."""
+    return _BESIDE_NUMBER.sub("\u00a0", text)
 
 
 def format_date(

@@ -21,6 +21,7 @@ from briefing.model import (
     check_digits,
     check_id,
     check_languages,
+    check_talking_points,
     level_of_marking,
     parse_decimal,
 )
@@ -95,6 +96,7 @@ def brief_to_json(brief: Brief) -> dict[str, Any]:
         "digits": brief.digits,
         "calendar": brief.calendar,
         "months": brief.months,
+        "talking_points": brief.talking_points,
     }
 
 
@@ -279,6 +281,8 @@ def brief_from_json(data: Any, where: str) -> Brief:
             check_calendar(calendar)
         if months is not None:
             check_months(months)
+        talking_points = read.text(data, "talking_points", "", "")
+        check_talking_points(talking_points)
     except BriefingError as exc:
         raise BriefingError(f"{where}: {exc}") from None
     return Brief(
@@ -291,6 +295,7 @@ def brief_from_json(data: Any, where: str) -> Brief:
         digits=digits,
         calendar=calendar,
         months=months,
+        talking_points=talking_points,
     )
 
 

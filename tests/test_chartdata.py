@@ -58,7 +58,7 @@ def test_the_five_stories_are_charted(library: Library) -> None:
 def test_port_of_baku_shows_the_exact_figures(library: Library) -> None:
     data = chart(library, "baku_port", "en")
     assert data.values == (1.625, 15.0, 25.0)
-    assert data.value_labels == ("1.625 Mt", "15 Mt", "25 Mt")
+    assert data.value_labels == ("1.625 million tonnes", "15 million tonnes", "25 million tonnes")
     arabic = chart(library, "baku_port", "ar", "arabic")
     assert arabic.value_labels == ("١٫٦٢٥ مليون طن", "١٥ مليون طن", "٢٥ مليون طن")
     assert arabic.categories[0].startswith("أكتاو")
@@ -69,18 +69,25 @@ def test_btk_rate_is_annualised_and_marked_as_an_estimate(library: Library) -> N
     assert data.values[0] == pytest.approx(0.25)
     assert data.values[1] == pytest.approx(0.25 / 7 * 12)
     assert data.values[2] == pytest.approx(5.0)
-    assert data.value_labels == ("0.25 Mt", "about 0.429 Mt", "5 Mt")
-    assert chart(library, "btk_railway", "ar").value_labels[1] == "نحو 0.429 مليون طن"
+    # The derived rate is an estimate: two significant digits, no false precision.
+    assert data.value_labels == (
+        "0.25 million tonnes",
+        "about 0.43 million tonnes",
+        "5 million tonnes",
+    )
+    assert chart(library, "btk_railway", "ar").value_labels[1] == "نحو 0.43 مليون طن"
+    # The unit agrees with the number as in the prose: 5 ملايين طن, not 5 مليون طن.
+    assert chart(library, "btk_railway", "ar", "arabic").value_labels[2] == "٥ ملايين طن"
 
 
 def test_green_capacity_keeps_both_qualifiers(library: Library) -> None:
     english = chart(library, "az_green_capacity", "en")
-    assert english.maximum_label == "at least 7 GW"
+    assert english.maximum_label == "at least 7 gigawatts"
     assert english.value_labels == ("more than 70%", "less than 30%")
     assert english.roles == ("share", "remainder")
     assert english.values == pytest.approx((4.9, 2.1))
     arabic = chart(library, "az_green_capacity", "ar", "arabic")
-    assert arabic.maximum_label == "٧ غيغاواط على الأقل"
+    assert arabic.maximum_label == "٧ غيغاواطات على الأقل"
     assert arabic.value_labels == ("أكثر من ٧٠٪", "أقل من ٣٠٪")
     assert arabic.maximum_name == library.figures["az_green_capacity"].label.ar
 
@@ -96,18 +103,23 @@ def test_shares_of_a_whole_get_a_remainder(library: Library) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"),
+    ("value", "shown", "qualifier"),
     [
-        ("1.625", "1.625"),
-        ("0.42857142857", "0.429"),
-        ("7", "7"),
-        ("12345.6", "12346"),
-        ("0", "0"),
-        ("2.50", "2.5"),
+        ("1.625", "1.625", ""),
+        ("0.42857142857", "0.429", ""),
+        ("0.42857142857", "0.43", "about"),
+        ("12345.6", "12000", "about"),
+        ("1.625", "1.6", "about"),
+        ("7", "7", ""),
+        ("12345.6", "12346", ""),
+        ("0", "0", ""),
+        ("2.50", "2.5", ""),
     ],
 )
-def test_shown_value_keeps_given_figures_and_rounds_derived_ones(value: str, shown: str) -> None:
-    assert shown_value(Decimal(value)) == Decimal(shown)
+def test_shown_value_keeps_given_figures_and_rounds_derived_ones(
+    value: str, shown: str, qualifier: str
+) -> None:
+    assert shown_value(Decimal(value), qualifier) == Decimal(shown)
 
 
 def test_parts_larger_than_the_whole_are_refused(library: Library) -> None:
@@ -151,7 +163,7 @@ def test_a_figure_edit_reaches_prose_table_and_chart(library: Library, lang: Lan
     new = charts_of(after)[("baku_port", lang)].data
     assert old.values == (1.625, 15.0, 25.0)
     assert new.values == (1.625, 18.0, 25.0)
-    unit = "Mt" if lang == "en" else "مليون طن"
+    unit = "million tonnes" if lang == "en" else "مليون طن"
     assert new.value_labels[1] == f"18 {unit}"
     assert charts_of(after)[("baku_port", lang)].alt != charts_of(before)[("baku_port", lang)].alt
     old_paragraphs, old_rows = texts_of(before, lang)
@@ -171,6 +183,28 @@ def test_a_period_edit_changes_the_derived_rate_in_both_languages(library: Libra
     for lang in ("ar", "en"):
         data = found[("btk_railway", lang)].data
         assert data.values[1] == pytest.approx(0.25 / 5 * 12)
-    assert found[("btk_railway", "en")].data.value_labels[1] == "about 0.6 Mt"
-    assert found[("btk_railway", "en")].data.categories[0] == "Carried in 5 months"
+    assert found[("btk_railway", "en")].data.value_labels[1] == "about 0.6 million tonnes"
+    assert found[("btk_railway", "en")].data.categories[0] == "Carried in 5\u00a0months"
     assert "5" in found[("btk_railway", "ar")].data.categories[0]
+
+
+@pytest.mark.parametrize(("lang", "digits"), [("ar", "arabic"), ("ar", "latin"), ("en", "latin")])
+def test_chart_values_read_as_the_prose_writes_the_figure(
+    library: Library, lang: Lang, digits: str
+) -> None:
+    """A bar that plots a figure as given is labelled with the prose's own phrase."""
+    from briefing.numbers import figure_phrase, localize_text
+
+    checked = 0
+    for spec in library.charts.values():
+        if spec.kind not in ("bar", "barh"):
+            continue
+        data = chart(library, spec.id, lang, digits)
+        for item, label in zip(spec.items, data.value_labels, strict=True):
+            figure = library.figures[item.figure]
+            if item.per or item.times or item.scale != 1 or figure.unit != spec.unit:
+                continue
+            phrase = figure_phrase(figure, library.units[figure.unit], lang, digits)  # type: ignore[arg-type]
+            assert label == localize_text(phrase, lang, digits), (spec.id, item.figure)  # type: ignore[arg-type]
+            checked += 1
+    assert checked >= 4

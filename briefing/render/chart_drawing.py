@@ -19,14 +19,14 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Rectangle, Wedge
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from briefing.chartdata import ChartData
 from briefing.errors import BriefingError
 from briefing.fonts import FontFace, fallback_faces
 from briefing.numbers import format_number
-from briefing.render.charts import CHART_SIZES_CM, DPI
+from briefing.render.charts import CHART_SIZES_CM, DPI, chart_size_cm
 from briefing.templates import Template
 
 # One type scale for every chart, in points (the picture is placed at its own size,
@@ -120,7 +120,7 @@ class _Style:
         self.rtl = data.lang == "ar"
         self.size = size
         self.full = size == "full"
-        self.width_cm, self.height_cm = CHART_SIZES_CM[size]
+        self.width_cm, self.height_cm = chart_size_cm(data.kind, size)
         self.palette = template.chart_palette
         self.colours = template.colours
         self.text = template.colours["text"]
@@ -412,7 +412,9 @@ def _draw_bar(figure: Figure, data: ChartData, style: _Style) -> None:
         xycoords="axes fraction",
         xytext=(0, 8),
         textcoords="offset points",
-        ha=style.start if style.rtl else "right",
+        # Written out ("million tonnes"), the unit runs over the plot from the value
+        # axis instead of into the margin, where it was cut.
+        ha=style.start,
         va="bottom",
         fontsize=style.fs("tick"),
         color=style.muted,
@@ -490,7 +492,8 @@ def _draw_progress(figure: Figure, data: ChartData, style: _Style) -> None:
     """Draw a track from 0 to the whole, filled to the value from the reading start."""
     parts, rest = _parts(data)
     whole = _whole(data)
-    track = (0.05, 0.3, 0.9, 0.18) if style.full else (0.06, 0.3, 0.88, 0.17)
+    # The track sits low in its frame: its labels stand above it, its ticks below.
+    track = (0.05, 0.26, 0.9, 0.16) if style.full else (0.06, 0.22, 0.88, 0.13)
     ax = figure.add_axes(track)
     start = 0.0
     for order, index in enumerate(parts):
@@ -583,13 +586,15 @@ def _draw_donut(figure: Figure, data: ChartData, style: _Style) -> None:
     ax = figure.add_axes(ring_box)
     ax.set_aspect("equal")
     # Parts start at twelve o'clock and run clockwise in English, anticlockwise in Arabic.
+    ring = 0.26 if style.full else 0.21
     ax.pie(
         data.values,
         colors=colours,
         startangle=90,
         counterclock=style.rtl,
-        wedgeprops={"width": 0.26 if style.full else 0.21, "edgecolor": "white", "linewidth": 1.5},
+        wedgeprops={"width": ring, "edgecolor": "white", "linewidth": 1.5},
     )
+    _open_ends(ax, data, colours, style, ring)
     headline, note = _donut_headline(data)
     header = ""
     if not style.full and data.maximum is not None:
@@ -635,6 +640,44 @@ def _draw_donut(figure: Figure, data: ChartData, style: _Style) -> None:
         )
     )
     _legend(figure, legend_box, data, colours, style, header)
+
+
+# Share of the ring drawn hatched past a part that is "more than" or "at least" its value.
+OPEN_END = 0.07
+
+
+def _open_ends(
+    ax: Any, data: ChartData, colours: Sequence[str], style: _Style, ring: float
+) -> None:
+    """Draw a hatched segment past each part whose value is a lower bound ("more than
+    50 %"): the part may reach into it, so the ring does not claim an exact split."""
+    whole = sum(data.values) or 1.0
+    sign = 1.0 if style.rtl else -1.0  # anticlockwise in Arabic, clockwise in English
+    start = 0.0
+    for index, value in enumerate(data.values):
+        start += value
+        if data.roles[index] == "remainder":
+            continue
+        if index >= len(data.qualifiers) or data.qualifiers[index] not in ("more_than", "at_least"):
+            continue
+        end = 90.0 + sign * 360.0 * start / whole
+        past = 90.0 + sign * 360.0 * min(whole, start + OPEN_END * whole) / whole
+        ax.add_patch(
+            Wedge(
+                (0, 0),
+                1.0,
+                min(end, past),
+                max(end, past),
+                width=ring,
+                facecolor="white",
+                edgecolor=colours[index],
+                hatch="////",
+                hatchcolor=colours[index],
+                linewidth=0.8,
+                zorder=3,
+                gid="open-end",
+            )
+        )
 
 
 def _donut_headline(data: ChartData) -> tuple[str, str]:

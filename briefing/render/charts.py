@@ -35,7 +35,18 @@ CHART_SIZES_CM: dict[str, tuple[float, float]] = {"full": (16.0, 8.5), "half": (
 DPI = 240
 
 # Bump when the drawing changes so that pictures cached on disk are redrawn.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
+
+
+# A chart's height follows its content: a progress bar is one track with its labels,
+# and a frame of the common height would leave most of the picture blank.
+KIND_HEIGHTS_CM: dict[str, dict[str, float]] = {"progress": {"full": 3.6, "half": 3.7}}
+
+
+def chart_size_cm(kind: str, size: str) -> tuple[float, float]:
+    """Return the picture's (width, height) in cm for a chart kind at ``size``."""
+    width, height = CHART_SIZES_CM[size]
+    return width, KIND_HEIGHTS_CM.get(kind, {}).get(size, height)
 
 MEMORY_CACHE_SIZE = 128
 

@@ -50,7 +50,7 @@ from briefing.errors import BriefingError
 from briefing.fonts import ARABIC_FAMILIES, bundled_face, fallback_faces
 from briefing.model import Lang
 from briefing.render import docx_oxml as ox
-from briefing.render.charts import CHART_SIZES_CM, render_chart_png
+from briefing.render.charts import chart_size_cm, render_chart_png
 from briefing.render.docx_fonts import EmbeddedFace, embed_fonts, set_embedding
 
 LOG = logging.getLogger(__name__)
@@ -994,7 +994,7 @@ class _WordWriter:
 
     def _chart(self, container: Any, block: Chart, width: int, size: str) -> None:
         png = render_chart_png(block.data, self.template, size)
-        chart_width, chart_height = CHART_SIZES_CM[size]
+        chart_width, chart_height = chart_size_cm(block.data.kind, size)
         scale = min(1.0, width / int(Cm(chart_width)))
         paragraph = self._new_paragraph(container, block.lang, "Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -543,10 +543,10 @@ class _Kit:
 
     def chart(self, block: Chart, width: float) -> list[Flowable]:
         """Return the chart picture and its caption, kept together."""
-        from briefing.render.charts import CHART_SIZES_CM, chart_picture, picture_name
+        from briefing.render.charts import chart_picture, chart_size_cm, picture_name
 
         size = "half" if self.bilingual else "full"
-        width_cm, height_cm = CHART_SIZES_CM[size]
+        width_cm, height_cm = chart_size_cm(block.data.kind, size)
         picture_width, picture_height = width_cm * cm, height_cm * cm
         if picture_width > width:
             picture_height *= width / picture_width

@@ -1,0 +1,64 @@
+"""Typographic finish of running text: quotation marks, and no lone word on a last line."""
+
+from __future__ import annotations
+
+from briefing.model import Lang
+
+NBSP = "\u00a0"
+
+# A quote opens at the start, after a space, an opening bracket or a dash; else it closes.
+_OPENS_AFTER = frozenset(" \t\n\u00a0([{\u2013\u2014-/«“‘")
+_QUOTES: dict[str, tuple[str, str]] = {"ar": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+# The last two words of a paragraph are tied when both together are at most this many
+# characters: a longer pair would leave a gap at the end of the line before.
+_WIDOW_PAIR = 24
+
+
+def quotes(text: str, lang: Lang) -> str:
+    """Return ``text`` with straight quotes made typographic.
+
+    Double quotes become « » in Arabic and “ ” in English; in English an apostrophe or a
+    single quote becomes ’ (‘ where it opens a quotation). Arabic single quotes stay.
+    """
+    if '"' not in text and "'" not in text:
+        return text
+    opening, closing = _QUOTES[lang]
+    result: list[str] = []
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else " "
+        opens = before in _OPENS_AFTER
+        if char == '"':
+            result.append(opening if opens else closing)
+        elif char == "'" and lang == "en":
+            after = text[index + 1] if index + 1 < len(text) else " "
+            result.append("\u2018" if opens and not after.isspace() else "\u2019")
+        else:
+            result.append(char)
+    return "".join(result)
+
+
+def tie_last_words(text: str) -> str:
+    """Return ``text`` with its last two words joined by a no-break space.
+
+    A line break can then never leave the last word of a paragraph alone on its line
+    (a widow word); the word before it comes down with it. Each paragraph of ``text``
+    (separated by a line break) is tied on its own.
+    """
+    return "\n".join(_tie(part) for part in text.split("\n"))
+
+
+def _tie(paragraph: str) -> str:
+    body = paragraph.rstrip()
+    last = body.rfind(" ")
+    before = body.rfind(" ", 0, last) if last > 0 else -1
+    if before < 0 or NBSP in body[last + 1 :]:
+        return paragraph  # one or two words, or the last "word" is already tied
+    if len(body) - before - 1 > _WIDOW_PAIR:
+        return paragraph
+    return body[:last] + NBSP + body[last + 1 :] + paragraph[len(body) :]
+
+
+def finish(text: str, lang: Lang) -> str:
+    """Return running text (a paragraph, list item or caption) typographically finished."""
+    return tie_last_words(quotes(text, lang))
