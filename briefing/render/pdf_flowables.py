@@ -443,7 +443,7 @@ def _letter_top(flowable: Flowable) -> float:
     from reportlab.pdfbase import pdfmetrics
 
     line = flowable.lines[0]
-    runs = [*line.runs, *line.lifted]
+    runs = list(line.runs)
     if not runs:
         return 0.0
     ascent = max(pdfmetrics.getFont(run.font).face.ascent * run.size / 1000 for run in runs)
