@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from bidi.algorithm import get_display
-
 from briefing.document import (
     Block,
     BulletList,
@@ -27,7 +25,7 @@ from briefing.document import (
 )
 from briefing.errors import BriefingError
 from briefing.text import FontBook, FontSet, font_book, normalize, reshape
-from briefing.text.bidi import without_isolates
+from briefing.text.bidi import reorder_line
 from briefing.text.layout import BREAK_AFTER
 from briefing.text.script import is_invisible, is_mark
 
@@ -310,8 +308,8 @@ def _display(pieces: tuple[str, ...], base: str, book: FontBook, bold: bool) -> 
             elif not is_mark(char):
                 chars.append(book.placeholder(bold)[0])
         shaped.append("".join(chars))
-    # Isolates are read as embeddings, as the renderer reads them (python-bidi has none).
-    return _compared(get_display(without_isolates(" ".join(shaped)), base_dir=base))
+    # The same complete UAX #9 reordering (paired brackets included) as the renderer.
+    return _compared(reorder_line(" ".join(shaped), base)[0])
 
 
 def _printable(book: FontBook, char: str, bold: bool) -> bool:

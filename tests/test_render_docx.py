@@ -317,6 +317,12 @@ def test_page_furniture_marks_every_page(
     footer = furniture["footer"][0]
     assert _instructions(footer) == ["PAGE", "NUMPAGES"]
     assert footer.xpath(".//w:p[w:pPr/w:bidi]//w:fldChar", namespaces=NS)
+    # In logical order, as Word reads the right-to-left paragraph: "صفحة ٣ من ٧".
+    numbered = footer.xpath(".//w:p[.//w:instrText]", namespaces=NS)[0]
+    pieces = []
+    for node in numbered.iter(w("w:t"), w("w:instrText")):
+        pieces.append(f"[{node.text.strip()}]" if node.tag == w("w:instrText") else node.text)
+    assert re.sub(r"\s+", " ", "".join(pieces)).endswith("صفحة [PAGE]1 من [NUMPAGES]1")
 
 
 def test_key_points_sit_in_a_shaded_box(
@@ -620,7 +626,7 @@ def test_title_cover_gets_its_own_page_and_no_marking(library: Library) -> None:
         for part in furniture["header"] + furniture["footer"]
         for r in part.iter(w("w:r"))
     )
-    assert _instructions(furniture["footer"][0]) == ["PAGE"]
+    assert _instructions(furniture["footer"][0]) == ["PAGE", "NUMPAGES"]
 
 
 def test_undated_brief_claims_no_dates_and_control_characters_are_dropped(

@@ -118,6 +118,25 @@ def test_brackets_facing_the_wrong_way_are_caught(
     assert any("(COP29)" in p for p in problems)
 
 
+def test_brackets_placed_without_the_paired_bracket_rule_are_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
+) -> None:
+    # The engine without rule N0 printed "Middle Corridor (TITR)." as ".(Middle Corridor (TITR".
+    from bidi import algorithm as old_engine
+
+    def without_n0(text: str, base: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+        visual = old_engine.get_display(text, base_dir=base)
+        return visual, tuple(range(len(text))), (1,) * len(text)
+
+    ar = "يعرف هذا الطريق باسم Middle Corridor (TITR)."
+    document = document_with(library, "ar", ar, "The Middle Corridor (TITR).")
+    assert verify_pdf(render_pdf(document), document) == []
+    text_layout.layout_text.cache_clear()
+    monkeypatch.setattr(text_layout, "reorder_line", without_n0)
+    problems = verify_pdf(render_pdf(document), document)
+    assert any("Middle Corridor" in p for p in problems), problems
+
+
 def test_lost_latin_words_are_caught(
     library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
 ) -> None:

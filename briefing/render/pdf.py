@@ -38,6 +38,7 @@ from briefing.document import Table as TableBlock
 from briefing.errors import BriefingError
 from briefing.model import Lang
 from briefing.render.pdf_flowables import Box, Picture, Rule, SideBySide, TextBlock
+from briefing.render.pdf_tags import Recorder, Tag, TagTree
 from briefing.text import Direction, FontSet, TextStyle, draw_lines, font_book, layout_text
 from briefing.text.fonts import arabic_scale
 from briefing.text.layout import Align, measure_text
@@ -114,6 +115,13 @@ class _Kit:
         # Outline titles of bilingual sections: "Arabic heading / English heading".
         self._bookmark_titles: dict[str, str] = {}
         self._covers_without_logo = False  # set while a bilingual cover row is built
+        # The tagged PDF's structure, filled as flowables are made, in reading order.
+        self.tags = TagTree(document.language_tag)
+
+    @staticmethod
+    def _tagged(flowable: TextBlock, tag: Tag) -> TextBlock:
+        flowable.tag = tag
+        return flowable
 
     # -- blocks ------------------------------------------------------------------------------
     def story(self) -> list[Flowable]:
@@ -234,15 +242,19 @@ class _Kit:
         bookmark = None
         if block.level == 1 and block.anchor:
             bookmark = (self._bookmark_titles.get(block.anchor, text), block.anchor)
-        return TextBlock(
-            text,
-            base_direction(block.lang),
-            style,
-            self.colours["primary"],
-            space_before=style.size * (1.0 if block.level == 1 else 0.6),
-            space_after=style.size * 0.3,
-            bookmark=bookmark,
-            keep_with_next=True,
+        tag = self.tags.add("H2" if block.level == 1 else "H3", lang=block.lang)
+        return self._tagged(
+            TextBlock(
+                text,
+                base_direction(block.lang),
+                style,
+                self.colours["primary"],
+                space_before=style.size * (1.0 if block.level == 1 else 0.6),
+                space_after=style.size * 0.3,
+                bookmark=bookmark,
+                keep_with_next=True,
+            ),
+            tag,
         )
 
     def paragraph(self, block: Paragraph) -> Flowable:
@@ -253,27 +265,32 @@ class _Kit:
             # A half-page column holds too few words a line to justify without gaps.
             style = replace(style, align="start")
         colour = self.colours["muted" if role in ("caption", "note") else "text"]
-        return TextBlock(
+        flowable = TextBlock(
             block.text,
             base_direction(block.lang),
             style,
             colour,
             space_after=style.size * 0.6,
         )
+        return self._tagged(flowable, self.tags.add("P", lang=block.lang))
 
     def bullets(self, block: BulletList) -> list[Flowable]:
         """Return one bulleted paragraph per item, the bullet on the reading side."""
         style = self.styles["bullet"]
         base = base_direction(block.lang)
+        listing = self.tags.add("L", lang=block.lang)
         return [
-            TextBlock(
-                item,
-                base,
-                style,
-                self.colours["text"],
-                space_after=style.size * 0.35,
-                indent_start=style.size * 1.4,
-                bullet=BULLET,
+            self._tagged(
+                TextBlock(
+                    item,
+                    base,
+                    style,
+                    self.colours["text"],
+                    space_after=style.size * 0.35,
+                    indent_start=style.size * 1.4,
+                    bullet=BULLET,
+                ),
+                listing.child("LI").child("LBody"),
             )
             for item in block.items
         ]
@@ -284,17 +301,22 @@ class _Kit:
         weights = list(block.widths) if len(block.widths) == len(block.header) else []
         weights = weights or [1.0] * len(block.header)
         col_widths = self._column_widths(block, base, weights, width)
+        table_tag = self.tags.add("Table", lang=block.lang)
 
-        def cell(text: str, column: int, header: bool) -> Flowable:
+        def cell(text: str, column: int, header: bool, row_tag: Tag) -> Flowable:
             style = self.styles["cell_head" if header else "cell"]
             style = replace(style, align="center" if column in block.numeric else "start")
             colour = self.colours["table_header_text" if header else "text"]
-            return TextBlock(text, base, style, colour)
+            # A header row repeated on the next page is furniture there.
+            tag = row_tag.child("TH", once=True) if header else row_tag.child("TD")
+            return self._tagged(TextBlock(text, base, style, colour), tag)
 
-        rows = [[cell(text, col, True) for col, text in enumerate(block.header)]]
+        head = table_tag.child("TR")
+        rows = [[cell(text, col, True, head) for col, text in enumerate(block.header)]]
         for row in block.rows:
             cells = list(row) + [""] * (len(block.header) - len(row))
-            rows.append([cell(text, col, False) for col, text in enumerate(cells)])
+            row_tag = table_tag.child("TR")
+            rows.append([cell(text, col, False, row_tag) for col, text in enumerate(cells)])
         if base == "R":
             rows = [list(reversed(row)) for row in rows]
             col_widths.reverse()
@@ -385,6 +407,7 @@ class _Kit:
         )
         image.spaceBefore = 6
         image.keepWithNext = True
+        image.tag = self.tags.add("Figure", lang=block.lang, alt=block.alt or block.caption)
         style = self.styles["caption"]
         caption = TextBlock(
             block.caption,
@@ -394,7 +417,7 @@ class _Kit:
             space_before=3,
             space_after=style.size * 1.2,
         )
-        return [image, caption]
+        return [image, self._tagged(caption, self.tags.add("Caption", lang=block.lang))]
 
     def cover(self, block: Cover, width: float) -> list[Flowable]:
         """Return the cover block: logo, title, subtitle and the labelled fields."""
@@ -414,26 +437,24 @@ class _Kit:
             title_style = replace(
                 title_style, size=title_style.size * 1.25, leading=title_style.leading * 1.25
             )
-        result.append(
-            TextBlock(
-                block.title,
-                base,
-                title_style,
-                self.colours["primary"],
-                space_before=40 if block.style == "title" else 0,
-                space_after=2,
-            )
+        title = TextBlock(
+            block.title,
+            base,
+            title_style,
+            self.colours["primary"],
+            space_before=40 if block.style == "title" else 0,
+            space_after=2,
         )
+        result.append(self._tagged(title, self.tags.add("H1", lang=block.lang)))
         if block.subtitle:
-            result.append(
-                TextBlock(
-                    block.subtitle,
-                    base,
-                    replace(self.styles["subtitle"], align=align),
-                    self.colours["muted"],
-                    space_after=4,
-                )
+            subtitle = TextBlock(
+                block.subtitle,
+                base,
+                replace(self.styles["subtitle"], align=align),
+                self.colours["muted"],
+                space_after=4,
             )
+            result.append(self._tagged(subtitle, self.tags.add("P", lang=block.lang)))
         result.append(Rule(self.colours["accent"], 1.4, space_before=4, space_after=6))
         if block.fields:
             result.append(self._fields(block, width, base, align))
@@ -450,9 +471,17 @@ class _Kit:
         if align == "center":
             value_width = min(width * 0.5, value_width)
         rows = []
+        table_tag = self.tags.add("Table", lang=block.lang)
         for label, value in block.fields:
-            label_cell = TextBlock(label, base, self.styles["label"], self.colours["muted"])
-            value_cell = TextBlock(value, base, self.styles["field"], self.colours["text"])
+            row_tag = table_tag.child("TR")
+            label_cell = self._tagged(
+                TextBlock(label, base, self.styles["label"], self.colours["muted"]),
+                row_tag.child("TH"),
+            )
+            value_cell = self._tagged(
+                TextBlock(value, base, self.styles["field"], self.colours["text"]),
+                row_tag.child("TD"),
+            )
             rows.append([value_cell, label_cell] if base == "R" else [label_cell, value_cell])
         widths = [value_width, label_width] if base == "R" else [label_width, value_width]
         table = Table(rows, colWidths=widths, hAlign="CENTER")
@@ -588,6 +617,9 @@ class _DeferredCanvas(Canvas):
     PDF's page counter only moves when a page is written.
     """
 
+    # Set to record the tagged PDF's marked content and structure tree.
+    tag_recorder: Recorder | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held_pages: list[dict[str, Any]] = []
@@ -616,9 +648,14 @@ class _DeferredCanvas(Canvas):
         """Write every held page with its furniture, then the file."""
         pages = len(self._held_pages)
         outlined = False
+        recorder = self.tag_recorder
         for number, state in enumerate(self._held_pages, start=1):
             self.__dict__.update(state)
+            if recorder is not None:
+                recorder.open_page(self)
             self.decorate_page(number, pages)
+            if recorder is not None:
+                recorder.close_page(self)
             for kind, args, kwargs in state["_page_marks"]:
                 if kind == "bookmark":
                     Canvas.bookmarkPage(self, *args, **kwargs)
@@ -628,11 +665,23 @@ class _DeferredCanvas(Canvas):
             Canvas.showPage(self)
         if outlined:
             self.showOutline()
+        if recorder is not None:
+            recorder.finish(self._doc)
         Canvas.save(self)
 
+    def _setAnnotations(self, page: Any) -> None:
+        """Add the page's annotations and, in a tagged PDF, its structure entries."""
+        super()._setAnnotations(page)
+        if self.tag_recorder is not None:
+            self.tag_recorder.mark_page(page, self._pageNumber - 1)
 
-def render_pdf(document: Document) -> bytes:
-    """Return ``document`` as the bytes of a PDF brief (same inputs give the same bytes)."""
+
+def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
+    """Return ``document`` as the bytes of a PDF brief (same inputs give the same bytes).
+
+    ``tagged`` adds the structure tree (headings, paragraphs, lists, tables, figures)
+    that screen readers and reflow follow; without it the pages draw the same.
+    """
     kit = _Kit(document)
     story = kit.story()
     buffer = io.BytesIO()
@@ -641,6 +690,8 @@ def render_pdf(document: Document) -> bytes:
     )
 
     class BriefCanvas(_DeferredCanvas):
+        tag_recorder = Recorder(kit.tags) if tagged else None
+
         def decorate_page(self, page: int, pages: int) -> None:
             kit.decorate(self, page, pages)
 

@@ -16,7 +16,9 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.platypus.flowables import Flowable
 
 from briefing.errors import BriefingError
-from briefing.text import Direction, Line, TextStyle, draw_lines, layout_text
+from briefing.render.pdf_tags import Tag, tagged
+from briefing.text import Direction, Line, TextStyle, baseline_offset, draw_lines, layout_text
+from briefing.text.fonts import arabic_leading
 
 # Lines kept together at the foot and head of a page when a paragraph breaks.
 MIN_LINES_AT_BREAK = 2
@@ -28,7 +30,10 @@ class TextBlock(Flowable):
     ``indent_start``/``indent_end`` follow the reading direction: for Arabic the start
     is the right edge. A ``bullet`` hangs in the start indent of the first line. A
     ``bookmark`` ``(title, key)`` adds a destination and an outline entry when drawn.
+    ``tag`` is its element in the tagged PDF (None: page furniture).
     """
+
+    tag: Tag | None = None
 
     def __init__(
         self,
@@ -48,9 +53,15 @@ class TextBlock(Flowable):
     ) -> None:
         super().__init__()
         self.given_style = style
-        if base == "R" and style.arabic_scale != 1.0:
-            # Arabic letters are set larger (TextStyle.arabic_scale): so are its lines.
-            style = replace(style, leading=round(style.leading * style.arabic_scale, 2))
+        if base == "R":
+            # Arabic letters are set larger (TextStyle.arabic_scale): so are its lines,
+            # and never closer than the ink of vowelled Arabic allows.
+            size = style.size * style.arabic_scale
+            leading = max(
+                round(style.leading * style.arabic_scale, 2),
+                arabic_leading(style.fonts, style.bold, size),
+            )
+            style = replace(style, leading=leading)
         self.text = text
         self.base = base
         self.text_style = style
@@ -100,6 +111,11 @@ class TextBlock(Flowable):
         return [head, tail]
 
     def _part(self, lines: tuple[Line, ...], first: bool) -> TextBlock:
+        part = self._new_part(lines, first)
+        part.tag = self.tag  # both parts belong to the same paragraph
+        return part
+
+    def _new_part(self, lines: tuple[Line, ...], first: bool) -> TextBlock:
         return TextBlock(
             self.text,
             self.base,
@@ -116,7 +132,11 @@ class TextBlock(Flowable):
         )
 
     def draw(self) -> None:
-        """Draw the lines, the bullet and the bookmark."""
+        """Draw the lines, the bullet and the bookmark, tagged as the block's element."""
+        with tagged(self.canv, self.tag):
+            self._draw()
+
+    def _draw(self) -> None:
         canvas = self.canv
         left = self.indent_end if self.base == "R" else self.indent_start
         if self.bookmark is not None:
@@ -130,7 +150,8 @@ class TextBlock(Flowable):
             style = replace(self.text_style, align="center")
             bullet = layout_text(self.bullet, self.base, style, self.indent_start)
             x = self.width - self.indent_start if self.base == "R" else 0.0
-            draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour)
+            offset = baseline_offset(self.text_style, self.lines)
+            draw_lines(canvas, bullet.lines[:1], style, x, self.height, self.colour, offset)
 
 
 class Rule(Flowable):
@@ -538,6 +559,7 @@ class Picture(Flowable):
         self.width = width
         self.height = height
         self.hAlign = "CENTER"
+        self.tag: Tag | None = None  # a Figure in the tagged PDF (None: decoration)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         """Return the picture's size."""
@@ -553,7 +575,8 @@ class Picture(Flowable):
             image = _PictureObject(name, self.fetch)
             document.Reference(image, registered)
             document.addForm(name, image)
-        canvas.saveState()
-        canvas.scale(self.width, self.height)
-        canvas.doForm(name)
-        canvas.restoreState()
+        with tagged(canvas, self.tag):
+            canvas.saveState()
+            canvas.scale(self.width, self.height)
+            canvas.doForm(name)
+            canvas.restoreState()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Literal
 
-from bidi import algorithm as uba
+from bidi import get_display
+from bidi.mirror import MIRRORED
 
 Direction = Literal["L", "R"]
 
@@ -61,27 +63,75 @@ def _first_strong(text: str, start: int) -> str:
 def reorder_line(text: str, base: Direction) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """Return ``(visual, origin, levels)`` for one line of logical text.
 
-    ``visual`` equals ``bidi.algorithm.get_display(text, base_dir=base)`` (the pure
-    Python engine, which mirrors brackets); ``origin[i]`` is the logical index of the
-    i-th visual character and ``levels[i]`` its embedding level (odd: right-to-left).
-    The steps are the ones get_display runs; each character is tagged with its index
-    before reordering so that fonts chosen in logical order follow it. Isolates are
-    read as embeddings (see :func:`without_isolates`).
+    Embedding levels come from a complete UAX #9 engine (python-bidi's compiled
+    engine: isolates and paired brackets, rule N0, included). Rules L1 (whitespace at
+    the line's end back to the paragraph level), L2 (reversal of runs at each level
+    from the highest down) and L4 (mirroring of characters at odd levels) are then
+    applied here, one line at a time. ``origin[i]`` is the logical index of the i-th
+    visual character and ``levels[i]`` its level (odd: right-to-left). Explicit
+    formatting characters (embeddings, overrides, isolates, boundary neutrals) are
+    dropped, as rule X9 says.
     """
-    storage = uba.get_empty_storage()
-    storage["base_level"] = uba.PARAGRAPH_LEVELS[base]
-    storage["base_dir"] = base
-    uba.get_embedding_levels(without_isolates(text), storage)
-    for index, char in enumerate(storage["chars"]):
-        char["index"] = index
-    uba.explicit_embed_and_overrides(storage)
-    uba.resolve_weak_types(storage)
-    uba.resolve_neutral_types(storage, False)
-    uba.resolve_implicit_levels(storage, False)
-    uba.reorder_resolved_levels(storage, False)
-    uba.apply_mirroring(storage, False)
-    chars = storage["chars"]
-    visual = "".join(char["ch"] for char in chars)
-    origin = tuple(char["index"] for char in chars)
-    levels = tuple(char["level"] for char in chars)
-    return visual, origin, levels
+    resolved = _levels(text, base)
+    base_level = 1 if base == "R" else 0
+    kinds = [unicodedata.bidirectional(char) for char in text]
+    levels = list(resolved)
+    # L1: segment separators, and whitespace before them or at the line's end.
+    trailing = True
+    for index in range(len(text) - 1, -1, -1):
+        kind = kinds[index]
+        if kind in ("S", "B"):
+            levels[index] = base_level
+            trailing = True
+        elif trailing and kind in _L1_WHITESPACE:
+            levels[index] = base_level
+        else:
+            trailing = False
+    kept = [index for index in range(len(text)) if kinds[index] not in _REMOVED]
+    order = list(kept)
+    if order:
+        highest = max(levels[index] for index in order)
+        lowest_odd = min((levels[index] for index in order if levels[index] % 2), default=None)
+        if lowest_odd is not None:
+            for level in range(highest, lowest_odd - 1, -1):
+                position = 0
+                while position < len(order):
+                    if levels[order[position]] >= level:
+                        end = position
+                        while end < len(order) and levels[order[end]] >= level:
+                            end += 1
+                        order[position:end] = order[position:end][::-1]
+                        position = end
+                    else:
+                        position += 1
+    visual = "".join(
+        MIRRORED.get(text[index], text[index]) if levels[index] % 2 else text[index]
+        for index in order
+    )
+    return visual, tuple(order), tuple(levels[index] for index in order)
+
+
+_L1_WHITESPACE = frozenset(
+    ("WS", "LRI", "RLI", "FSI", "PDI", "BN", "LRE", "RLE", "LRO", "RLO", "PDF")
+)
+_REMOVED = frozenset(("LRE", "RLE", "LRO", "RLO", "PDF", "BN", "LRI", "RLI", "FSI", "PDI"))
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+
+def _levels(text: str, base: Direction) -> list[int]:
+    """Return the resolved embedding level of each character of ``text`` (one paragraph).
+
+    The compiled engine reports one level per UTF-8 byte; the level of a character is
+    the level of its first byte.
+    """
+    if not text:
+        return []
+    report = get_display(text, base_dir=base, debug=True)
+    section = report[report.index("levels:") : report.index("paragraphs:")]
+    per_byte = [int(value) for value in _LEVEL.findall(section)]
+    levels = []
+    position = 0
+    for char in text:
+        levels.append(per_byte[position])
+        position += len(char.encode("utf-8"))
+    return levels

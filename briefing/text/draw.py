@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefing.text.fonts import text_width
+from briefing.text.fonts import font_ink, ink_extent, text_width
 from briefing.text.layout import Line, TextStyle
 from briefing.text.outlines import draw_glyph
 
@@ -12,13 +12,31 @@ from briefing.text.outlines import draw_glyph
 JOINED = 1e-3
 
 
-def baseline_offset(style: TextStyle) -> float:
+def baseline_offset(style: TextStyle, lines: tuple[Line, ...] | list[Line] = ()) -> float:
     """Return the distance from the top of a line box to its baseline.
 
-    Arabic needs room above the letters for marks and below for descenders, so the
-    glyphs sit a little under the middle of the box.
+    The baseline is set so that the ink of the fonts the lines use (vowel marks over
+    the tallest letters, descenders and marks below) sits in the middle of the box:
+    then it reaches neither into the line above nor into the one below, as long as
+    the leading holds the ink. Without lines, the style's Arabic and Latin faces count.
     """
-    return style.leading * 0.5 + style.size * 0.3
+    faces = {(run.font, run.size) for line in lines for run in (*line.runs, *line.lifted)}
+    if faces:
+        extents = [(font_ink(font), size) for font, size in faces]
+    else:
+        fonts = style.fonts
+        extents = [
+            (ink_extent(str(fonts.arabic.regular)), style.size * style.arabic_scale),
+            (ink_extent(str(fonts.latin.regular)), style.size),
+        ]
+    above = max(ink[0] * size for ink, size in extents)
+    below = max(ink[1] * size for ink, size in extents)
+    ink = above + below
+    if ink <= 0:
+        return style.leading * 0.8
+    if ink >= style.leading:
+        return style.leading * above / ink
+    return above + (style.leading - ink) / 2
 
 
 def draw_lines(
@@ -28,8 +46,11 @@ def draw_lines(
     x: float,
     top: float,
     colour: Any,
+    offset: float | None = None,
 ) -> None:
     """Draw ``lines`` with the top of the first line box at ``top``, left edge at ``x``.
+
+    The first baseline is ``offset`` under ``top`` (by default ``baseline_offset``).
 
     A run that continues the previous one (the next font of a word, or a mark written
     invisibly) is not moved to its own origin: the pen is already there. Text
@@ -43,7 +64,7 @@ def draw_lines(
     text.setFillColor(colour)
     current: tuple[str, float] | None = None
     hidden = False
-    baseline = top - baseline_offset(style)
+    baseline = top - (baseline_offset(style, lines) if offset is None else offset)
     lifted: list[tuple[str, float, str, float, float]] = []
     for line in lines:
         pen: float | None = None  # where the last run of this line ended

@@ -234,3 +234,82 @@ def _glyph_top(filename: str, char: str) -> float:
         glyph = glyf[name]
         glyph.recalcBounds(glyf)
         return float(getattr(glyph, "yMax", 0)) / int(font["head"].unitsPerEm)
+
+
+# Marks drawn above and below the letters, and the letters whose ink they extend.
+_ABOVE_MARKS = (0x064B, 0x064C, 0x064E, 0x064F, 0x0651, 0x0652, 0x0653, 0x0654, 0x0670)
+_BELOW_MARKS = (0x064D, 0x0650, 0x0655)
+_INK_RANGES = ((0x0021, 0x017F), (0x0621, 0x064A), (0x0660, 0x06D3))
+
+
+@lru_cache(maxsize=32)
+def ink_extent(filename: str) -> tuple[float, float]:
+    """Return ``(above, below)``: how far a font's ink reaches over and under the baseline, in em.
+
+    This is the drawn ink, not the font's declared ascent: the tallest letter, or an
+    above-mark at its own height or raised over a shadda (see ``mark_lift``), whichever
+    is higher; and the deepest descender or below-mark. A line whose baselines are at
+    least ``above + below`` apart cannot touch the next one.
+    """
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(filename, lazy=True) as font:
+        units = int(font["head"].unitsPerEm)
+        glyf = font.get("glyf")
+        if glyf is None:
+            hhea = font["hhea"]
+            return hhea.ascent / units, -hhea.descent / units
+        cmap = font.getBestCmap()
+
+        def box(code: int) -> tuple[float, float] | None:
+            name = cmap.get(code)
+            if name is None:
+                return None
+            glyph = glyf[name]
+            if getattr(glyph, "numberOfContours", 0) == 0 and not glyph.isComposite():
+                return None
+            glyph.recalcBounds(glyf)
+            return float(glyph.yMin), float(glyph.yMax)
+
+        boxes = [
+            found
+            for first, last in _INK_RANGES
+            for code in range(first, last + 1)
+            if (found := box(code)) is not None
+        ]
+        top = max((high for _, high in boxes), default=0.0)
+        bottom = min((low for low, _ in boxes), default=0.0)
+        shadda = box(ord(SHADDA))
+        for code in _ABOVE_MARKS:
+            mark = box(code)
+            if mark is None:
+                continue
+            top = max(top, mark[1])
+            if shadda is not None and code != ord(SHADDA):
+                lift = max(0.0, shadda[1] + 0.04 * units - mark[0])
+                top = max(top, mark[1] + lift)
+        for code in _BELOW_MARKS:
+            mark = box(code)
+            if mark is not None:
+                bottom = min(bottom, mark[0])
+        return top / units, max(0.0, -bottom) / units
+
+
+def font_ink(font_name: str) -> tuple[float, float]:
+    """Return ``ink_extent`` of the registered font ``font_name``."""
+    return ink_extent(pdfmetrics.getFont(font_name).face.filename)
+
+
+# White kept between the ink of one line and the next, in em of the Arabic size.
+INK_GAP = 0.06
+
+
+def arabic_leading(fonts: FontSet, bold: bool, size: float) -> float:
+    """Return the smallest leading at which Arabic lines of ``size`` points never touch.
+
+    Fully vowelled Arabic (shadda with tanween over a tall letter, kasratan under a
+    descender) reaches much further from the baseline than the font's ascent says.
+    """
+    face = fonts.arabic.bold if bold else fonts.arabic.regular
+    above, below = ink_extent(str(face))
+    return round((above + below + INK_GAP) * size, 2)
