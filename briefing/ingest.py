@@ -48,6 +48,19 @@ AR_MONTHS = (
     "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
 )
 
+# Agencies and cities of datelines, for the English source line (others are kept as written).
+AGENCIES_EN = {
+    "أذرتاج": "AZERTAC", "قازاق أورداسي": "Kazinform", "كازينفورم": "Kazinform",
+    "واس": "SPA", "وام": "WAM", "قنا": "QNA", "كونا": "KUNA", "بنا": "BNA", "أ ش أ": "MENA",
+    "رويترز": "Reuters", "فرانس برس": "AFP", "أ ف ب": "AFP",
+}
+CITIES_EN = {
+    "باكو": "Baku", "أستانا": "Astana", "آستانا": "Astana", "ألماتي": "Almaty",
+    "طشقند": "Tashkent", "عشق آباد": "Ashgabat", "أنقرة": "Ankara", "موسكو": "Moscow",
+    "الرياض": "Riyadh", "أبوظبي": "Abu Dhabi", "الدوحة": "Doha", "الكويت": "Kuwait",
+    "القاهرة": "Cairo", "بروكسل": "Brussels", "تبليسي": "Tbilisi",
+}
+
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 DATELINE = re.compile(
     r"^\s*(?P<city>[^\d،,\n(]{2,40}?)\s*[،,]\s*(?P<day>[0-9٠-٩]{1,2})\s+(?P<month>" + _MONTH_ALT
@@ -119,7 +132,9 @@ EN_NAMES = {
     "gw": "capacity", "usd": "amount", "eur": "amount", "manat": "amount", "tenge": "amount",
 }
 
-_WB = r"(?![\w\u0600-\u06FF])"  # end of a word (Arabic letters count as word characters)
+# Arabic letters and digits count as word characters; Arabic punctuation (، ؛ ؟) does not.
+_AR_WORD = "\u0621-\u065F\u0660-\u0669\u066E-\u06D3\u06FA-\u06FF"
+_WB = r"(?![\w" + _AR_WORD + r"])"  # end of a word
 _QTY = (
     r"(?:(?P<qual>" + _QUAL_ALT + r")\s+)?"
     r"(?P<dollar>\$\s?)?"
@@ -129,7 +144,7 @@ _QTY = (
     r"(?:\s*(?P<unit>" + _UNIT_ALT + r")(?:" + _WB + r"|(?<=[%٪])))?"
     r"(?:\s+(?P<qual_after>على الأقل|at least)" + _WB + r")?"
 )
-QUANTITY = re.compile(r"(?<![\w\u0600-\u06FF.,٫٬])" + _QTY, re.IGNORECASE)
+QUANTITY = re.compile(r"(?<![\w" + _AR_WORD + r".,٫٬])" + _QTY, re.IGNORECASE)
 RANGE_FROM = re.compile(
     r"(?P<from>من|from|between|بين)\s+(?P<num>" + NUMBER + r")\s+(?P<link>إلى|الى|to|و|and)\s+$",
     re.IGNORECASE,
@@ -168,12 +183,15 @@ class Dispatch:
 
     def source(self, lang: str) -> str:
         """Return the source line: agency, city and the dispatch date."""
+        agency = AGENCIES_EN.get(self.agency, self.agency) if lang == "en" else self.agency
         when = ""
         if self.day:
             month = (AR_MONTHS if lang == "ar" else EN_MONTHS)[self.day.month - 1]
             when = f"{self.day.day} {month} {self.day.year}"
-        return "، ".join(p for p in (self.agency, self.city, when) if p) if lang == "ar" else \
-            ", ".join(p for p in (self.agency, self.city, when) if p)
+        city = CITIES_EN.get(self.city, self.city) if lang == "en" else self.city
+        if lang == "ar":
+            return "، ".join(p for p in (agency, city, when) if p)
+        return ", ".join(p for p in (agency, city, when) if p)
 
 
 def to_decimal(text: str) -> Decimal:
@@ -191,12 +209,18 @@ def _is_arabic(text: str) -> bool:
     return arabic >= latin
 
 
-def _infer_year(text: str, month: int, given: int | None) -> int | None:
+def _infer_year(month: int, day: int, given: int | None, today: date | None) -> int:
+    """Return the dispatch's year: as given, else the latest year not after today.
+
+    A dateline names day and month only; years in the text speak of other things
+    (``by 2030``), so they are not used.
+    """
     if given:
         return given
-    years = [int(y) for y in re.findall(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?!\d)",
-                                         text.translate(ARABIC_DIGITS))]
-    return max(years) if years else None
+    today = today or date.today()
+    if (month, day) > (today.month, today.day):
+        return today.year - 1
+    return today.year
 
 
 def _label(paragraph: str, start: int) -> str:
@@ -215,7 +239,7 @@ def _scale(kind: str, power: int, value: Decimal) -> tuple[str, Decimal]:
 
 def parse_dispatch(
     text: str, *, year: int | None = None, prefix: str | None = None,
-    section_id: str | None = None,
+    section_id: str | None = None, today: date | None = None,
 ) -> Dispatch:
     """Return the dispatch's dateline, title, paragraphs and detected figures."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -230,13 +254,10 @@ def parse_dispatch(
         agency = (match.group("agency") or match.group("agency2") or "").strip()
         month = MONTHS[match.group("month").lower()]
         given = int(match.group("year").translate(ARABIC_DIGITS)) if match.group("year") else year
-        inferred = _infer_year(text, month, given)
-        if inferred is None:
-            raise BriefingError(
-                "the dispatch does not say its year: give it with --year"
-            )
+        number_of_day = int(match.group("day").translate(ARABIC_DIGITS))
+        inferred = _infer_year(month, number_of_day, given, today)
         try:
-            day = date(inferred, month, int(match.group("day").translate(ARABIC_DIGITS)))
+            day = date(inferred, month, number_of_day)
         except ValueError as exc:
             raise BriefingError(f"the dateline's date is not valid ({exc})") from None
         text = text[match.end():]
