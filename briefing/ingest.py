@@ -224,7 +224,9 @@ def _infer_year(month: int, day: int, given: int | None, today: date | None) -> 
 
 
 def _label(paragraph: str, start: int) -> str:
-    words = re.findall(r"[\w\u0600-\u06FF]+", paragraph[:start])
+    """Return the words just before a quantity, within its clause, as a first label."""
+    clause = re.split(r"[،,.؛;:!؟?()]", paragraph[:start])[-1]
+    words = re.findall(r"[\w" + _AR_WORD + r"]+", clause)
     words = [w for w in words if not w.isdigit()][-5:]
     return " ".join(words)
 
@@ -322,15 +324,16 @@ def parse_dispatch(
     return dispatch
 
 
-def _placeheld(dispatch: Dispatch, index: int) -> str:
-    paragraph = dispatch.paragraphs[index]
+def _placeheld(dispatch: Dispatch, index: int, paragraph: str | None = None) -> str:
+    """Return a paragraph (or its start, the title) with its quantities as placeholders."""
+    paragraph = dispatch.paragraphs[index] if paragraph is None else paragraph
     spans: dict[tuple[int, int], list[Detected]] = {}
     for figure in dispatch.figures:
         if figure.paragraph == index and figure.accepted:
             spans.setdefault((figure.start, figure.end), []).append(figure)
     out, cursor = [], 0
     for (start, end), figures in sorted(spans.items()):
-        if start < cursor:
+        if start < cursor or end > len(paragraph):
             continue
         out.append(paragraph[cursor:start])
         if len(figures) == 1:
@@ -368,8 +371,13 @@ def section_toml(dispatch: Dispatch) -> str:
     original, translated = "\n\n".join(bodies), "\n\n".join(other)
     ar, en = (original, translated) if dispatch.lang == "ar" else (translated, original)
     when = f"{dispatch.day:%d %B %Y}" if dispatch.day else "undated"
-    title_ar = dispatch.title if dispatch.lang == "ar" else f"برقية {dispatch.source('ar')}"
-    title_en = dispatch.title if dispatch.lang == "en" else \
+    # The title is the lead's first clause: its quantities follow --set like the body's.
+    title, ellipsis = dispatch.title.removesuffix("…"), dispatch.title.endswith("…")
+    if dispatch.paragraphs[0].startswith(title):
+        title = _placeheld(dispatch, 0, title)
+    title += "…" if ellipsis else ""
+    title_ar = title if dispatch.lang == "ar" else f"برقية {dispatch.source('ar')}"
+    title_en = title if dispatch.lang == "en" else \
         f"Dispatch of {when} (title to be translated)"
     lines = [
         f"# Section made from the {dispatch.agency or 'news'} dispatch, "
