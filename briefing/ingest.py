@@ -144,9 +144,13 @@ _QTY = (
     r"(?:\s*(?P<unit>" + _UNIT_ALT + r")(?:" + _WB + r"|(?<=[%٪])))?"
     r"(?:\s+(?P<qual_after>على الأقل|at least)" + _WB + r")?"
 )
-QUANTITY = re.compile(r"(?<![\w" + _AR_WORD + r".,٫٬])" + _QTY, re.IGNORECASE)
+# A number may carry an attached "and", "by" or "for" (وبل): ``و١٧``, ``ب50``.
+QUANTITY = re.compile(
+    r"(?<![\w" + _AR_WORD + r".,٫٬])(?P<pre>[وبل](?=[0-9٠-٩]))?" + _QTY, re.IGNORECASE
+)
 RANGE_FROM = re.compile(
-    r"(?P<from>من|from|between|بين)\s+(?P<num>" + NUMBER + r")\s+(?P<link>إلى|الى|to|و|and)\s+$",
+    r"(?P<from>من|from|between|بين)\s+(?P<num>" + NUMBER + r")"
+    r"\s+(?:(?:إلى|الى|to|and)\s+|و\s*)$",
     re.IGNORECASE,
 )
 
@@ -293,7 +297,7 @@ def parse_dispatch(
             power = MULTIPLIER_OF.get((found.group("mult") or "").lower(), 0)
             if found.group("mult") and found.group("mult") in MULTIPLIER_OF:
                 power = MULTIPLIER_OF[found.group("mult")]
-            start = found.start()
+            start = found.end("pre") if found.group("pre") else found.start()
             values = [found.group("num")]
             if found.group("num2"):
                 values.append(found.group("num2"))
@@ -370,7 +374,8 @@ def section_toml(dispatch: Dispatch) -> str:
         other.append(other_note + (" " + ", ".join(cited) if cited else ""))
     original, translated = "\n\n".join(bodies), "\n\n".join(other)
     ar, en = (original, translated) if dispatch.lang == "ar" else (translated, original)
-    when = f"{dispatch.day:%d %B %Y}" if dispatch.day else "undated"
+    when = (f"{dispatch.day.day} {EN_MONTHS[dispatch.day.month - 1]} {dispatch.day.year}"
+            if dispatch.day else "undated")
     # The title is the lead's first clause: its quantities follow --set like the body's.
     title, ellipsis = dispatch.title.removesuffix("…"), dispatch.title.endswith("…")
     if dispatch.paragraphs[0].startswith(title):
