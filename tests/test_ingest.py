@@ -1,4 +1,4 @@
-"""Dispatch ingestion: the quantity detector, the section file it writes, and that file in a brief."""
+"""Dispatch ingestion: the quantity detector, the section file it writes, that file in a brief."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def detect(text: str) -> list[tuple[Decimal, str, str]]:
                                     (Decimal("17"), "million_tonnes", "")]),
         ("بين ١٥ و١٧ مليون طن", [(Decimal("15"), "million_tonnes", ""),
                                   (Decimal("17"), "million_tonnes", "")]),
-        ("ما بين 10-12 في المائة", [(Decimal("10"), "percent", ""), (Decimal("12"), "percent", "")]),
+        ("ما بين 10-12 في المائة",
+         [(Decimal("10"), "percent", ""), (Decimal("12"), "percent", "")]),
         ("more than 50 percent of exports", [(Decimal("50"), "percent", "more_than")]),
         ("$365 billion of investment", [(Decimal("365"), "billion_usd", "")]),
         ("a 1,200 km line and 2.5 GW", [(Decimal("1200"), "kilometres", ""),
@@ -72,7 +73,8 @@ def test_detector_reads_value_unit_and_qualifier(
 
 def test_dateline_gives_city_agency_and_date() -> None:
     dispatch = parse_dispatch("أستانا، 14 نوفمبر (أذرتاج)\nنص الخبر 5 أطنان.", today=TODAY)
-    assert (dispatch.city, dispatch.agency, dispatch.day) == ("أستانا", "أذرتاج", date(2026, 11, 14))
+    assert (dispatch.city, dispatch.agency) == ("أستانا", "أذرتاج")
+    assert dispatch.day == date(2026, 11, 14)
     assert dispatch.source("en") == "AZERTAC, Astana, 14 November 2026"
     assert dispatch.source("ar") == "أذرتاج، أستانا، 14 نوفمبر 2026"
     # A day and month after today belong to last year; years in the text do not count.
@@ -98,15 +100,18 @@ def test_bad_dispatch_is_refused() -> None:
 
 
 # The done test: a dispatch written for it, not the library's, with six quantities.
-DISPATCH = """\
-طشقند، 9 سبتمبر (أذرتاج)
-
-أعلن الجانبان اليوم عن خطة مشتركة لتطوير ممر النقل بين أوزبكستان وأذربيجان، إذ نقلت السكك الحديدية ٣٫٢ مليون طن من القطن والأسمدة خلال الأشهر الثمانية الأولى من عام 2026.
-
-وارتفع حجم التبادل التجاري بنسبة 18% مقارنة بالفترة نفسها من العام الماضي، فيما تشكل المنتجات الزراعية أكثر من 40 في المائة من الصادرات.
-
-وقال الوزير إن البنك الآسيوي خصص 620 مليون دولار لتحديث خط يمتد على طول 1,150 كيلومتراً، إضافة إلى محطة شمسية بقدرة 1,500 ميغاواط تدخل الخدمة بحلول عام 2028.
-"""
+DISPATCH = "\n".join([
+    "طشقند، 9 سبتمبر (أذرتاج)",
+    "",
+    "أعلن الجانبان اليوم عن خطة مشتركة لتطوير ممر النقل بين أوزبكستان وأذربيجان، إذ نقلت السكك"
+    " الحديدية ٣٫٢ مليون طن من القطن والأسمدة خلال الأشهر الثمانية الأولى من عام 2026.",
+    "",
+    "وارتفع حجم التبادل التجاري بنسبة 18% مقارنة بالفترة نفسها من العام"
+    " الماضي، فيما تشكل المنتجات الزراعية أكثر من 40 في المائة من الصادرات.",
+    "",
+    "وقال الوزير إن البنك الآسيوي خصص 620 مليون دولار لتحديث خط يمتد على طول 1,150"
+    " كيلومتراً، إضافة إلى محطة شمسية بقدرة 1,500 ميغاواط تدخل الخدمة بحلول عام 2028.",
+])
 
 EXPECTED = [
     (Decimal("3.2"), "million_tonnes", ""),
@@ -190,7 +195,9 @@ def test_unseen_dispatch_becomes_a_section_that_exports_and_follows_set(
     assert again.override(tonnes).value == Decimal("4.75")
 
 
-def test_section_figure_ids_may_not_clash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_section_figure_ids_may_not_clash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (
         'id = "mine"\n[title]\nar = "ع"\nen = "t"\n[body]\nar = "{fig:kz_fdi_total}"\nen = "x"\n'
         '[[figures]]\nid = "kz_fdi_total"\nvalue = 1\nunit = "percent"\n'
