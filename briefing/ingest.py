@@ -10,11 +10,14 @@ says that its translation is still to be written: nothing is translated by machi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from briefing.errors import BriefingError
+from briefing.library import Library, check_references, parse_section, parse_section_figures
+from briefing.model import Section
 
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -426,3 +429,20 @@ def _kind_of(unit: str) -> str:
         if unit in table.values():
             return kind
     return ""
+
+
+def dispatch_section(
+    dispatch: Dispatch, library: Library, taken: dict[str, str] | None = None
+) -> Section:
+    """Return the section the dispatch makes, checked as ``--add-section`` checks a file."""
+    where = f"dispatch {dispatch.section_id}"
+    try:
+        data = tomllib.loads(section_toml(dispatch))
+    except tomllib.TOMLDecodeError as exc:  # a bug in section_toml, never the user's text
+        raise BriefingError(f"{where}: the section could not be written ({exc})") from None
+    section = parse_section(data, where, custom=True)
+    figures = parse_section_figures(data, where, library, taken)
+    section = replace(section, figures=figures)
+    known = {**library.figures, **{figure.id: figure for figure in figures}}
+    check_references(section, known, library.charts, where)
+    return section
