@@ -93,3 +93,20 @@ def test_dispatch_dialog_refuses_bad_text_and_bad_values(window: MainWindow, qtb
     assert ok.isEnabled()
     dialog.table.item(0, 2).setText("abc")
     assert not ok.isEnabled()
+
+
+def test_section_figures_join_the_figure_table_and_follow_edits(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = window.figure_model
+    before = model.rowCount()
+    monkeypatch.setattr(window, "run_dialog", _run(qtbot, []))
+    window.dispatch_action.trigger()
+    assert model.rowCount() == before + 4
+    row = next(r for r in range(model.rowCount()) if model.figure(r).unit == "megawatts")
+    assert model.setData(model.index(row, model.column_of("value")), "1400"), model.errors
+    figure_id = model.figure_ids[row]
+    assert window.session.brief.override(figure_id).value == Decimal("1400")
+    window.undo_action.trigger()  # the value
+    window.undo_action.trigger()  # the section
+    assert model.rowCount() == before
