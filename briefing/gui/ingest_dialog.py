@@ -89,7 +89,9 @@ class IngestDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("&Dispatch (Arabic or English, dateline first):"), self))
+        paste_label = QLabel(self.tr("&Dispatch (Arabic or English, dateline first):"), self)
+        paste_label.setBuddy(self.paste_box)
+        layout.addWidget(paste_label)
         layout.addWidget(self.paste_box, 3)
         title_row = QHBoxLayout()
         title_label = QLabel(self.tr("&Title:"), self)
