@@ -413,6 +413,8 @@ def section_toml(dispatch: Dispatch) -> str:
             f"unit = {_toml_str(figure.unit)}",
             f"qualifier = {_toml_str(figure.qualifier)}",
             f"kind = {_toml_str(KINDS.get(_kind_of(figure.unit), 'quantity'))}",
+            "min = 0",
+            *(["max = 100"] if figure.unit == "percent" else []),
             f"label = {{ ar = {_toml_str(figure.label_ar)}, en = {_toml_str(figure.label_en)} }}",
             f"source = {{ ar = {_toml_str(dispatch.source('ar'))}, "
             f"en = {_toml_str(dispatch.source('en'))} }}",

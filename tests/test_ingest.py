@@ -187,6 +187,12 @@ def test_unseen_dispatch_becomes_a_section_that_exports_and_follows_set(
     # The key-figures table lists the dispatch's figures beside the library's.
     assert "Capacity" in en_doc and "MW" in en_doc
 
+    # A share cannot pass 100 percent: the dispatch's bounds hold for --set too.
+    share = next(f for f in section.figures if f.unit == "percent").id
+    assert main(["export", "--out", str(tmp_path / "bad"), "--add-section", str(section_file),
+                 "--set", f"{share}=140"]) == 2
+    assert share in capsys.readouterr().err and not (tmp_path / "bad").exists()
+
     # Saved in a .brief and read back, the section keeps its figures and the edit.
     brief = edits.add_custom_section(edits.default_brief(library), library, section)
     brief = edits.set_figure_value(brief, library, tonnes, "4.75")
