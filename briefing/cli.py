@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -112,6 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every exported PDF back and check that each paragraph reads in order",
     )
     export.add_argument("--quiet", action="store_true", help="print nothing on success")
+    ingest = commands.add_parser(
+        "ingest", help="make a section with its figures from a news dispatch",
+        description="Read an Arabic or English news dispatch (dateline, paragraphs) and write "
+        "a section TOML for --add-section: every quantity becomes a {fig:ID} placeholder with "
+        "its own [[figures]] entry. The other language's text is left for you to write.",
+    )
+    ingest.add_argument("dispatch_file", metavar="FILE.txt", help="the dispatch, UTF-8 text")
+    ingest.add_argument("--out", required=True, metavar="SECTION.toml", help="section file")
+    ingest.add_argument("--id", default=None, help="section id (default: dispatch_YYYYMMDD)")
+    ingest.add_argument("--year", type=int, default=None,
+                        help="year of the dateline when it names day and month only")
+    ingest.add_argument("--quiet", action="store_true", help="print nothing on success")
     return parser
 
 
@@ -208,8 +221,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         brief = edits.set_meta(brief, date=date.today())
     languages = check_languages(_split(args.lang)) if args.lang is not None else brief.languages
     formats = check_formats(_split(args.format))
+    taken: dict[str, str] = {}
     for file in args.add_section:
-        section = load_section_file(Path(file), library)
+        section = load_section_file(Path(file), library, taken)
+        taken.update({figure.id: section.id for figure in section.figures})
         brief = edits.add_custom_section(brief, library, section)
     if args.sections is not None:
         # Ids are written with hyphens as often as with underscores; the library spells "_".
@@ -280,11 +295,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from briefing.atomic import write_atomic
+    from briefing.ingest import parse_dispatch, section_toml
+    from briefing.library import load_library, load_section_file
+    from briefing.textfile import read_text_file
+
+    source = Path(args.dispatch_file)
+    text = read_text_file(source, str(source), "text file")
+    if "\x00" in text:
+        raise BriefingError(f"{source}: not a text file (it holds NUL bytes)")
+    if args.id is not None:
+        from briefing.model import check_id
+
+        check_id("section", args.id)
+    try:
+        dispatch = parse_dispatch(text, year=args.year, section_id=args.id)
+    except BriefingError as exc:
+        raise BriefingError(f"{source}: {exc}") from None
+    out = Path(args.out)
+    if out.is_dir():
+        raise BriefingError(f"--out {out}: is a folder; give the section file's name")
+    document = section_toml(dispatch)
+    # Read the section back as --add-section will before the file appears.
+    library = load_library()
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "section.toml"
+        probe.write_text(document, encoding="utf-8")
+        load_section_file(probe, library)
+    write_atomic(out, document.encode("utf-8"))
+    if not args.quiet:
+        print(out)
+        for figure in dispatch.figures:
+            qualifier = f"{figure.qualifier.replace('_', ' ')} " if figure.qualifier else ""
+            print(f"  {figure.id}: {qualifier}{figure.value.normalize():f} {figure.unit}"
+                  f"  ({figure.text})")
+        other = "English" if dispatch.lang == "ar" else "Arabic"
+        print(f"{len(dispatch.figures)} figures; the {other} text is left for you to write",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "sections": cmd_sections,
     "figures": cmd_figures,
     "templates": cmd_templates,
     "export": cmd_export,
+    "ingest": cmd_ingest,
 }
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from briefing.calendars import Calendar, MonthStyle
 from briefing.chartdata import ChartData, resolve_chart
 from briefing.errors import BriefingError
-from briefing.library import Library
+from briefing.library import Library, with_section_figures
 from briefing.model import (
     PLACEHOLDER,
     Brief,
@@ -217,8 +217,11 @@ class Document:
 
 
 def effective_figures(brief: Brief, library: Library) -> dict[str, Figure]:
-    """Return every figure as the brief sees it: library values with the user's edits."""
-    figures = dict(library.figures)
+    """Return every figure as the brief sees it: library values with the user's edits.
+
+    The figures users' own sections bring count as library figures.
+    """
+    figures = dict(with_section_figures(library, brief.custom_sections).figures)
     for figure in brief.figure_overrides:
         if figure.id not in figures:
             raise BriefingError(f"figure {figure.id!r} is not in the library")
@@ -248,7 +251,7 @@ class _Builder:
 
     def __init__(self, brief: Brief, library: Library, template: Template) -> None:
         self.brief = brief
-        self.library = library
+        self.library = with_section_figures(library, brief.custom_sections)
         self.template = template
         self.figures = effective_figures(brief, library)
         self.sections = selected_sections(brief, library)

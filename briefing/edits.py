@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from briefing.errors import BriefingError
-from briefing.library import Library, check_references
+from briefing.library import Library, check_references, with_section_figures
 from briefing.model import (
     Brief,
     BriefMeta,
@@ -55,6 +55,7 @@ def move_section(brief: Brief, section_id: str, new_index: int) -> Brief:
 
 def set_figure(brief: Brief, library: Library, figure: Figure) -> Brief:
     """Return the brief with the user's version of a library figure (validated)."""
+    library = with_section_figures(library, brief.custom_sections)
     if figure.id not in library.figures:
         raise BriefingError(f"unknown figure {figure.id!r}")
     validate_figure(figure, library.units)
@@ -66,6 +67,7 @@ def set_figure(brief: Brief, library: Library, figure: Figure) -> Brief:
 
 def set_figure_value(brief: Brief, library: Library, figure_id: str, value: object) -> Brief:
     """Return the brief with a figure's value changed; ``value`` may be text."""
+    library = with_section_figures(library, brief.custom_sections)
     current = brief.override(figure_id) or library.figures.get(figure_id)
     if current is None:
         known = ", ".join(sorted(library.figures))
@@ -100,7 +102,7 @@ def add_custom_section(
         raise BriefingError(f"section id {section.id!r} is already used")
     if section.title.is_empty():
         raise BriefingError(f"section {section.id}: the title is empty")
-    check_references(section, library.figures, library.charts, f"section {section.id}")
+    _check_section_figures(brief, library, section)
     section = replace(section, custom=True)
     sections = list(brief.sections)
     sections.insert(len(sections) if index is None else index, section.id)
@@ -115,12 +117,29 @@ def update_custom_section(brief: Brief, library: Library, section: Section) -> B
         raise BriefingError(f"section {section.id!r} is not one of your sections")
     if section.title.is_empty():
         raise BriefingError(f"section {section.id}: the title is empty")
-    check_references(section, library.figures, library.charts, f"section {section.id}")
+    _check_section_figures(brief, library, section)
     section = replace(section, custom=True)
     return replace(
         brief,
         custom_sections=tuple(section if s.id == section.id else s for s in brief.custom_sections),
     )
+
+
+def _check_section_figures(brief: Brief, library: Library, section: Section) -> None:
+    """Raise if a section's own figures clash with others' or its placeholders are unknown."""
+    where = f"section {section.id}"
+    others = [s for s in brief.custom_sections if s.id != section.id]
+    taken = {figure.id: other.id for other in others for figure in other.figures}
+    for figure in section.figures:
+        if figure.id in library.figures:
+            raise BriefingError(f"{where}: figure id {figure.id!r} is already a library figure")
+        if figure.id in taken:
+            raise BriefingError(
+                f"{where}: figure id {figure.id!r} is already used by section {taken[figure.id]}"
+            )
+        validate_figure(figure, library.units)
+    known = with_section_figures(library, (*others, section)).figures
+    check_references(section, known, library.charts, where)
 
 
 def remove_custom_section(brief: Brief, section_id: str) -> Brief:
@@ -173,6 +192,7 @@ def set_figure_field(
     ``field_name`` is one of FIGURE_FIELDS; a unit may only change to one of the same
     dimension, so that the charts that plot the figure keep their scale.
     """
+    library = with_section_figures(library, brief.custom_sections)
     current = brief.override(figure_id) or library.figures.get(figure_id)
     if current is None:
         raise BriefingError(f"unknown figure {figure_id!r}")

@@ -26,7 +26,7 @@ from briefing.document import (
     selected_sections,
 )
 from briefing.errors import BriefingError
-from briefing.library import Library, load_library
+from briefing.library import Library, load_library, with_section_figures
 from briefing.model import (
     Brief,
     OutputLang,
@@ -65,6 +65,7 @@ class ExportResult:
 
 def check_brief(brief: Brief, library: Library) -> None:
     """Raise the first problem in a brief: unknown sections or figures, values out of range."""
+    library = with_section_figures(library, brief.custom_sections)
     selected_sections(brief, library)
     for figure in effective_figures(brief, library).values():
         # Overrides come from .brief files that may have been edited by hand: check
@@ -342,7 +343,7 @@ def export(
     untitled). Everything is rendered in memory first
     and published with renames at the end, so a failure leaves the folder as it was.
     """
-    library = library or load_library()
+    library = with_section_figures(library or load_library(), brief.custom_sections)
     langs = check_languages(list(languages) if languages else list(brief.languages))
     fmts = check_formats(list(formats))
     result = ExportResult()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from briefing.model import (
 from briefing.resources import resource
 from briefing.tomlio import Table, read_toml
 
-SECTION_KEYS = {"id", "title", "body", "key_point", "talking_points", "charts"}
+SECTION_KEYS = {"id", "title", "body", "key_point", "talking_points", "charts", "figures"}
 FIGURE_KEYS = {
     "value", "unit", "qualifier", "kind", "min", "max", "as_of", "source", "label", "note",
     "relations",
@@ -363,13 +363,69 @@ def check_chart(
             )
 
 
-def load_section_file(path: Path, library: Library) -> Section:
-    """Return a user's section from a TOML file, checked against the library."""
+def parse_section_figures(
+    data: dict[str, Any], where: str, library: Library, taken: dict[str, str] | None = None
+) -> tuple[Figure, ...]:
+    """Return the ``[[figures]]`` a user's section file carries, each with its own ``id``.
+
+    An id may not repeat one of the library's figures nor one that another added section
+    already brought (``taken`` maps those ids to the section that brought them).
+    """
+    raw = data.get("figures", [])
+    if not isinstance(raw, list):
+        raise BriefingError(f"{where}: 'figures' must be a list of [[figures]] tables")
+    figures: list[Figure] = []
+    seen: set[str] = set()
+    for number, body in enumerate(raw, start=1):
+        if not isinstance(body, dict):
+            raise BriefingError(f"{where}: figure {number} must be a [[figures]] table")
+        figure_id = body.get("id")
+        if not isinstance(figure_id, str) or not figure_id:
+            raise BriefingError(f"{where}: figure {number} has no 'id'")
+        try:
+            check_id("figure", figure_id)
+        except BriefingError as exc:
+            raise BriefingError(f"{where}: figure {number}: {exc}") from None
+        if figure_id in library.figures:
+            raise BriefingError(
+                f"{where}: figure id {figure_id!r} is already a library figure; rename it"
+            )
+        if taken and figure_id in taken:
+            raise BriefingError(
+                f"{where}: figure id {figure_id!r} is already used by section "
+                f"{taken[figure_id]}; rename it"
+            )
+        if figure_id in seen:
+            raise BriefingError(f"{where}: figure id {figure_id!r} is given twice")
+        seen.add(figure_id)
+        rest = {key: value for key, value in body.items() if key != "id"}
+        figures.append(parse_figure(figure_id, rest, where, library.units))
+    return tuple(figures)
+
+
+def with_section_figures(
+    library: Library, sections: tuple[Section, ...] | list[Section]
+) -> Library:
+    """Return the library with the figures users' sections bring added to its own."""
+    extra = {figure.id: figure for section in sections for figure in section.figures}
+    if not extra or all(library.figures.get(k) is f for k, f in extra.items()):
+        return library
+    return replace(library, figures={**library.figures, **extra})
+
+
+def load_section_file(
+    path: Path, library: Library, taken: dict[str, str] | None = None
+) -> Section:
+    """Return a user's section from a TOML file, with its own figures, checked."""
     where = str(path)
-    section = parse_section(_read(path, where), where, custom=True)
+    data = _read(path, where)
+    section = parse_section(data, where, custom=True)
     if library.section(section.id) is not None:
         raise BriefingError(
             f"{where}: section id {section.id!r} is already used by the library; choose another"
         )
-    check_references(section, library.figures, library.charts, where)
+    figures = parse_section_figures(data, where, library, taken)
+    section = replace(section, figures=figures)
+    known = {**library.figures, **{figure.id: figure for figure in figures}}
+    check_references(section, known, library.charts, where)
     return section

@@ -314,6 +314,7 @@ class Section:
     talking_points: tuple[LocalText, ...] = ()
     charts: tuple[str, ...] = ()
     custom: bool = False
+    figures: tuple[Figure, ...] = ()  # a user's section may bring its own figures
 
     def paragraphs(self, lang: Lang) -> list[str]:
         """Return the body's paragraphs in ``lang`` (blank lines separate them)."""

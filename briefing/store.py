@@ -59,6 +59,7 @@ def _section_to_json(section: Section) -> dict[str, Any]:
         "key_point": section.key_point.to_dict(),
         "talking_points": [p.to_dict() for p in section.talking_points],
         "charts": list(section.charts),
+        "figures": [_figure_to_json(f) for f in section.figures],
     }
 
 
@@ -245,33 +246,10 @@ def brief_from_json(data: Any, where: str) -> Brief:
                 ),
                 charts=tuple(read.str_list(raw, "charts")),
                 custom=True,
+                figures=tuple(_read_figures(read, raw, "figures", path)),
             )
         )
-    overrides = []
-    raw_overrides = data.get("figure_overrides", [])
-    if not isinstance(raw_overrides, list):
-        raise read.fail("figure_overrides", "must be a list")
-    for number, raw in enumerate(raw_overrides, start=1):
-        path = f"figure_overrides[{number}]."
-        raw = read.obj(raw, path[:-1])
-        value = read.decimal(raw, "value", path)
-        if value is None:
-            raise read.fail(f"{path}value", "is missing")
-        overrides.append(
-            Figure(
-                id=read.text(raw, "id", path),
-                value=value,
-                unit=read.text(raw, "unit", path),
-                qualifier=read.text(raw, "qualifier", path),
-                kind=read.text(raw, "kind", path, "quantity"),
-                label=read.local(raw, "label", path),
-                source=read.local(raw, "source", path),
-                as_of=read.date(raw, "as_of", path),
-                minimum=read.decimal(raw, "min", path),
-                maximum=read.decimal(raw, "max", path),
-                note=read.local(raw, "note", path),
-            )
-        )
+    overrides = _read_figures(read, data, "figure_overrides")
     try:
         languages = check_languages(read.str_list(data, "languages") or ["ar"])
         digits = check_digits(read.text(data, "digits", "", "latin"))
@@ -383,3 +361,35 @@ def _restore_template(
         parent = "ministry"
     notes.append(f"{path}: template {brief.template!r} is not installed; using {parent!r}")
     return replace(brief, template=parent)
+
+
+def _read_figures(
+    read: _Reader, data: dict[str, Any], key: str, where: str = ""
+) -> list[Figure]:
+    """Return the figures listed under ``key`` (overrides, or a section's own figures)."""
+    figures = []
+    raw_figures = data.get(key, [])
+    if not isinstance(raw_figures, list):
+        raise read.fail(f"{where}{key}", "must be a list")
+    for number, raw in enumerate(raw_figures, start=1):
+        path = f"{where}{key}[{number}]."
+        raw = read.obj(raw, path[:-1])
+        value = read.decimal(raw, "value", path)
+        if value is None:
+            raise read.fail(f"{path}value", "is missing")
+        figures.append(
+            Figure(
+                id=read.text(raw, "id", path),
+                value=value,
+                unit=read.text(raw, "unit", path),
+                qualifier=read.text(raw, "qualifier", path),
+                kind=read.text(raw, "kind", path, "quantity"),
+                label=read.local(raw, "label", path),
+                source=read.local(raw, "source", path),
+                as_of=read.date(raw, "as_of", path),
+                minimum=read.decimal(raw, "min", path),
+                maximum=read.decimal(raw, "max", path),
+                note=read.local(raw, "note", path),
+            )
+        )
+    return figures

@@ -50,6 +50,7 @@ from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.figures_view import FigureEditor
 from briefing.gui.i18n import isolate_ltr
+from briefing.gui.ingest_dialog import add_dispatch_action
 from briefing.gui.models import CUSTOM_ROLE, ID_ROLE, FigureTableModel, SectionListModel
 from briefing.gui.preview import PreviewController, PreviewPane
 from briefing.gui.prompts import Prompts
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
         file_menu.addSeparator()
+        add_dispatch_action(self, file_menu)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)

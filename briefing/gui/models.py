@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.session import Session
+from briefing.library import Library, with_section_figures
 from briefing.model import Brief, Figure, Section, check_figure_value, parse_decimal
 from briefing.numbers import QUALIFIER_NAMES
 
@@ -302,17 +303,30 @@ class FigureTableModel(QAbstractTableModel):
         self.session = session
         self.ui_lang = ui_lang
         self.text_lang = "ar" if ui_lang == "ar" else "en"
-        self.figure_ids = list(session.library.figures)
+        self.figure_ids = list(self._library().figures)
         self.errors: dict[tuple[int, int], tuple[str, str]] = {}
         self._shown = self._effective()
         session.briefChanged.connect(self._refresh)
 
+    def _library(self) -> Library:
+        """Return the library with the figures the brief's own sections bring."""
+        return with_section_figures(self.session.library, self.session.brief.custom_sections)
+
     def _effective(self) -> dict[str, Figure]:
         brief = self.session.brief
-        return {fid: brief.override(fid) or self.session.library.figures[fid]
+        return {fid: brief.override(fid) or self._library().figures[fid]
                 for fid in self.figure_ids}
 
     def _refresh(self) -> None:
+        ids = list(self._library().figures)
+        if ids != self.figure_ids:
+            # A section that brings figures came or went: rows are added or removed.
+            self.beginResetModel()
+            self.figure_ids = ids
+            self.errors = {}
+            self._shown = self._effective()
+            self.endResetModel()
+            return
         shown = self._effective()
         changed_rows = {
             row for row, fid in enumerate(self.figure_ids) if shown[fid] != self._shown.get(fid)
@@ -422,7 +436,7 @@ class FigureTableModel(QAbstractTableModel):
 
     def unit_choices(self, row: int) -> list[str]:
         """Return the unit ids a figure may use: those of its library unit's dimension."""
-        library = self.session.library
+        library = self._library()
         dimension = library.units[library.figures[self.figure_ids[row]].unit].dimension
         return [uid for uid, unit in library.units.items() if unit.dimension == dimension]
 
@@ -467,12 +481,12 @@ class FigureTableModel(QAbstractTableModel):
         override = self.session.brief.override(self.figure_ids[row])
         if override is None:
             return False
-        original = self.session.library.figures[self.figure_ids[row]]
+        original = self._library().figures[self.figure_ids[row]]
         return getattr(override, name) != getattr(original, name)
 
     def _tooltip(self, row: int, name: str) -> str:
         figure = self.figure(row)
-        original = self.session.library.figures[figure.id]
+        original = self._library().figures[figure.id]
         lines = [self._figure_label(row)]
         if name == "value":
             allowed = self.allowed_range(row)
