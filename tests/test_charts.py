@@ -46,12 +46,15 @@ def template() -> Template:
 
 @pytest.fixture(autouse=True)
 def fresh_cache(tmp_path: Path) -> Iterator[Path]:
-    """Give every test an empty memory cache and its own disk cache folder."""
+    """Give every test an empty memory cache and its own disk cache folder, and no shipped
+    pictures (the library's own figures would otherwise be found drawn already)."""
     folder = tmp_path / "chart-cache"
     charts.configure_disk_cache(folder)
+    charts.configure_shipped_cache(None)
     charts.clear_cache()
     yield folder
     charts.configure_disk_cache(True)
+    charts.configure_shipped_cache(True)
     charts.clear_cache()
 
 

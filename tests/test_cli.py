@@ -602,12 +602,14 @@ def test_export_with_reference_and_distribution(
         "--distribution-ar", "مكتب الوزير",
     )
     assert status == 0, err
-    text = docx_text(out / "brief-bi.docx")
+    # Named from the reference, so that another brief's files in the folder are not replaced.
+    assert [p.name for p in out.iterdir()] == ["mfa-pp-2025-042-bi.docx"]
+    text = docx_text(out / "mfa-pp-2025-042-bi.docx")
     assert "Distribution: Minister's office" in text
     assert "التوزيع: مكتب الوزير" in text
     import docx
 
-    word = docx.Document(str(out / "brief-bi.docx"))
+    word = docx.Document(str(out / "mfa-pp-2025-042-bi.docx"))
     footer = "".join(t.text or "" for t in word.sections[0].footer._element.iter(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
     assert footer.count("MFA/PP-2025/042") == 2  # the reference in both languages' footers

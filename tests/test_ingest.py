@@ -184,8 +184,13 @@ def test_unseen_dispatch_becomes_a_section_that_exports_and_follows_set(
         assert "620 million US dollars" in text
         assert "AZERTAC, Tashkent, 9 September 2026" in text
         assert "Translation to be written" in text
-    # The key-figures table lists the dispatch's figures beside the library's.
-    assert "Capacity" in en_doc and "MW" in en_doc
+    # The key-figures table lists the dispatch's figures beside the library's, its units
+    # written out.
+    import docx
+
+    word = docx.Document(str(out / "brief-en.docx"))
+    rows = [[c.text for c in row.cells] for table in word.tables for row in table.rows]
+    assert any(row[0].startswith("Capacity") and "megawatts" in " ".join(row) for row in rows)
 
     # A share cannot pass 100 percent: the dispatch's bounds hold for --set too.
     share = next(f for f in section.figures if f.unit == "percent").id
