@@ -24,6 +24,8 @@ from briefing.document import (
     Heading,
     Paragraph,
     Parallel,
+    ParallelList,
+    ParallelTable,
     build_document,
 )
 from briefing.library import Library
@@ -42,8 +44,9 @@ pytestmark = [
 XHTML = "{http://www.w3.org/1999/xhtml}"
 # Marks, tatweel and bullets are placed as separate glyphs and say nothing about order.
 DROPPED = re.compile("[\\s\u0640\u2022]")
-# Mirrored brackets come back unmirrored from the PDF's text layer; compare them as one.
-BRACKETS = str.maketrans("()[]{}", "||||||")
+# Mirrored brackets and guillemets come back unmirrored from the PDF's text layer;
+# compare each pair as one.
+BRACKETS = str.maketrans("()[]{}\u00ab\u00bb", "||||||\u2039\u2039")
 
 
 def normalise(text: str) -> str:
@@ -173,6 +176,11 @@ def arabic_texts(blocks: tuple[object, ...]) -> list[str]:
     for block in blocks:
         if isinstance(block, Parallel):
             texts += arabic_texts(block.ar)
+        elif isinstance(block, ParallelList):
+            texts += arabic_texts((block.ar, BulletList("ar", tuple(a for a, _ in block.items))))
+        elif isinstance(block, ParallelTable):
+            # The cells of a row share a line of the page; only the heading reads alone.
+            texts += arabic_texts((block.ar_heading,))
         elif isinstance(block, Heading) and block.lang == "ar":
             texts.append(f"{block.number} {block.text}" if block.number else block.text)
         elif isinstance(block, Paragraph) and block.lang == "ar":
