@@ -256,16 +256,18 @@ def bench_warm_rerender() -> dict[str, float]:
 
     The edited figure (the port of Baku's capacity) is plotted by a chart, so the chart is
     redrawn too, as the preview must after such an edit: the disk cache of chart pictures
-    is switched off here, or values drawn by an earlier run would come from it.
+    is switched off here, or values drawn by an earlier run would come from it, and so
+    are the pictures shipped for the library's own figures.
     """
     from briefing.document import build_document
     from briefing.edits import default_brief, set_figure_value
     from briefing.library import load_library
-    from briefing.render.charts import cache_info, configure_disk_cache
+    from briefing.render.charts import cache_info, configure_disk_cache, configure_shipped_cache
     from briefing.render.pdf import render_pdf
     from briefing.templates import load_template
 
     configure_disk_cache(None)
+    configure_shipped_cache(None)
     library = load_library()
     template = load_template("ministry")
     brief = default_brief(library)
