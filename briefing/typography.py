@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from briefing.model import Lang
 
 NBSP = "\u00a0"
@@ -48,15 +50,20 @@ def tie_last_words(text: str) -> str:
     return "\n".join(_tie(part) for part in text.split("\n"))
 
 
+# The gap between two words: a run of spaces or tabs (the line keeps one space for it).
+_GAP = re.compile(r"[ \t]+")
+
+
 def _tie(paragraph: str) -> str:
     body = paragraph.rstrip()
-    last = body.rfind(" ")
-    before = body.rfind(" ", 0, last) if last > 0 else -1
-    if before < 0 or NBSP in body[last + 1 :]:
+    gaps = list(_GAP.finditer(body))
+    if len(gaps) < 2 or NBSP in body[gaps[-1].end() :]:
         return paragraph  # one or two words, or the last "word" is already tied
-    if len(body) - before - 1 > _WIDOW_PAIR:
+    if len(body) - gaps[-2].end() - (gaps[-1].end() - gaps[-1].start() - 1) > _WIDOW_PAIR:
         return paragraph
-    return body[:last] + NBSP + body[last + 1 :] + paragraph[len(body) :]
+    # The whole gap becomes one no-break space: a space left beside it would be drawn too.
+    last = gaps[-1]
+    return body[: last.start()] + NBSP + body[last.end() :] + paragraph[len(body) :]
 
 
 def finish(text: str, lang: Lang) -> str:

@@ -67,12 +67,15 @@ def words_of(text: str, book: FontBook, longest: int | None = None) -> list[str]
     most that many characters: a longer run may not fit on a line, and is then cut at
     any letter, its pieces landing on lines that mixed-direction text may order apart.
     """
+    # Overrides first: a long run dropped below may hold the override that still rules
+    # the words after it. Blanked letters keep their run's length (no break is added).
+    text = outside_overrides(text, blank="\ufffc")
     if longest is not None:
         text = " ".join(run for run in BREAKS.split(text) if len(run) <= longest)
     words: list[str] = []
     # Directional marks and controls split a word: the runs on either side of one are
     # ordered apart ("B\u200fA" in Arabic text shows "A B").
-    for token in outside_overrides(text).translate(BIDI_BREAKS).split():
+    for token in text.translate(BIDI_BREAKS).split():
         drawn = "".join(
             char if is_invisible(char) or book.printable(char)
             else "" if unicodedata.category(char) in ("Mn", "Me") else "\ufffd"
@@ -104,7 +107,7 @@ BIDI_BREAKS = str.maketrans(dict.fromkeys(
 ))
 
 
-def outside_overrides(text: str) -> str:
+def outside_overrides(text: str, blank: str = " ") -> str:
     """Return ``text`` with the characters under a directional override (LRO, RLO) blanked.
 
     An override sets its letters in forced order: "\u202eabc\u202c" reads "cba" on the
@@ -125,7 +128,7 @@ def outside_overrides(text: str) -> str:
         elif char == POP_ISOLATE and ISOLATES.intersection(stack):
             while stack.pop() not in ISOLATES:
                 pass
-        kept.append(" " if stack and stack[-1] in OVERRIDES else char)
+        kept.append(blank if stack and stack[-1] in OVERRIDES else char)
     return "".join(kept)
 
 

@@ -145,6 +145,13 @@ def shown_texts(section: Section, lang: str) -> list[str]:
 @given(ar=texts, en=texts, title=texts, lang=st.sampled_from(["ar", "en", "bi"]))
 # A control character in a heading once reached the Word file's keywords, which XML refuses.
 @example(ar="ء", en="", title="É:ÖÓ\x01.\u2066 \t", lang="bi")
+# An override at the start of a heading, and Latin words after it in Arabic text.
+@example(
+    ar="ء۹۵\U0010cd42\xa0\x95ã\x8b\x0bá\U000cff6d\x8c\x9a\x06bاُِِِٰooE\u202f",
+    en="",
+    title="\u202eجًُُٰآٰآلىٍّ\ufeffzI\xa0🇦🇿—⚡🇦🇿cHicR\u202f\u200b\t🇰🇿aURv",
+    lang="ar",
+)
 def test_any_text_exports_and_its_words_read_back(
     tmp_path: Path, ar: str, en: str, title: str, lang: str
 ) -> None:
@@ -177,6 +184,8 @@ def test_any_text_exports_and_its_words_read_back(
 @pytest.mark.slow
 @EXPORT
 @given(ar=prose, en=prose, title=prose, lang=st.sampled_from(["ar", "en", "bi"]))
+# A mark on the last Arabic letter before two spaces and a Latin word.
+@example(ar="ءءً  A", en="", title="", lang="ar")
 def test_prose_reads_back_in_order(
     tmp_path: Path, ar: str, en: str, title: str, lang: str
 ) -> None:

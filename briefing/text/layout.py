@@ -20,6 +20,8 @@ BREAK_AFTER = frozenset("-\u2010\u2013\u2014")
 
 # Right-to-left mark (see _set_line).
 RLM = "\u200f"
+# No-break spaces: they tie two words on one line but are drawn as spaces.
+NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
 
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
@@ -389,8 +391,9 @@ def _set_line(
             fonts.append(None)
         fonts += word.fonts
     visual, origin, levels = reorder_line(logical, base)
-    # Pieces in visual order: a run's (start, end, face, level) or None for a space.
-    pieces: list[tuple[int, int, Face, int] | None] = []
+    # Pieces in visual order: a run's (start, end, face, level), None for a word space,
+    # or the face of a no-break space.
+    pieces: list[tuple[int, int, Face, int] | Face | None] = []
     current: list[int] | None = None  # [low, high, level] of the run being collected
     current_face: Face | None = None
 
@@ -406,6 +409,14 @@ def _set_line(
             continue
         face = fonts[index]
         if face is None:
+            continue
+        if logical[index] in NO_BREAK_SPACES:
+            # Drawn apart as its font's space glyph, like a word space, so that a reader
+            # of the text layer finds the two words it ties (the span of a run reads
+            # as one word).
+            close()
+            current, current_face = None, None
+            pieces.append(face)
             continue
         if current is not None and face == current_face and level == current[2]:
             step = index - current[1] if level % 2 == 0 else current[0] - index
@@ -424,10 +435,15 @@ def _set_line(
         current, current_face = [index, index, level], face
     close()
     language = "ar" if base == "R" else "en"
-    shaped: list[Run | None] = []
+    shaped: list[Run | Face | None] = []
+    tied = 0.0  # the width of the no-break spaces
     for piece in pieces:
         if piece is None:
             shaped.append(None)
+            continue
+        if len(piece) == 2:
+            shaped.append(piece)
+            tied += shape("\u00a0", *piece).width
             continue
         start, end, (name, size), level = piece
         # The run's logical text includes the joiners between its characters.
@@ -443,7 +459,11 @@ def _set_line(
         # text before. An RLM first in the run's text layer starts the run there.
         lead = RLM if rtl and base == "L" and is_mark(text[-1]) else ""
         shaped.append(Run(drawn, name, size, 0.0, result.glyphs, text, rtl, lead))
-    natural = sum(run.width for run in shaped if run is not None) + space * (len(words) - 1)
+    natural = (
+        sum(run.width for run in shaped if isinstance(run, Run))
+        + tied
+        + space * (len(words) - 1)
+    )
     gaps = len(words) - 1
     extra = 0.0
     offset = 0.0
@@ -468,6 +488,10 @@ def _set_line(
         if run is None:
             spaces.append((x, *space_face))
             x += space + extra
+            continue
+        if not isinstance(run, Run):
+            spaces.append((x, *run))
+            x += shape("\u00a0", *run).width
             continue
         runs.append(replace(run, x=x))
         x += run.width
