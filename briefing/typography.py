@@ -61,9 +61,18 @@ def _tie(paragraph: str) -> str:
         return paragraph  # one or two words, or the last "word" is already tied
     if len(body) - gaps[-2].end() - (gaps[-1].end() - gaps[-1].start() - 1) > _WIDOW_PAIR:
         return paragraph
-    # The whole gap becomes one no-break space: a space left beside it would be drawn too.
     last = gaps[-1]
+    if _is_digit(body[last.start() - 1]) and _is_digit(body[last.end()]):
+        # A no-break space is a number separator to the bidi algorithm (class CS): between
+        # two numbers it would make them one ("12 0" in Arabic text would read as 12 0, not
+        # 0 12), so two numbers are left apart.
+        return paragraph
+    # The whole gap becomes one no-break space: a space left beside it would be drawn too.
     return body[: last.start()] + NBSP + body[last.end() :] + paragraph[len(body) :]
+
+
+def _is_digit(char: str) -> bool:
+    return char.isdigit()
 
 
 def finish(text: str, lang: Lang) -> str:
