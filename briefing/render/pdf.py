@@ -300,27 +300,9 @@ class _Kit:
             left = [cell(t, "en", c, header, row_tag) for c, t in enumerate(en_cells)]
             rows.append([*left, *reversed(right)])
         col_widths = [*widths_en[:columns], *reversed(widths_en[columns:])]
-        table = Table(rows, colWidths=col_widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    self._table_font(),
-                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
-                    # A thin rule between the English and the Arabic halves.
-                    ("LINEAFTER", (columns - 1, 0), (columns - 1, -1), 0.6, self.colours["rule"]),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        table.spaceBefore = 2
-        table.spaceAfter = 12
-        return [heading_row, table]
+        # A thin rule between the English and the Arabic halves.
+        rule = ("LINEAFTER", (columns - 1, 0), (columns - 1, -1), 0.6, self.colours["rule"])
+        return [heading_row, self._data_table(rows, col_widths, rule)]
 
     def _parallel_widths(self, en: TableBlock, ar: TableBlock, width: float) -> list[float]:
         """Return the widths of a bilingual table's columns: English ones, then Arabic ones.
@@ -476,25 +458,7 @@ class _Kit:
         if base == "R":
             rows = [list(reversed(row)) for row in rows]
             col_widths.reverse()
-        table = Table(rows, colWidths=col_widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    self._table_font(),
-                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        table.spaceBefore = 2
-        table.spaceAfter = 12
-        return table
+        return self._data_table(rows, col_widths)
 
     def _column_widths(
         self, block: TableBlock, base: Direction, weights: list[float], width: float
@@ -669,6 +633,32 @@ class _Kit:
                 ]
             )
         )
+        return table
+
+    def _data_table(
+        self, rows: list[list[Flowable]], col_widths: list[float], *rules: tuple[Any, ...]
+    ) -> Table:
+        """Return a table of figures in the brief's look: a shaded header row repeated on
+        every page, striped rows, a rule under each row (and ``rules`` after those)."""
+        table = Table(rows, colWidths=col_widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    self._table_font(),
+                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
+                    *rules,
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        table.spaceBefore = 2
+        table.spaceAfter = 12
         return table
 
     def _table_font(self) -> tuple[Any, ...]:
