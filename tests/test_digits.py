@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
+from readback import pdf_boxes, tagged
 
 from briefing import edits
 from briefing.document import Chart, Document, Parallel, build_document
@@ -28,7 +27,6 @@ from briefing.render.docx import render_docx
 from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 LATIN = re.compile(r"[A-Za-z]")
 WESTERN = re.compile(r"[0-9²³]")
 
@@ -65,18 +63,13 @@ def test_localize_text_turns_arabic_words_and_keeps_latin_ones() -> None:
     assert localize_text("الكوب29 م³", "ar", "latin") == "الكوب29 م³"
 
 
-def _pdf_pages(data: bytes, tmp_path: Path) -> list[tuple[float, list[tuple[str, float]]]]:
+def _pdf_pages(data: bytes) -> list[tuple[float, list[tuple[str, float]]]]:
     """Return each page's width and its words with their left edge, as pdftotext reads them."""
-    path = tmp_path / "read.pdf"
-    path.write_bytes(data)
-    output = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
-    ).stdout
     pages = []
-    for page in ElementTree.fromstring(output).iter(f"{XHTML}page"):
+    for page in tagged(pdf_boxes(data, "-bbox"), "page"):
         words = [
             (unicodedata.normalize("NFKC", word.text or ""), float(word.get("xMin", 0)))
-            for word in page.iter(f"{XHTML}word")
+            for word in tagged(page, "word")
         ]
         pages.append((float(page.get("width", 0)), words))
     return pages
@@ -90,7 +83,7 @@ def test_pdf_arabic_text_has_arabic_indic_digits_only(
     library: Library, tmp_path: Path, lang: str, template: str
 ) -> None:
     data = render_pdf(make_document(library, lang, template))
-    pages = _pdf_pages(data, tmp_path)
+    pages = _pdf_pages(data)
     found: list[str] = []
     arabic_numbers = 0
     for width, words in pages:

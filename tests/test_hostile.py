@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from readback import pdf_boxes, tagged
 
 from briefing import edits
 from briefing.cli import main
@@ -376,19 +377,12 @@ def test_tatweel_is_drawn_with_a_width(library: Library, tmp_path: Path) -> None
 
 def line_widths(path: Path) -> list[tuple[str, float]]:
     """Return each text line of a PDF as (canonical letters in any order, width in points)."""
-    import xml.etree.ElementTree as ElementTree
-
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"],
-        capture_output=True, check=True, timeout=120,
-    ).stdout
-    namespace = "{http://www.w3.org/1999/xhtml}"
     return [
         (
-            canonical("".join(word.text or "" for word in line.iter(f"{namespace}word"))),
+            canonical("".join(word.text or "" for word in tagged(line, "word"))),
             float(line.get("xMax", 0)) - float(line.get("xMin", 0)),
         )
-        for line in ElementTree.fromstring(xml).iter(f"{namespace}line")
+        for line in tagged(pdf_boxes(path, "-bbox-layout", "-enc", "UTF-8"), "line")
     ]
 
 

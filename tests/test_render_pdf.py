@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import pytest
 from bidi.algorithm import get_display
+from readback import pdf_boxes, tagged
 
 from briefing import edits
 from briefing.document import (
@@ -30,8 +30,6 @@ from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 from briefing.text import reshape
 from briefing.verify import canonical, verify_pdf
-
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 TRICKY = Section(
     id="tricky_text",
@@ -91,17 +89,12 @@ def make_document(
     return build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
 
 
-def pdf_words(data: bytes, tmp_path: Path) -> list[list[dict[str, Any]]]:
+def pdf_words(data: bytes) -> list[list[dict[str, Any]]]:
     """Return the words of each page: text (canonical) and box, as pdftotext reads them."""
-    path = tmp_path / "read.pdf"
-    path.write_bytes(data)
-    output = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True
-    ).stdout
     pages = []
-    for page in ElementTree.fromstring(output).iter(f"{XHTML}page"):
+    for page in tagged(pdf_boxes(data), "page"):
         words = []
-        for word in page.iter(f"{XHTML}word"):
+        for word in tagged(page, "word"):
             box = {k: float(word.get(k, 0)) for k in ("xMin", "xMax", "yMin", "yMax")}
             words.append({"text": canonical(word.text or ""), **box})
         pages.append(words)
@@ -184,7 +177,7 @@ def test_marking_header_and_page_numbers_on_every_page(
     arabic_pdf: tuple[Document, bytes], tmp_path: Path
 ) -> None:
     document, data = arabic_pdf
-    pages = pdf_words(data, tmp_path)
+    pages = pdf_words(data)
     marking = shown("مقيد")
     for number, words in enumerate(pages, start=1):
         marks = [w for w in words if w["text"] == marking]
@@ -202,7 +195,7 @@ def test_arabic_text_reads_back_in_order(arabic_pdf: tuple[Document, bytes]) -> 
 
 
 def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
-    pages = pdf_words(arabic_pdf[1], tmp_path)
+    pages = pdf_words(arabic_pdf[1])
     words = next(page for page in pages if any(w["text"] == shown("المؤشر") for w in page))
     labels = ("المؤشر", "القيمة", "الوحدة", "بتاريخ")  # in reading order
     columns = [find(words, shown(label))["xMin"] for label in labels]
@@ -212,7 +205,7 @@ def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_pa
 def test_arabic_bullets_hang_on_the_right(
     arabic_pdf: tuple[Document, bytes], tmp_path: Path
 ) -> None:
-    pages = pdf_words(arabic_pdf[1], tmp_path)
+    pages = pdf_words(arabic_pdf[1])
     checked = 0
     for page in pages:
         for bullet in [w for w in page if w["text"] == "•"]:
@@ -245,7 +238,7 @@ def test_outline_has_one_entry_per_section(
     ]
     headings = [b for b in document.blocks if isinstance(b, Heading) and b.level == 1]
     assert titles == [f"{h.number} {h.text}" for h in headings]
-    texts = ["".join(w["text"] for w in page) for page in pdf_words(data, tmp_path)]
+    texts = ["".join(w["text"] for w in page) for page in pdf_words(data)]
     for heading, page in zip(headings, pages, strict=True):
         title = canonical(get_display(reshape(f"{heading.number} {heading.text}"), base_dir="R"))
         assert title in texts[page]  # each bookmark opens the page its section starts on
@@ -254,7 +247,7 @@ def test_outline_has_one_entry_per_section(
 
 def test_arabic_digits_reach_the_page_numbers(library: Library, tmp_path: Path) -> None:
     document = make_document(library, "ar", sections=("middle_corridor",), digits="arabic")
-    pages = pdf_words(render_pdf(document), tmp_path)
+    pages = pdf_words(render_pdf(document))
     footer = [w for w in pages[0] if 760 < w["yMin"] < 815 and w["text"] != shown("مقيد")]
     indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     assert _reads_rtl(footer, ["صفحة", "١", "من", str(len(pages)).translate(indic)])
@@ -265,7 +258,7 @@ def test_no_marking_when_the_brief_has_none(library: Library, tmp_path: Path) ->
         library, "en", sections=("middle_corridor",), marking=LocalText(ar="", en="")
     )
     data = render_pdf(document)
-    text = " ".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    text = " ".join(w["text"] for page in pdf_words(data) for w in page)
     assert "RESTRICTED" not in text
     assert "BR-2025/117" in text
 
@@ -277,7 +270,7 @@ def test_english_brief_with_tricky_text_and_literal_markup(
     data = render_pdf(document)
     assert b"/Lang (en)" in data
     assert verify_pdf(data, document) == []
-    text = "".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    text = "".join(w["text"] for page in pdf_words(data) for w in page)
     assert "<b>notmarkup</b>" in text
     assert "\ufffd" in text  # the emoji's placeholder, with its neighbours kept
     assert "anemoji\ufffdthentheend." in text
@@ -296,7 +289,7 @@ def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path
     data = render_pdf(document)
     assert b"/Lang (ar)" in data
     assert verify_pdf(data, document) == []
-    pages = pdf_words(data, tmp_path)
+    pages = pdf_words(data)
     arabic = find(pages[0], shown("النقاط"))
     english = find(pages[0], "Key")
     assert arabic["xMin"] > english["xMax"]
@@ -395,7 +388,7 @@ def test_bilingual_items_start_level_and_values_never_wrap(
     library: Library, template: str, tmp_path: Path
 ) -> None:
     document = make_document(library, "bi", template=template)
-    pages = pdf_words(render_pdf(document), tmp_path)
+    pages = pdf_words(render_pdf(document))
     lists = [b for b in document.blocks if isinstance(b, ParallelList)]
     assert {b.role for b in lists} == {"key_points", "talking_points"}
     middle = 595 / 2
@@ -466,7 +459,7 @@ def test_ministry_cover_names_authority_distribution_and_reference(
     if "ar" in langs:
         for word in ("التوزيع", "مكتب", "الوزير"):
             assert word in cover, word
-    words = pdf_words(data, tmp_path)
+    words = pdf_words(data)
     for page in words:
         footer = [w for w in page if w["text"] == "MFA/PP-2025/042" and w["yMin"] > 760]
         assert len(footer) == len(langs)  # the reference in each language's footer
