@@ -216,33 +216,36 @@ def test_arabic_bullets_hang_on_the_right(
     assert checked >= 3
 
 
-def test_outline_has_one_entry_per_section(
-    arabic_pdf: tuple[Document, bytes], tmp_path: Path, qapp: Any
-) -> None:
+def outline(data: bytes, tmp_path: Path) -> list[tuple[str, int]]:
+    """Return the PDF's top-level bookmarks, (title, page index), as Qt's PDF reader sees them
+    (the test asks for the ``qapp`` fixture)."""
     from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 
-    document, data = arabic_pdf
-    path = tmp_path / "brief.pdf"
+    path = tmp_path / "outline.pdf"
     path.write_bytes(data)
     reader = QPdfDocument()
     assert reader.load(str(path)) == QPdfDocument.Error.None_
-    model = QPdfBookmarkModel()
-    model.setDocument(reader)
-    titles = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
-        for row in range(model.rowCount())
-    ]
-    pages = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Page))
-        for row in range(model.rowCount())
-    ]
+    try:
+        model = QPdfBookmarkModel()
+        model.setDocument(reader)
+        title, page = int(QPdfBookmarkModel.Role.Title), int(QPdfBookmarkModel.Role.Page)
+        entries = [model.index(row, 0) for row in range(model.rowCount())]
+        return [(model.data(entry, title), model.data(entry, page)) for entry in entries]
+    finally:
+        reader.close()
+
+
+def test_outline_has_one_entry_per_section(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path, qapp: Any
+) -> None:
+    document, data = arabic_pdf
+    titles, pages = zip(*outline(data, tmp_path), strict=True)
     headings = [b for b in document.blocks if isinstance(b, Heading) and b.level == 1]
-    assert titles == [f"{h.number} {h.text}" for h in headings]
+    assert list(titles) == [f"{h.number} {h.text}" for h in headings]
     texts = ["".join(w["text"] for w in page) for page in pdf_words(data)]
     for heading, page in zip(headings, pages, strict=True):
         title = canonical(get_display(reshape(f"{heading.number} {heading.text}"), base_dir="R"))
         assert title in texts[page]  # each bookmark opens the page its section starts on
-    reader.close()
 
 
 def test_arabic_digits_reach_the_page_numbers(library: Library, tmp_path: Path) -> None:
@@ -346,25 +349,13 @@ def test_pictures_reach_the_pdf_pixel_for_pixel(tmp_path: Path) -> None:
 def test_bilingual_outline_names_both_languages(
     library: Library, tmp_path: Path, qapp: Any
 ) -> None:
-    from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
-
     document = make_document(library, "bi", sections=("middle_corridor", "port_of_baku"))
-    path = tmp_path / "brief.pdf"
-    path.write_bytes(render_pdf(document))
-    reader = QPdfDocument()
-    assert reader.load(str(path)) == QPdfDocument.Error.None_
-    model = QPdfBookmarkModel()
-    model.setDocument(reader)
-    titles = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
-        for row in range(model.rowCount())
-    ]
+    titles = [title for title, _page in outline(render_pdf(document), tmp_path)]
     assert titles == [
         "1. الممر الأوسط: شراكة في النقل العابر والطاقة / "
         "1. The Middle Corridor: A Partnership in Transit and Energy",
         "2. ميناء باكو البحري الدولي / 2. The Baku International Sea Trade Port",
     ]
-    reader.close()
 
 
 def test_every_diacritic_reaches_the_text_layer(library: Library, tmp_path: Path) -> None:
