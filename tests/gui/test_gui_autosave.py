@@ -93,6 +93,14 @@ def test_every_edit_is_journalled_within_a_second(
     autosaver.finish()
 
 
+def _start_up(make_controller: MakeController, qtbot: Any) -> AppController:
+    """Start the app as at launch: a new controller, its window, then the recovery offer."""
+    controller = make_controller()
+    qtbot.addWidget(controller.build_window())
+    controller.offer_recovery()
+    return controller
+
+
 def _crash_with_brief(library: Library) -> Session:
     crashed = Session(library)
     autosaver = Autosaver(crashed, data_dir() / "autosave")
@@ -108,10 +116,9 @@ def test_start_up_offers_the_autosaved_brief(
     make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     crashed = _crash_with_brief(library)
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
+    window = controller.window
+    assert window is not None
     assert len(prompts.asked_recover) == 1
     assert controller.session.brief == crashed.brief
     assert controller.session.is_modified()
@@ -127,10 +134,7 @@ def test_declined_recovery_is_dropped(
 ) -> None:
     _crash_with_brief(library)
     prompts.recover_answer = False
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     assert controller.session.brief.digits == "latin"
     assert not controller.session.is_modified()
@@ -138,10 +142,7 @@ def test_declined_recovery_is_dropped(
     controller.autosaver.timer.stop()
     # A clean start after a clean exit asks nothing.
     controller.autosaver.finish()
-    again = make_controller()
-    again_window = again.build_window()
-    qtbot.addWidget(again_window)
-    again.offer_recovery()
+    again = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     again.autosaver.timer.stop()
 
@@ -163,10 +164,7 @@ def test_recovery_is_kept_until_the_brief_is_saved(
     make_controller: MakeController, qtbot: Any, library: Library, tmp_path: Path
 ) -> None:
     journal = _crashed_journal(library, "Recovered title")
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert controller.session.brief.meta.title.en == "Recovered title"
     # The recovered journal is still on disk, now this window's own.
     assert controller.autosaver.journal_dir == journal
@@ -182,19 +180,13 @@ def test_each_crashed_window_offers_its_own_recovery(
 ) -> None:
     first = _crashed_journal(library, "First window")
     second = _crashed_journal(library, "Second window")
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     taken = controller.session.brief.meta.title.en
     assert taken in {"First window", "Second window"}
     controller.autosaver.finish()
     # The other journal was left untouched and is offered at the next start.
-    again = make_controller()
-    again_window = again.build_window()
-    qtbot.addWidget(again_window)
-    again.offer_recovery()
+    again = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 2
     assert {taken, again.session.brief.meta.title.en} == {"First window", "Second window"}
     again.autosaver.finish()
@@ -209,10 +201,7 @@ def test_a_second_window_never_touches_a_live_journal(
     live_saver.start()
     live.apply("title", edits.set_meta_text, "title", "en", "Still being edited")
     assert live_saver.save_now()
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert prompts.asked_recover == [], "a running window did not crash"
     controller.autosaver.finish()
     assert load_brief(live_saver.brief_file).meta.title.en == "Still being edited"
@@ -224,10 +213,7 @@ def test_declined_recovery_removes_only_that_journal(
 ) -> None:
     journal = _crashed_journal(library, "Not wanted")
     prompts.recover_answer = False
-    controller = make_controller()
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert not journal.exists()
     assert controller.autosaver.lock is not None
     controller.autosaver.finish()
