@@ -5,20 +5,16 @@ from __future__ import annotations
 import itertools
 import subprocess
 import unicodedata
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from readback import pdf_boxes, tagged
+from samples import make_document
 
-from briefing import edits
-from briefing.document import build_document
 from briefing.library import Library
-from briefing.model import BriefMeta, LocalText, Section
+from briefing.model import LocalText, Section
 from briefing.render.pdf import render_pdf
-from briefing.templates import load_template
 
 DPI = 150
 
@@ -40,16 +36,9 @@ SECTION = Section(
 
 
 def render(library: Library, template: str, lang: str, path: Path) -> None:
-    brief = edits.add_custom_section(edits.default_brief(library), library, SECTION)
-    brief = edits.set_sections(brief, ("dense_marks",))
-    meta = BriefMeta(
-        date=date(2025, 10, 20),
-        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
-        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
-        reference="BR-2025/117",
+    document = make_document(
+        library, lang, sections=("dense_marks",), custom=SECTION, template=template
     )
-    brief = replace(brief, meta=meta)
-    document = build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
     path.write_bytes(render_pdf(document))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from bidi.algorithm import get_display
 from readback import pdf_boxes, tagged
+from samples import make_document
 
 from briefing import edits
 from briefing.document import (
@@ -25,7 +26,7 @@ from briefing.document import (
     build_document,
 )
 from briefing.library import Library
-from briefing.model import BriefMeta, LocalText, Section
+from briefing.model import LocalText, Section
 from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 from briefing.text import reshape
@@ -61,32 +62,6 @@ TRICKY = Section(
     talking_points=(LocalText(ar="نقطة تتضمن Latin words و(BTK).", en="A point, كلمات عربية."),),
     custom=True,
 )
-
-
-def make_document(
-    library: Library,
-    lang: str,
-    *,
-    sections: tuple[str, ...] | None = None,
-    custom: Section | None = None,
-    template: str = "ministry",
-    digits: str = "latin",
-    marking: LocalText | None = None,
-) -> Document:
-    brief = edits.default_brief(library)
-    if custom is not None:
-        brief = edits.add_custom_section(brief, library, custom)
-    if sections is not None:
-        brief = edits.set_sections(brief, sections)
-    meta = BriefMeta(
-        date=date(2025, 10, 20),
-        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
-        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
-        reference="BR-2025/117",
-        marking=marking,
-    )
-    brief = replace(brief, meta=meta, digits=digits)  # type: ignore[arg-type]
-    return build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
 
 
 def pdf_words(data: bytes) -> list[list[dict[str, Any]]]:
