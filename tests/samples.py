@@ -1,15 +1,23 @@
-"""A sample brief with a filled-in cover, built into a Document for the renderer tests."""
+"""Sample inputs for the tests: a brief with a filled-in cover as a Document, a template folder."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from briefing import edits
 from briefing.document import Document, build_document
 from briefing.library import Library
 from briefing.model import BriefMeta, LocalText, Section
-from briefing.templates import load_template
+from briefing.templates import TEMPLATE_FILE, load_template
+
+
+def write_template(folder: Path, text: str) -> Path:
+    """Write ``text`` as folder/template.toml (making the folder) and return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / TEMPLATE_FILE).write_text(text, encoding="utf-8")
+    return folder
 
 
 def make_document(

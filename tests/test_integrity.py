@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from samples import write_template
 
 from briefing import edits
 from briefing.cli import main
@@ -141,16 +142,13 @@ def test_template_marking_level_and_one_sided_text(tmp_path: Path) -> None:
     from briefing.errors import BriefingError
     from briefing.templates import load_template_folder
 
-    folder = tmp_path / "lvl"
-    folder.mkdir()
-    (folder / "template.toml").write_text(
+    folder = write_template(
+        tmp_path / "lvl",
         'parent = "ministry"\nname = { ar = "س", en = "L" }\n[marking]\nlevel = "confidential"\n',
-        encoding="utf-8",
     )
     assert load_template_folder(folder).marking.en == "CONFIDENTIAL"
-    (folder / "template.toml").write_text(
-        'parent = "minimal"\nname = { ar = "س", en = "L" }\n[marking]\nen = "SECRET"\n',
-        encoding="utf-8",
+    write_template(
+        folder, 'parent = "minimal"\nname = { ar = "س", en = "L" }\n[marking]\nen = "SECRET"\n'
     )
     with pytest.raises(BriefingError, match="marking"):
         load_template_folder(folder)
@@ -237,11 +235,10 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
 
 
 def _custom_template(folder: Path) -> None:
-    folder.mkdir(parents=True)
-    (folder / "template.toml").write_text(
+    write_template(
+        folder,
         'parent = "minimal"\nname = { ar = "مخصص", en = "Custom" }\n'
         '[marking]\nlevel = "confidential"\n',
-        encoding="utf-8",
     )
 
 
