@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -25,6 +25,8 @@ from briefing.model import LocalText, Section
 CHECKED = Qt.CheckState.Checked
 UNCHECKED = Qt.CheckState.Unchecked
 
+M = TypeVar("M")
+
 
 def _tester(model: Any) -> QAbstractItemModelTester:
     return QAbstractItemModelTester(
@@ -32,22 +34,21 @@ def _tester(model: Any) -> QAbstractItemModelTester:
     )
 
 
-@pytest.fixture
-def section_list(session: Session) -> Iterator[SectionListModel]:
-    """Return the session's section list, checked by Qt's model tester throughout the test."""
-    model = SectionListModel(session)
+def _tested(model: M) -> Iterator[M]:
+    """Yield ``model`` with Qt's model tester checking it until the test ends."""
     tester = _tester(model)
     yield model
     del tester
+
+
+@pytest.fixture
+def section_list(session: Session) -> Iterator[SectionListModel]:
+    yield from _tested(SectionListModel(session))
 
 
 @pytest.fixture
 def figure_table(session: Session) -> Iterator[FigureTableModel]:
-    """Return the session's figure table, checked by Qt's model tester throughout the test."""
-    model = FigureTableModel(session)
-    tester = _tester(model)
-    yield model
-    del tester
+    yield from _tested(FigureTableModel(session))
 
 
 def _ids(model: SectionListModel) -> list[str]:
