@@ -140,21 +140,26 @@ def _reading_order(pieces: list[Piece], rtl: bool) -> list[Piece]:
     else with the paragraph's direction.
     """
     ordered = sorted(pieces, key=lambda piece: piece[0])
-    if not rtl:
-        return ordered
-    runs = [piece[1] for piece in ordered]
-    kinds = []
-    for index, run in enumerate(runs):
-        if run is not None:
-            kinds.append(run.rtl)
-            continue
-        before = next((r for r in reversed(runs[:index]) if r is not None), None)
-        after = next((r for r in runs[index + 1 :] if r is not None), None)
-        ltr = before is not None and after is not None and not before.rtl and not after.rtl
-        kinds.append(not ltr)
+    if not rtl or all(piece[1] is None or piece[1].rtl for piece in ordered):
+        return ordered  # one direction: left to right is the order it reads in
+    # Each piece's direction: a run's own; a space's is left-to-right only between two
+    # left-to-right runs.
+    kinds: list[bool | None] = [None if piece[1] is None else piece[1].rtl for piece in ordered]
+    last: bool | None = None
+    before: list[bool | None] = []
+    for kind in kinds:
+        before.append(last)
+        last = kind if kind is not None else last
+    last = None
+    for index in range(len(kinds) - 1, -1, -1):
+        kind = kinds[index]
+        if kind is None:
+            kinds[index] = not (before[index] is False and last is False)
+        else:
+            last = kind
     stretches: list[list[Piece]] = []
     for index, piece in enumerate(ordered):
-        if stretches and kinds[index] == kinds[index - 1]:
+        if index and kinds[index] == kinds[index - 1]:
             stretches[-1].append(piece)
         else:
             stretches.append([piece])

@@ -172,18 +172,27 @@ def cluster_texts(text: str, glyphs: tuple[Glyph, ...], font_name: str = "") -> 
     nothing stands for nothing; without ``font_name``, or when nothing matches, the
     cluster's first glyph stands for the whole cluster.
     """
-    starts = sorted({glyph.cluster for glyph in glyphs})
+    clusters = [glyph.cluster for glyph in glyphs]
+    starts = sorted(set(clusters))
     ends = {start: end for start, end in zip(starts, [*starts[1:], len(text)], strict=True)}
+    if len(starts) == len(clusters) or not font_name:
+        # One glyph per cluster (nearly every run), or no font to tell glyphs apart.
+        seen: set[int] = set()
+        simple = []
+        for cluster in clusters:
+            simple.append("" if cluster in seen else text[cluster : ends[cluster]])
+            seen.add(cluster)
+        return simple
     members: dict[int, list[int]] = {}
     for index, glyph in enumerate(glyphs):
         members.setdefault(glyph.cluster, []).append(index)
     result = [""] * len(glyphs)
-    nominal = _nominal(font_name) if font_name else None
+    nominal = _nominal(font_name)
     # In a right-to-left run the glyphs come in visual order: clusters go down.
     rtl = len(glyphs) > 1 and glyphs[0].cluster > glyphs[-1].cluster
     for start, indexes in members.items():
         chars = text[start : ends[start]]
-        if len(indexes) == 1 or nominal is None:
+        if len(indexes) == 1:
             result[indexes[0]] = chars
             continue
         if rtl:
@@ -210,6 +219,7 @@ def cluster_texts(text: str, glyphs: tuple[Glyph, ...], font_name: str = "") -> 
     return result
 
 
+@lru_cache(maxsize=256)
 def _nominal(font_name: str) -> Callable[[str], int | None]:
     """Return a function giving the glyph id the font's character map has for a character."""
     font = hb_font(font_file(font_name)).font
