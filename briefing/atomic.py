@@ -21,6 +21,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _write_beside(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a new hidden file in ``target``'s folder, on disk; return its path.
+
+    The file gets the mode ``target`` has (or would get); nothing is left if writing fails.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        _give_mode(tmp, target)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
 class StagedFiles:
     """Collect several outputs and publish them together, or none at all.
 
@@ -86,23 +105,6 @@ class StagedFiles:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
-
-
-def _write_beside(target: Path, data: bytes) -> Path:
-    """Write ``data`` to a new hidden temporary file in ``target``'s folder, with the mode
-    ``target`` has or would get, all on disk; return its path (nothing is left on failure)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        _give_mode(tmp, target)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return Path(tmp)
 
 
 def _keep_aside(target: Path) -> Path | None:

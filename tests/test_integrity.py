@@ -10,7 +10,7 @@ from samples import write_template
 
 from briefing import edits
 from briefing.cli import main
-from briefing.library import Library, load_library
+from briefing.library import load_library
 from briefing.model import Brief, LocalText, Section
 from briefing.store import save_brief
 
@@ -23,15 +23,16 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
-def one_section_brief(library: Library, template: str = "ministry", **meta: object) -> Brief:
-    """Return a brief of the library's first section with the ``meta`` fields set."""
-    brief = edits.set_sections(edits.default_brief(library, template), library.section_ids()[:1])
-    return edits.set_meta(brief, **meta) if meta else brief
+def one_section_brief(template: str | None = None) -> Brief:
+    """Return the default brief (of ``template``) cut down to the library's first section."""
+    library = load_library()
+    brief = edits.default_brief(library) if template is None else edits.default_brief(
+        library, template)
+    return edits.set_sections(brief, library.section_ids()[:1])
 
 
-def export_pdf(tmp_path: Path, brief: Brief, lang: str, out: Path | None = None) -> int:
-    """Save ``brief`` as a.brief, export it as PDF in ``lang`` (to tmp_path/out); return the
-    exit status."""
+def export_saved(brief: Brief, tmp_path: Path, lang: str, out: Path | None = None) -> int:
+    """Save ``brief`` as a.brief in ``tmp_path`` and export its ``lang`` PDF; return the status."""
     save_brief(brief, tmp_path / "a.brief")
     return main(["export", str(tmp_path / "a.brief"), "--lang", lang, "--format", "pdf",
                  "--out", str(out or tmp_path / "out")])
@@ -40,9 +41,9 @@ def export_pdf(tmp_path: Path, brief: Brief, lang: str, out: Path | None = None)
 def test_arabic_brief_uses_arabic_default_title_not_the_english_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    brief = one_section_brief(load_library(), title=LocalText(ar="", en="Zebra Crossing Memo"),
-                              subtitle=LocalText(ar="", en="Quokka Subtitle"))
-    status = export_pdf(tmp_path, brief, "ar,en")
+    brief = edits.set_meta(one_section_brief(), title=LocalText(ar="", en="Zebra Crossing Memo"),
+                           subtitle=LocalText(ar="", en="Quokka Subtitle"))
+    status = export_saved(brief, tmp_path, "ar,en")
     assert status == 0, capsys.readouterr().err
     pdfs = {p.name: pdf_text(p) for p in (tmp_path / "out").glob("*.pdf")}
     arabic = next(text for name, text in pdfs.items() if "-ar" in name)
@@ -62,7 +63,7 @@ def test_export_refuses_a_field_with_only_the_other_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, change: dict, named: str
 ) -> None:
     out = tmp_path / "out"
-    status = export_pdf(tmp_path, one_section_brief(load_library(), **change), lang)
+    status = export_saved(edits.set_meta(one_section_brief(), **change), tmp_path, lang)
     err = capsys.readouterr().err
     assert status == 2
     assert len(err.strip().splitlines()) == 1
@@ -74,15 +75,19 @@ def test_english_only_custom_section_refuses_the_arabic_and_bilingual_brief(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     library = load_library()
+    brief = one_section_brief()
     section = Section(id="my_note", title=LocalText(en="Note"), body=LocalText(en="Only English."),
                       custom=True)
-    brief = edits.add_custom_section(one_section_brief(library), library, section)
+    brief = edits.add_custom_section(brief, library, section)
+    save_brief(brief, tmp_path / "a.brief")
     for lang in ("ar", "bi"):
-        status = export_pdf(tmp_path, brief, lang, tmp_path / lang)
+        status = main(["export", str(tmp_path / "a.brief"), "--lang", lang,
+                       "--format", "pdf", "--out", str(tmp_path / lang)])
         err = capsys.readouterr().err
         assert status == 2
         assert "section my_note title" in err and "section my_note body" in err
-    status = export_pdf(tmp_path, brief, "en", tmp_path / "en")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en",
+                   "--format", "pdf", "--out", str(tmp_path / "en")])
     assert status == 0, capsys.readouterr().err
 
 
@@ -107,8 +112,8 @@ def test_marking_level_prints_matching_wording_in_both_languages(
 def test_free_text_marking_in_one_language_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    brief = one_section_brief(load_library(), marking=LocalText(ar="", en="EYES ONLY"))
-    status = export_pdf(tmp_path, brief, "en")
+    brief = edits.set_meta(one_section_brief(), marking=LocalText(ar="", en="EYES ONLY"))
+    status = export_saved(brief, tmp_path, "en")
     err = capsys.readouterr().err
     assert status == 2 and "marking" in err and "Arabic" in err
     assert not (tmp_path / "out").exists()
@@ -117,8 +122,8 @@ def test_free_text_marking_in_one_language_is_refused(
 def test_disagreeing_marking_warns_on_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    brief = one_section_brief(load_library(), marking=LocalText(ar="مقيد", en="SECRET"))
-    status = export_pdf(tmp_path, brief, "bi")
+    brief = edits.set_meta(one_section_brief(), marking=LocalText(ar="مقيد", en="SECRET"))
+    status = export_saved(brief, tmp_path, "bi")
     err = capsys.readouterr().err
     assert status == 0
     assert "warning: marking" in err and "restricted" in err and "secret" in err
@@ -184,10 +189,12 @@ def test_relations_hold_for_values_that_agree_and_are_checked_in_a_hand_edited_b
     from decimal import Decimal
 
     library = load_library()
-    brief = one_section_brief(library)
+    brief = one_section_brief()
     assert edits.set_figure_value(brief, library, "baku_port_capacity", "20")
     broken = replace(library.figures["kz_renewables_target_year"], value=Decimal(2000))
-    status = export_pdf(tmp_path, replace(brief, figure_overrides=(broken,)), "en")
+    save_brief(replace(brief, figure_overrides=(broken,)), tmp_path / "a.brief")
+    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
+                   "--out", str(tmp_path / "out")])
     assert status == 2
     assert "kz_renewables_target_year" in capsys.readouterr().err
 
@@ -207,7 +214,7 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
 ) -> None:
     import zipfile
 
-    first = one_section_brief(load_library(), title=LocalText(ar="مذكرة", en="Memo"))
+    first = edits.set_meta(one_section_brief(), title=LocalText(ar="مذكرة", en="Memo"))
     # Another brief whose title makes the same file names.
     second = edits.set_meta(first, title=LocalText(ar="مذكرة ثانية", en="MEMO!"))
     save_brief(first, tmp_path / "first.brief")
@@ -248,7 +255,7 @@ def test_brief_with_a_custom_template_opens_where_the_template_is_missing(
     import shutil
 
     _custom_template(user_templates_dir / "minimal-custom")
-    brief = one_section_brief(load_library(), "minimal-custom")
+    brief = one_section_brief("minimal-custom")
     save_brief(brief, tmp_path / "a.brief")
     shutil.rmtree(user_templates_dir / "minimal-custom")  # another machine
     status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
@@ -290,13 +297,15 @@ def test_file_names_come_from_the_reference_or_title_and_are_safe(
 ) -> None:
     from briefing.export import file_stem
 
-    brief = one_section_brief(load_library())
+    brief = one_section_brief()
     titled = edits.set_meta(brief, title=LocalText(ar="تعاون", en="Azerbaijan: Kazakhstan / 2025?"))
     assert file_stem(titled) == "azerbaijan-kazakhstan-2025"
     assert file_stem(edits.set_meta(titled, reference="2025-10 AZ/KZ")) == "2025-10-az-kz"
     assert file_stem(edits.set_meta(brief, title=LocalText(ar="تعاون الطاقة"))) == "تعاون-الطاقة"
     assert file_stem(edits.set_meta(brief, reference="CON")) == "brief"
     assert file_stem(brief) == "brief"
-    assert export_pdf(tmp_path, edits.set_meta(titled, reference="2025-10 AZ/KZ"), "ar,en") == 0
+    save_brief(edits.set_meta(titled, reference="2025-10 AZ/KZ"), tmp_path / "a.brief")
+    assert main(["export", str(tmp_path / "a.brief"), "--lang", "ar,en", "--format", "pdf",
+                 "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "2025-10-az-kz-ar.pdf", "2025-10-az-kz-en.pdf"]
