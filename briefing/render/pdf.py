@@ -151,13 +151,16 @@ class _Kit:
         if not self.bilingual:
             flowables = self._floated(flowables)
         story: list[Flowable] = []
-        room = 2 * self.styles["heading1"].leading + 4 * self.styles["body"].leading
+        # Room for lines as tall as the language sets them (Arabic lines are taller).
+        base = "R" if self.document.lang == "ar" else "L"
+        body = TextBlock("", base, self.styles["body"], white)
+        room = 2 * self.styles["heading1"].leading + 4 * body.text_style.leading
         for position, flowable in enumerate(flowables):
             if isinstance(flowable, (TextBlock, SideBySide)) and flowable.getKeepWithNext():
                 flowable.keepWithNext = False
                 following = flowables[position + 1] if position + 1 < len(flowables) else None
                 needed = room
-                if isinstance(following, ChartFloat):
+                if isinstance(following, ChartFloat) and not following.text_first:
                     chart = following.chart
                     width = following._columns(self.width)[0] if following.side else self.width
                     needed = max(room, 2 * self.styles["heading1"].leading
@@ -184,11 +187,25 @@ class _Kit:
             ):
                 followers.append(flowables[index])
                 index += 1
+            after = bool(followers)
             side = ""
-            if getattr(flowable, "small", False) and followers:
-                # The chart on the side a line ends: the left in Arabic, the right in English.
-                side = "left" if self.document.lang == "ar" else "right"
-            result.append(ChartFloat(flowable, followers, side))
+            if flowable.small:
+                if not followers:
+                    # A chart closing its section stands beside the paragraphs before it.
+                    while (
+                        result
+                        and isinstance(result[-1], TextBlock)
+                        and not result[-1].getKeepWithNext()
+                        and not result[-1].bullet
+                    ):
+                        followers.insert(0, result.pop())
+                if followers:
+                    # On the side a line ends: the left in Arabic, the right in English.
+                    side = "left" if self.document.lang == "ar" else "right"
+            chart_float = ChartFloat(flowable, followers, side)
+            # Text read before the chart: a page may end after some of it.
+            chart_float.text_first = bool(side) and not after
+            result.append(chart_float)
         return result
 
     def flow(self, blocks: Sequence[Block], width: float, boxed: bool) -> list[Flowable]:

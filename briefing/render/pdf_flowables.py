@@ -648,7 +648,7 @@ class ChartBlock(Flowable):
 
     def caption_height(self, avail_width: float) -> float:
         """Return the height of the caption and the gap above it at ``avail_width``."""
-        _, height = self.caption.wrapOn(self.canv, avail_width, 1e6)
+        _, height = self.caption.wrap(avail_width, 1e6)
         return height + self.caption.getSpaceBefore()
 
     def min_height(self, avail_width: float) -> float:
@@ -710,6 +710,7 @@ class ChartFloat(Flowable):
         self.side = side
         self.share = share
         self.gap = gap
+        self.text_first = False  # the text beside the chart is read before it
         self.spaceBefore = chart.getSpaceBefore()
         self.spaceAfter = (
             self.followers[-1].getSpaceAfter() if self.followers else chart.getSpaceAfter()
