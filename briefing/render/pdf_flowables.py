@@ -748,6 +748,9 @@ class ChartFloat(Flowable):
                 )
                 if used + gap >= chart_height - item.text_style.leading:
                     break
+                if item.text_style.align == "justify":
+                    # A narrow column holds too few words a line to justify without gaps.
+                    item.text_style = replace(item.text_style, align="start")
                 _, height = item.wrapOn(self.canv, text_width, 1e6)
                 placed.append((item, text_x, used + gap, height))
                 used += gap + height
