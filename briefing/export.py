@@ -37,7 +37,7 @@ from briefing.model import (
     relation_problems,
     validate_figure,
 )
-from briefing.render.charts import draw_ahead, pdf_chart_size
+from briefing.render.charts import SIDE_CHART_KINDS, draw_ahead, pdf_chart_size
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -226,8 +226,9 @@ def chart_pictures(
                     if fmt == "pdf":
                         size = pdf_chart_size(data.kind, document.lang)
                     else:
-                        # Word: half size inside a bilingual row, full size elsewhere.
-                        size = "half" if isinstance(block, Parallel) else "full"
+                        # Word: half size inside a bilingual row and beside text.
+                        small = data.kind in SIDE_CHART_KINDS
+                        size = "half" if isinstance(block, Parallel) or small else "full"
                     wanted.append((data, document.template, size))
     return wanted
 
