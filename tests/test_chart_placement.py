@@ -7,6 +7,7 @@ and the words placed with pdftotext -bbox.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +176,34 @@ def test_every_chart_has_its_caption_under_it_on_the_same_page(
 def test_small_charts_stand_beside_the_text(
     exported: dict[str, Path], template: str, lang: str
 ) -> None:
-    pdf = exported[f"{template}-{lang}"]
+    _beside(exported[f"{template}-{lang}"], lang)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="needs LibreOffice (soffice)")
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_word_small_charts_stand_beside_the_text_with_their_captions(
+    library: Library, tmp_path: Path, lang: str
+) -> None:
+    brief = edits.default_brief(library)
+    result = export(brief, tmp_path, [lang], ("docx",), template="ministry", library=library)
+    (source,) = result.paths
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=240,
+    )
+    pdf = tmp_path / f"{source.stem}.pdf"
+    _beside(pdf, lang)
+    text = words(pdf)
+    for chart in chart_boxes(pdf):
+        assert any(
+            word.page == chart.page and chart.bottom - 1 <= word.top <= chart.bottom + 24
+            for word in text
+        ), f"page {chart.page}: a chart with no caption under it"
+
+
+def _beside(pdf: Path, lang: str) -> None:
     with pikepdf.open(pdf) as document:
         middle = float(document.pages[0].mediabox[2]) / 2
     text = words(pdf)
