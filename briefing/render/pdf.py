@@ -165,9 +165,28 @@ class _Kit:
                     width = following._columns(self.width)[0] if following.side else self.width
                     needed = max(room, 2 * self.styles["heading1"].leading
                                  + chart.min_height(width))
+                elif following is not None:
+                    # A heading may take more lines than two (a bilingual row), and what
+                    # follows starts only with two lines of text (of each language) or a
+                    # table's first rows: never part them.
+                    _, heading = flowable.wrapOn(None, self.width, 1e6)
+                    start = self._least_start(following, body.text_style.leading)
+                    spaces = flowable.getSpaceBefore() + flowable.getSpaceAfter()
+                    needed = max(room, heading + spaces + start)
                 story.append(CondPageBreak(needed))
             story.append(flowable)
         return story
+
+    def _least_start(self, flowable: Flowable, step: float) -> float:
+        """Return the least height at which ``flowable`` can start at the foot of a page."""
+        _, full = flowable.wrapOn(None, self.width, 1e6)
+        height = step
+        while height < full:
+            if flowable.splitOn(None, self.width, height):
+                return height
+            # Finely over the first lines, coarsely past them (a table's tall first row).
+            height += step / 2 if height < 12 * step else 2 * step
+        return full
 
     def _floated(self, flowables: Sequence[Flowable]) -> list[Flowable]:
         """Return ``flowables`` with each chart holding the paragraphs that follow it."""
