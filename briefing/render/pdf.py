@@ -152,7 +152,7 @@ class _Kit:
             flowables = self._floated(flowables)
         story: list[Flowable] = []
         # Room for lines as tall as the language sets them (Arabic lines are taller).
-        base = "R" if self.document.lang == "ar" else "L"
+        base: Direction = "R" if self.document.lang == "ar" else "L"
         body = TextBlock("", base, self.styles["body"], white)
         room = 2 * self.styles["heading1"].leading + 4 * body.text_style.leading
         for position, flowable in enumerate(flowables):
