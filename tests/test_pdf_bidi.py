@@ -74,7 +74,12 @@ def pdf_lines(library: Library, tmp_path_factory: pytest.TempPathFactory) -> lis
 
 @pytest.mark.parametrize("paragraph", list(CASES))
 def test_each_line_reads_in_the_bidi_order(pdf_lines: list[str], paragraph: str) -> None:
-    assert CASES[paragraph] in pdf_lines, pdf_lines
+    # Whether pdftotext makes a full stop touching a Latin word a word of its own depends
+    # on the order the two were written in, not on where they are: spaces are left out.
+    def unspaced(line: str) -> str:
+        return line.replace(" ", "")
+
+    assert unspaced(CASES[paragraph]) in [unspaced(line) for line in pdf_lines], pdf_lines
 
 
 @pytest.mark.slow
