@@ -48,6 +48,16 @@ def chart_size_cm(kind: str, size: str) -> tuple[float, float]:
     width, height = CHART_SIZES_CM[size]
     return width, KIND_HEIGHTS_CM.get(kind, {}).get(size, height)
 
+
+# Chart kinds small enough to stand beside the text of a one-language PDF brief.
+SIDE_CHART_KINDS = frozenset({"donut", "progress"})
+
+
+def pdf_chart_size(kind: str, lang: str) -> str:
+    """Return the picture size ("full" or "half") a chart of ``kind`` takes in a PDF."""
+    return "half" if lang == "bi" or kind in SIDE_CHART_KINDS else "full"
+
+
 MEMORY_CACHE_SIZE = 128
 
 # Folder of resources/ holding pictures drawn ahead for the library's own figures, in every
