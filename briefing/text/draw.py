@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from briefing.text.embed import embedded_font, pdf_width, space_glyph
@@ -103,8 +104,7 @@ def draw_lines(
                 gid = space_glyph(name)
                 if gid is None:
                     continue
-                font.use(gid, " ")
-                shown = f"<{gid:04X}> Tj"
+                shown = f"<{font.use(gid, ' '):04X}> Tj"
             else:
                 shown = (
                     f"/Span <</ActualText {_text_string(run.shown)}>> BDC "
@@ -140,11 +140,15 @@ def _reading_order(pieces: list[Piece], rtl: bool) -> list[Piece]:
     else with the paragraph's direction.
     """
     ordered = sorted(pieces, key=lambda piece: piece[0])
-    if not rtl or all(piece[1] is None or piece[1].rtl for piece in ordered):
+    if not rtl:
+        return ordered  # a left-to-right line reads left to right
+    # Each piece's direction: a run's own; a space's, and a number's (a run with no
+    # left-to-right letter, such as the digits of الكوب٢٩), is left-to-right only
+    # between two left-to-right runs, so that digits against an Arabic letter are
+    # written with their word.
+    kinds: list[bool | None] = [_kind(piece[1]) for piece in ordered]
+    if all(kind is None or kind for kind in kinds):
         return ordered  # one direction: left to right is the order it reads in
-    # Each piece's direction: a run's own; a space's is left-to-right only between two
-    # left-to-right runs.
-    kinds: list[bool | None] = [None if piece[1] is None else piece[1].rtl for piece in ordered]
     last: bool | None = None
     before: list[bool | None] = []
     for kind in kinds:
@@ -164,6 +168,17 @@ def _reading_order(pieces: list[Piece], rtl: bool) -> list[Piece]:
         else:
             stretches.append([piece])
     return [piece for stretch in reversed(stretches) for piece in stretch]
+
+
+def _kind(run: Run | None) -> bool | None:
+    """Return True for a right-to-left run, False for a run with a left-to-right letter."""
+    if run is None:
+        return None
+    if run.rtl:
+        return True
+    if any(unicodedata.bidirectional(char) == "L" for char in run.logical):
+        return False
+    return None
 
 
 def fp(value: float) -> str:
@@ -206,7 +221,7 @@ def _show(run: Run, font: Any) -> str:
             array.clear()
 
     for glyph, text in zip(run.glyphs, texts, strict=True):
-        font.use(glyph.gid, text)
+        code = font.use(glyph.gid, text)
         if glyph.dy != rise:
             flush_array()
             parts.append(f"{fp(glyph.dy)} Ts")
@@ -215,7 +230,7 @@ def _show(run: Run, font: Any) -> str:
         if abs(pending) >= 0.0005:
             flush_hex()
             array.append(fp(pending))
-        hexes.append(f"{glyph.gid:04X}")
+        hexes.append(f"{code:04X}")
         width = pdf_width(run.font, glyph.gid)
         pending = width - (glyph.advance - glyph.dx) * per_point
     if abs(pending) >= 0.0005:

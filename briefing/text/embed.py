@@ -6,7 +6,13 @@ which no character maps to (joined forms, ligatures, positioned marks), so each 
 that shaped text uses is embedded here instead: a composite font whose character codes
 are the glyph ids themselves (Identity-H, two bytes each), with the font file subset to
 the glyphs used (ids kept), their widths, and a ToUnicode map from each glyph to the
-characters it was shaped from. The objects are written through reportlab's own PDF
+characters it was shaped from. A code has one ToUnicode entry, but one glyph can draw
+different characters in different places (a mirrored bracket, a form two letters
+share): the first text a glyph is used for keeps the glyph id as its code, and each
+other text gets a code of its own past the font's last glyph, which the CIDToGIDMap
+sends to the same glyph. A glyph that draws no character of its own (a joining stroke
+the font adds) maps to no text, so readers neither invent a character for it nor
+repeat a letter. The objects are written through reportlab's own PDF
 objects when the document is saved, like reportlab's delayed TrueType subsets.
 """
 
@@ -34,15 +40,35 @@ class _Embedded:
         self.font_name = font_name
         self.filename = font_file(font_name)
         self.internal = internal  # resource name, without the slash
-        self.text: dict[int, str] = {}  # glyph id -> characters (first seen wins)
+        self.text: dict[int, str] = {}  # character code -> the characters it stands for
+        self.glyph: dict[int, int] = {}  # character code -> glyph id
+        self._codes: dict[tuple[int, str], int] = {}
+        self._first_copy = hb_font(self.filename).face.glyph_count
+        self._next = self._first_copy  # the next code for a glyph's second text
 
-    def use(self, gid: int, text: str) -> None:
-        if gid not in self.text or (text and not self.text[gid]):
-            self.text[gid] = text
+    def use(self, gid: int, text: str) -> int:
+        """Return the character code that draws glyph ``gid`` standing for ``text``."""
+        key = (gid, text)
+        code = self._codes.get(key)
+        if code is None:
+            if gid not in self.glyph:
+                code = gid
+            else:
+                code = self._next
+                if code > 0xFFFF:
+                    code = gid  # no two-byte code left: the glyph's first text stands
+                else:
+                    self._next += 1
+            self._codes[key] = code
+            if code not in self.glyph:
+                self.glyph[code] = gid
+                self.text[code] = text
+        return code
 
     def addObjects(self, document: Any) -> None:
         """Write the font's objects into ``document`` (called by reportlab when saving)."""
-        gids = sorted({0, *self.text})
+        gids = sorted({0, *self.glyph.values()})
+        codes = sorted({0, *self.glyph})
         data, info = _subset(self.filename, tuple(gids))
         units = info["units"]
 
@@ -68,8 +94,17 @@ class _Embedded:
             }
         )
         w_array: list[Any] = []
-        for gid in gids:
-            w_array += [gid, pdfdoc.PDFArray([pdf_width(self.font_name, gid)])]
+        for code in codes:
+            width = pdf_width(self.font_name, self.glyph.get(code, code))
+            w_array += [code, pdfdoc.PDFArray([width])]
+        cid_to_gid: Any = pdfdoc.PDFName("Identity")
+        if any(code != gid for code, gid in self.glyph.items()):
+            table = bytearray()
+            for code in range(codes[-1] + 1):
+                gid = self.glyph.get(code, code if code < self._first_copy else 0)
+                table += gid.to_bytes(2, "big")
+            cid_to_gid = pdfdoc.PDFStream(content=bytes(table), filters=[pdfdoc.PDFZCompress])
+            cid_to_gid = document.Reference(cid_to_gid, f"CIDToGIDMap:{base_name}")
         cid_font = pdfdoc.PDFDictionary(
             {
                 "Type": pdfdoc.PDFName("Font"),
@@ -85,7 +120,7 @@ class _Embedded:
                 "FontDescriptor": document.Reference(descriptor, f"FontDescriptor:{base_name}"),
                 "DW": pdf_width(self.font_name, 0),
                 "W": pdfdoc.PDFArray(w_array),
-                "CIDToGIDMap": pdfdoc.PDFName("Identity"),
+                "CIDToGIDMap": cid_to_gid,
             }
         )
         cmap = pdfdoc.PDFStream(
@@ -172,8 +207,11 @@ def _utf16_hex(text: str) -> str:
 
 
 def to_unicode_cmap(base_name: str, mapping: dict[int, str]) -> str:
-    """Return a ToUnicode CMap from two-byte glyph ids to the characters they stand for."""
-    entries = [(gid, text) for gid, text in sorted(mapping.items()) if text]
+    """Return a ToUnicode CMap from two-byte codes to the characters they stand for.
+
+    A code that stands for no characters maps to the empty string.
+    """
+    entries = sorted(mapping.items())
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
