@@ -71,7 +71,10 @@ def draw_lines(
       paragraph with Latin runs in brackets comes back verbatim. Its one miss: it
       gives a space or full stop to the direction of what was written before it, so
       an Arabic stretch ending in one right after a Latin stretch on the same line
-      ("Aktau (Kazakhstan) قريباً.") hands it to the Latin.
+      ("Aktau (Kazakhstan) قريباً.") hands it to the Latin. Digits written against
+      an Arabic word go with the word's stretch (pdftotext keeps الكوب٢٩ one word
+      only so); pypdf then reverses Arabic-Indic digits with the letters ("الكوب٩٢")
+      and moves Western ones to the start of the stretch.
     - pdftotext sorts a line by position and reorders it with a rule of its own, not
       the bidi algorithm: reading from the right it gives every neutral between a
       Latin run and the Arabic after it to the Arabic, so no content can make it give
