@@ -149,7 +149,9 @@ class _WordWriter:
         fonts = self.template.fonts
         body = float(fonts.size_body)
         heading = float(fonts.size_heading)
-        # Point size of each paragraph style; Arabic runs repeat it as w:szCs.
+        # Point size of each paragraph style (Latin text); Arabic text is set ``cs_scale``
+        # times larger (w:szCs), as in the PDF, so that both scripts look one size.
+        self.cs_scale = _arabic_scale(fonts.arabic, fonts.latin)
         self.sizes: dict[str, float] = {
             "Normal": body,
             "Title": float(fonts.size_title),
@@ -345,6 +347,10 @@ class _WordWriter:
             theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
 
     # -- styles ---------------------------------------------------------------------------
+    def _set_size(self, target: Any, points: float) -> None:
+        """Set a Latin size and the matching (larger) Arabic size on a run or style."""
+        ox.set_size(target, points, points * self.cs_scale)
+
     def _document_defaults(self) -> None:
         styles = self.word.styles.element
         ox.clear_theme_fonts(styles.iter(qn("w:rFonts")))
@@ -352,6 +358,9 @@ class _WordWriter:
         # every text style serves Arabic runs too: no style spaces its letters.
         for spacing in styles.xpath(".//w:rPr/w:spacing"):
             spacing.getparent().remove(spacing)
+        # The base file's own styles (Heading 4 to 9, Quote…) set Arabic at the Latin size.
+        for size in styles.xpath(".//w:rPr/w:sz"):
+            self._set_size(size.getparent(), int(size.get(qn("w:val"))) / 2)
         defaults = styles.find(qn("w:docDefaults"))
         if defaults is None:
             defaults = OxmlElement("w:docDefaults")
@@ -359,7 +368,7 @@ class _WordWriter:
         run_defaults = ox.get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
         properties = ox.get_or_add(run_defaults, "w:rPr", ("w:rPr",))
         ox.set_fonts(properties, self.latin_font, self.arabic_font)
-        ox.set_size(properties, self.sizes["Normal"])
+        self._set_size(properties, self.sizes["Normal"])
         ox.set_language(properties, LANGUAGE_TAGS["en"], LANGUAGE_TAGS["ar"])
 
     def _style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
@@ -388,7 +397,7 @@ class _WordWriter:
         style.quick_style = True
         run = style.element.get_or_add_rPr()
         ox.set_fonts(run, self.latin_font, self.arabic_font)
-        ox.set_size(run, self.sizes[name])
+        self._set_size(run, self.sizes[name])
         ox.set_colour(run, colour)
         ox.set_bold(run, bold)
         ox.set_italic(run, False)
@@ -410,7 +419,7 @@ class _WordWriter:
         normal = self._style("Normal")
         run = normal.element.get_or_add_rPr()
         ox.set_fonts(run, self.latin_font, self.arabic_font)
-        ox.set_size(run, self.sizes["Normal"])
+        self._set_size(run, self.sizes["Normal"])
         ox.set_colour(run, colours["text"])
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = self._leading("Normal")
@@ -684,7 +693,7 @@ class _WordWriter:
         if script == "ar":
             ox.set_rtl(run)
             ox.set_fonts(run, self.arabic_font, self.arabic_font)
-            ox.set_size(run, self.sizes.get(style, self.sizes["Normal"]))
+            self._set_size(run, self.sizes.get(style, self.sizes["Normal"]))
             ox.set_language(run, bidi=LANGUAGE_TAGS["ar"])
         elif inside == "ar":
             # A Latin stretch in an Arabic paragraph: its own run, left-to-right, Latin font.
@@ -1150,7 +1159,7 @@ class _WordWriter:
             colour = self.colours["marking"]
             self._write_text(paragraph, text, code, style, bold=True, colour=colour)
         for run in paragraph.runs:
-            ox.set_size(run, self.sizes["Normal"])
+            self._set_size(run, self.sizes["Normal"])
         return paragraph
 
     def _fill_header(self, header: Any, with_text: bool) -> None:
@@ -1207,6 +1216,13 @@ _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
 
 
 @cache
+def _arabic_scale(arabic: Any, latin: Any) -> float:
+    """Return how much larger Arabic is set than Latin: the PDF's x-height scale."""
+    from briefing.text.fonts import FontSet, arabic_scale
+
+    return arabic_scale(FontSet(arabic, latin))
+
+
 def _font_cmap(path: Path) -> frozenset[int]:
     """Return the code points a font file maps (read once per file)."""
     from fontTools.ttLib import TTFont

@@ -125,12 +125,18 @@ def set_fonts(target: Run | BaseOxmlElement, latin: str, complex_script: str) ->
     fonts.set(qn("w:cs"), complex_script)
 
 
-def set_size(target: Run | BaseOxmlElement, points: float) -> None:
-    """Set the size of Latin (``w:sz``) and complex-script (``w:szCs``) text in points."""
-    half_points = str(round(points * 2))
+def set_size(
+    target: Run | BaseOxmlElement, points: float, complex_points: float | None = None
+) -> None:
+    """Set the size of Latin (``w:sz``) and complex-script (``w:szCs``) text in points.
+
+    ``complex_points`` (the Latin size when None) is the size of Arabic text, which a
+    brief sets larger so that its letters look as large as the Latin ones beside them.
+    """
     properties = run_properties(target)
-    get_or_add(properties, "w:sz", RPR_ORDER).set(qn("w:val"), half_points)
-    get_or_add(properties, "w:szCs", RPR_ORDER).set(qn("w:val"), half_points)
+    cs = points if complex_points is None else complex_points
+    get_or_add(properties, "w:sz", RPR_ORDER).set(qn("w:val"), str(round(points * 2)))
+    get_or_add(properties, "w:szCs", RPR_ORDER).set(qn("w:val"), str(round(cs * 2)))
 
 
 def set_bold(target: Run | BaseOxmlElement, on: bool = True) -> None:
