@@ -304,7 +304,7 @@ def _dictionary() -> object:
 
 
 @lru_cache(maxsize=16384)
-def _hyphenation_points(text: str) -> tuple[int, ...]:
+def hyphenation_points(text: str) -> tuple[int, ...]:
     """Return where ``text`` may take a hyphen (positions in ``text``), by the English dictionary.
 
     Only a word of at least ``HYPHEN_MIN_WORD`` letters, lowercase after the first, is
@@ -329,7 +329,7 @@ def _hyphenations(word: _Word) -> tuple[tuple[_Word, _Word], ...]:
     The hyphen is set in the face of the letter before it. Longest head first.
     """
     result = []
-    for position in reversed(_hyphenation_points(word.text)):
+    for position in reversed(hyphenation_points(word.text)):
         face = word.fonts[position - 1]
         if face is None or not covers(face[0], HYPHEN):
             continue
