@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from briefing.document import Document, build_document
+from briefing.document import Document, Paragraph, build_document
 from briefing.library import Library
 from briefing.model import Brief, BriefMeta, LocalText
 from briefing.render.docx import render_docx
@@ -109,3 +109,44 @@ def test_arabic_is_set_larger_by_the_pdf_scale(
             )
         if scale > 1.0:
             assert any(arabic > latin for _, latin, arabic in pairs)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    return "".join(paragraph.xpath(".//w:t/text()", namespaces=NS))
+
+
+@pytest.mark.parametrize("template_id", TEMPLATES)
+def test_english_running_text_is_justified_and_hyphenated(
+    template_id: str, rendered: dict[tuple[str, str], tuple[Document, bytes]]
+) -> None:
+    document, data = rendered[(template_id, "en")]
+    settings = _part(data, "word/settings.xml")
+    assert settings.find(w("w:autoHyphenation")) is not None
+    assert settings.find(w("w:consecutiveHyphenLimit")).get(w("w:val")) == "2"
+    assert settings.find(w("w:doNotHyphenateCaps")) is not None
+    styles = _part(data, "word/styles.xml")
+
+    def style(style_id: str) -> Any:
+        return styles.xpath(f'./w:style[@w:styleId="{style_id}"]', namespaces=NS)[0]
+
+    assert not style("Normal").xpath("./w:pPr/w:suppressAutoHyphens", namespaces=NS)
+    for style_id in ("Title", "Heading1", "Heading2", "Caption", "ListBullet"):
+        assert style(style_id).xpath("./w:pPr/w:suppressAutoHyphens", namespaces=NS), style_id
+    body = _part(data, "word/document.xml")
+    by_text = {_paragraph_text(p): p for p in body.iter(w("w:p"))}
+    texts = [
+        block.text
+        for block in document.blocks
+        if isinstance(block, Paragraph) and block.role in ("body", "lead")
+    ]
+    assert len(texts) >= 10
+    for text in texts:
+        paragraph = by_text[text]
+        assert paragraph.xpath("./w:pPr/w:jc/@w:val", namespaces=NS) == ["both"], text
+    # Arabic paragraphs keep their alignment unset (a bidi paragraph flips left and right).
+    arabic, arabic_data = rendered[(template_id, "ar")]
+    arabic_body = _part(arabic_data, "word/document.xml")
+    arabic_by_text = {_paragraph_text(p): p for p in arabic_body.iter(w("w:p"))}
+    for block in arabic.blocks:
+        if isinstance(block, Paragraph) and block.role == "body":
+            assert not arabic_by_text[block.text].xpath("./w:pPr/w:jc", namespaces=NS)

@@ -342,6 +342,9 @@ class _WordWriter:
         ox.remove_children(settings, "w:savePreviewPicture")
         for mode in settings.xpath('./w:compat/w:compatSetting[@w:name="compatibilityMode"]'):
             mode.set(qn("w:val"), "15")  # Word 2013 and later layout, not 2010's
+        # Justified English paragraphs are hyphenated, as in the PDF (headings, tables,
+        # captions and lists are not: their styles suppress it).
+        ox.set_hyphenation(settings, consecutive=2)
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
@@ -403,6 +406,7 @@ class _WordWriter:
         ox.set_italic(run, False)
         paragraph = style.element.get_or_add_pPr()
         ox.remove_children(paragraph, "w:numPr")  # the stock Subtitle is oddly numbered
+        ox.suppress_hyphenation(paragraph)  # only running text (Normal) is hyphenated
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.line_spacing = self._leading(name)
@@ -816,6 +820,10 @@ class _WordWriter:
     def _paragraph(self, container: Any, block: Paragraph) -> None:
         style = "Caption" if block.role in ("caption", "note") else "Normal"
         paragraph = self._new_paragraph(container, block.lang, style)
+        if block.lang == "en" and style == "Normal" and not self._in_column(container):
+            # Running English text is justified and hyphenated, as in the PDF (a
+            # bilingual half-page column stays ragged there too).
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         self._write_text(paragraph, block.text, block.lang, style, bold=block.role == "lead")
 
     def _bullet_list(self, container: Any, block: BulletList, width: int) -> None:
