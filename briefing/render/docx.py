@@ -63,6 +63,10 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter":
 TABLE_STYLE = "Brief Table"
 TABLE_TEXT_STYLE = "Table Text"
 TABLE_SMALL_STYLE = "Table Text Small"
+# Left and right cell margins of the small tables (twips), and the smallest type a
+# bilingual table is set in to keep its values whole and its labels to two lines.
+CELL_MARGIN = 57
+MIN_TABLE_SIZE = 7.0
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
@@ -941,22 +945,18 @@ class _WordWriter:
     def _parallel_table(self, container: Any, block: ParallelTable, width: int) -> None:
         """Write one bilingual table: English columns on the left, Arabic ones mirrored right.
 
-        Values and dates carry no-break spaces and get the width they need, so they stay
-        on one line; the label and source columns share the rest.
+        Column widths come from the cells' own text, measured with the fonts (see
+        ``_parallel_columns``): values and dates stay on one line, labels take two at most.
         """
         ar, en = block.ar, block.en
         count = len(en.header)
-        weights = list(en.widths) if len(en.widths) == count else [1.0] * count
-        fixed = {c: self._unbroken_width(ar, en, c) for c in en.nowrap}
-        room = max(0, width - 2 * sum(fixed.values()))
-        free = [c for c in range(count) if c not in fixed]
-        share = sum(weights[c] for c in free) or 1.0
-        half = [fixed.get(c) or int(room / 2 * weights[c] / share) for c in range(count)]
-        columns = [*half, *reversed(half)]
+        columns, size = self._parallel_columns(ar, en, width)
         table = self._add_table(container, 1 + len(en.rows), columns, "en", TABLE_STYLE)
         ox.set_table_look(table._tbl.tblPr, first_row=True, banded_rows=True)
         ox.set_cell_margins(
-            table._tbl.tblPr, {"left": 57, "right": 57, "top": 28, "bottom": 28}, table=True
+            table._tbl.tblPr,
+            {"left": CELL_MARGIN, "right": CELL_MARGIN, "top": 28, "bottom": 28},
+            table=True,
         )
         ox.set_row_flags(table.rows[0]._tr, header=True, cant_split=True)
         lines = [(ar.header, en.header), *zip(ar.rows, en.rows, strict=True)]
@@ -976,31 +976,84 @@ class _WordWriter:
                 # The header row stays with the first figure (a heading is kept with it too).
                 paragraph.paragraph_format.keep_with_next = header
                 colour = self.colours["table_header_text"] if header else None
-                self._write_text(
+                runs = self._write_text(
                     paragraph, value, lang, TABLE_SMALL_STYLE, bold=header, colour=colour  # type: ignore[arg-type]
                 )
+                if size != self.sizes[TABLE_SMALL_STYLE]:
+                    for run in runs:
+                        self._set_size(run, size)
                 if header:
                     ox.set_shading(
                         cell._tc.get_or_add_tcPr(), self.colours["table_header"], ox.TCPR_ORDER
                     )
         self._spacer_after_table(container, "ar")
 
-    def _unbroken_width(self, ar: Table, en: Table, column: int) -> int:
-        """Return the width (EMU) a column needs to hold its widest value on one line."""
+    def _parallel_columns(self, ar: Table, en: Table, width: int) -> tuple[list[int], float]:
+        """Return a bilingual table's column widths (EMU, left to right) and its type size.
+
+        Each language's columns are measured on their own with the fonts: a column that
+        never wraps (values, dates) is as wide as its widest cell on one line; a label
+        column of the key figures as wide as its longest label needs to take two lines at
+        most; any other column as its widest word. The room left goes to the columns that
+        wrap, by the table's weights. When even that does not fit, the type is set half a
+        point smaller at a time, down to ``MIN_TABLE_SIZE``; then the labels give way.
+        """
         from briefing.text import FontSet, TextStyle
-        from briefing.text.fonts import arabic_scale
         from briefing.text.layout import measure_text
 
         fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
-        size = self.sizes[TABLE_SMALL_STYLE]
-        style = TextStyle(fonts, size, size * 1.3, False, "start", arabic_scale(fonts))
-        widest = max(
-            measure_text(row[column], "R" if table is ar else "L", style)[0]
-            for table in (ar, en)
-            for row in table.rows
+        count = len(en.header)
+        weights = list(en.widths) if len(en.widths) == count else [1.0] * count
+        labels = (
+            {c for c in range(count) if c not in en.nowrap and c not in en.numeric}
+            if en.role == "key_figures"
+            else set()
         )
-        # Cell margins (57 twips a side) and a little for Word's own rounding.
-        return int(Pt(widest + 2 * 57 / 20 + 6))
+        total = Emu(width).pt
+        # Cell margins on both sides and a little for the reader's own rounding.
+        padding = 2 * CELL_MARGIN / 20 + 2
+        size = self.sizes[TABLE_SMALL_STYLE]
+        while True:
+            style = TextStyle(fonts, size, size * 1.3, False, "start", self.cs_scale)
+            head = TextStyle(fonts, size, size * 1.3, True, "start", self.cs_scale)
+            halves: list[tuple[dict[int, float], dict[int, float]]] = []
+            for table, base in ((en, "L"), (ar, "R")):
+                fixed: dict[int, float] = {}
+                needed: dict[int, float] = {}
+                for column in range(count):
+                    cells = [row[column] for row in table.rows]
+                    header = measure_text(table.header[column], base, head)[1]
+                    if column in table.nowrap:
+                        widest = max((measure_text(v, base, style)[0] for v in cells), default=0)
+                        fixed[column] = max(widest, header) + padding
+                    elif column in labels:
+                        lines = [_two_line_width(v, base, style) for v in cells]
+                        needed[column] = max([header, *lines]) + padding
+                    else:
+                        words = [measure_text(v, base, style)[1] for v in cells]
+                        needed[column] = max([header, *words]) + padding
+                halves.append((fixed, needed))
+            used = sum(sum(f.values()) + sum(n.values()) for f, n in halves)
+            if used <= total or size <= MIN_TABLE_SIZE:
+                break
+            size = max(MIN_TABLE_SIZE, size - 0.5)
+        spare = total - used
+        share = sum(weights[c] for _, needed in halves for c in needed) or 1.0
+        loose = sum(n for _, needed in halves for n in needed.values()) or 1.0
+        points: list[list[float]] = []
+        for fixed, needed in halves:
+            half = []
+            for column in range(count):
+                if column in fixed:
+                    half.append(fixed[column])
+                elif spare >= 0:
+                    half.append(needed[column] + spare * weights[column] / share)
+                else:
+                    # Too narrow even at the smallest type: the wrapping columns give way.
+                    half.append(needed[column] + spare * needed[column] / loose)
+            points.append(half)
+        english, arabic = points
+        return [int(Pt(p)) for p in (*english, *reversed(arabic))], size
 
     def _spacer_after_table(self, container: Any, lang: Lang) -> None:
         """Leave a little air after a table (and keep tables from merging)."""
@@ -1224,6 +1277,21 @@ _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
 
 
 @cache
+def _two_line_width(text: str, base: Any, style: Any) -> float:
+    """Return the narrowest width (points) at which ``text`` takes two lines at most."""
+    from briefing.text.layout import layout_text, measure_text
+
+    natural, widest = measure_text(text, base, style)
+    low, high = widest, natural
+    while high - low > 0.5:
+        middle = (low + high) / 2
+        if len(layout_text(text, base, style, middle).lines) <= 2:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
 def _arabic_scale(arabic: Any, latin: Any) -> float:
     """Return how much larger Arabic is set than Latin: the PDF's x-height scale."""
     from briefing.text.fonts import FontSet, arabic_scale
