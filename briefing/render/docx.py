@@ -80,6 +80,7 @@ ARABIC_SPAN = re.compile(
     rf"[{_ARABIC}](?:[{_ARABIC}0-9\u0660-\u0669\u066b\u066c{_JOINERS}\u060c\u061b]*"
     rf"[{_ARABIC}0-9\u0660-\u0669])?"
 )
+LRM = "\u200e"
 PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
 # Characters XML 1.0 cannot carry; pasted text sometimes brings them along.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -131,10 +132,19 @@ def split_scripts(text: str, lang: Lang) -> list[tuple[str, Lang]]:
     pieces: list[tuple[str, Lang]] = []
     position = 0
     for match in pattern.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], lang))
-        pieces.append((match.group(0), other))  # type: ignore[arg-type]
-        position = match.end()
+        start, end = match.start(), match.end()
+        span = match.group(0)
+        if lang == "ar" and text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            # A bracketed Latin word inside Arabic ("(COP29)"): LibreOffice breaks a line
+            # where the bidi level changes, so an opening bracket at the Arabic level can
+            # end a line without its word. A left-to-right mark puts the brackets at the
+            # word's level (they look the same) and the three stay together.
+            start, end = start - 1, end + 1
+            span = LRM + text[start:end]
+        if start > position:
+            pieces.append((text[position:start], lang))
+        pieces.append((span, other))  # type: ignore[arg-type]
+        position = end
     if position < len(text):
         pieces.append((text[position:], lang))
     return pieces
@@ -824,10 +834,13 @@ class _WordWriter:
     def _paragraph(self, container: Any, block: Paragraph) -> None:
         style = "Caption" if block.role in ("caption", "note") else "Normal"
         paragraph = self._new_paragraph(container, block.lang, style)
-        if block.lang == "en" and style == "Normal" and not self._in_column(container):
-            # Running English text is justified and hyphenated, as in the PDF (a
-            # bilingual half-page column stays ragged there too).
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if block.lang == "en" and style == "Normal":
+            if self._in_column(container):
+                # A bilingual half-page column is ragged and unhyphenated, as in the PDF.
+                ox.suppress_hyphenation(paragraph._p.get_or_add_pPr())
+            else:
+                # Running English text is justified and hyphenated, as in the PDF.
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         self._write_text(paragraph, block.text, block.lang, style, bold=block.role == "lead")
 
     def _bullet_list(self, container: Any, block: BulletList, width: int) -> None:
