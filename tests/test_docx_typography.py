@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import etree
 
-from briefing.document import Document, Paragraph, build_document
+from briefing.document import Document, Paragraph, ParallelTable, build_document
 from briefing.library import Library
 from briefing.model import Brief, BriefMeta, LocalText
 from briefing.render.docx import render_docx
@@ -19,6 +23,7 @@ from briefing.templates import list_templates, load_template
 from briefing.text.fonts import FontSet, arabic_scale
 
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+XHTML = "{http://www.w3.org/1999/xhtml}"
 TEMPLATES = sorted(entry["id"] for entry in list_templates() if entry["origin"] == "shipped")
 LANGS = ("ar", "en", "bi")
 
@@ -150,3 +155,191 @@ def test_english_running_text_is_justified_and_hyphenated(
     for block in arabic.blocks:
         if isinstance(block, Paragraph) and block.role == "body":
             assert not arabic_by_text[block.text].xpath("./w:pPr/w:jc", namespaces=NS)
+
+
+# -- the bilingual key-figures table ---------------------------------------------------------
+
+
+def _key_figures(document: Document) -> ParallelTable:
+    tables = [
+        b for b in document.blocks if isinstance(b, ParallelTable) and b.en.role == "key_figures"
+    ]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def _word_table(data: bytes, block: ParallelTable) -> Any:
+    header = [*block.en.header, *reversed(block.ar.header)]
+    for table in _part(data, "word/document.xml").iter(w("w:tbl")):
+        first = table.find(w("w:tr"))
+        cells = [_paragraph_text(cell) for cell in first.findall(w("w:tc"))]
+        if cells == header:
+            return table
+    raise AssertionError("the bilingual key-figures table is not in the Word file")
+
+
+BILINGUAL_TABLES = [
+    template_id
+    for template_id in TEMPLATES
+    if "key_figures" in load_template(template_id).blocks
+]
+
+
+@pytest.mark.parametrize("template_id", BILINGUAL_TABLES)
+def test_bilingual_key_figures_columns_come_from_the_text(
+    template_id: str, rendered: dict[tuple[str, str], tuple[Document, bytes]]
+) -> None:
+    document, data = rendered[(template_id, "bi")]
+    block = _key_figures(document)
+    table = _word_table(data, block)
+    assert table.xpath("./w:tblPr/w:tblLayout/@w:type", namespaces=NS) == ["fixed"]
+    grid = [int(v) for v in table.xpath("./w:tblGrid/w:gridCol/@w:w", namespaces=NS)]
+    count = len(block.en.header)
+    assert len(grid) == 2 * count
+    total = int(table.xpath("./w:tblPr/w:tblW/@w:w", namespaces=NS)[0])
+    assert abs(sum(grid) - total) <= 2 * count
+    section = _part(data, "word/document.xml").find(f"{w('w:body')}/{w('w:sectPr')}")
+    page = int(section.find(w("w:pgSz")).get(w("w:w")))
+    margins = section.find(w("w:pgMar"))
+    room = page - int(margins.get(w("w:left"))) - int(margins.get(w("w:right")))
+    assert sum(grid) <= room + 2 * count
+    # The label columns are not squeezed: each takes a real share of the width (before,
+    # the values and dates left them a few points).
+    labels = [grid[0], grid[-1]]
+    assert min(labels) > room / 8, (grid, room)
+    # Every cell's own column is as wide as the cell in its language: the English and
+    # Arabic halves are measured apart, so they differ.
+    assert grid[:count] != list(reversed(grid[count:]))
+
+
+def _furniture(text: str, footers: list[str]) -> bool:
+    """Return True for (part of) a footer line ("Page 3 of 10"), whatever its page numbers."""
+    shape = re.sub(r"\d+", "0", " ".join(text.split()))
+    return bool(re.search(r"[^\W\d]", shape)) and any(
+        shape in re.sub(r"\d+|\{pages?\}", "0", " ".join(footer.split())) for footer in footers
+    )
+
+
+# A word on a page: page number, xMin, yMin, xMax, yMax, text.
+Box = tuple[int, float, float, float, float, str]
+
+
+def _bbox_words(pdf: Path) -> list[Box]:
+    output = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True
+    ).stdout
+    words = []
+    for number, page in enumerate(etree.fromstring(output).iter(XHTML + "page"), 1):
+        for word in page.iter(XHTML + "word"):
+            box = [float(word.get(k, 0)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            words.append((number, *box, word.text or ""))
+    return words
+
+
+def _lines(words: list[Box]) -> list[tuple[int, float, str]]:
+    """Return ``(page, y centre, text)`` of the words grouped into lines (3 pt apart at most)."""
+    lines: list[list[Any]] = []
+    for page, x0, y0, _, y1, text in sorted(words, key=lambda w: (w[0], (w[2] + w[4]) / 2)):
+        centre = (y0 + y1) / 2
+        if lines and lines[-1][0] == page and abs(lines[-1][1] - centre) <= 3:
+            lines[-1][2].append((x0, text))
+        else:
+            lines.append([page, centre, [(x0, text)]])
+    return [(page, y, " ".join(t for _, t in sorted(parts))) for page, y, parts in lines]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext)",
+)
+@pytest.mark.parametrize("template_id", BILINGUAL_TABLES)
+def test_bilingual_key_figures_in_libreoffice_values_whole_labels_in_two_lines(
+    template_id: str,
+    rendered: dict[tuple[str, str], tuple[Document, bytes]],
+    tmp_path: Path,
+) -> None:
+    document, data = rendered[(template_id, "bi")]
+    block = _key_figures(document)
+    count = len(block.en.header)
+    table = _word_table(data, block)
+    grid = [int(v) / 20 for v in table.xpath("./w:tblGrid/w:gridCol/@w:w", namespaces=NS)]
+    source = tmp_path / "brief-bi.docx"
+    source.write_bytes(data)
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    section = _part(data, "word/document.xml").find(f"{w('w:body')}/{w('w:sectPr')}")
+    margins = section.find(w("w:pgMar"))
+    left = int(margins.get(w("w:left"))) / 20
+    body_top = int(margins.get(w("w:top"))) / 20 - 2
+    height = int(section.find(w("w:pgSz")).get(w("w:h")))
+    body_bottom = (height - int(margins.get(w("w:bottom")))) / 20
+    # Body words only (not the running header and footer), and not a table header row
+    # repeated on a following page.
+    headers = {*block.en.header, *block.ar.header}
+    # A footer taller than its margin grows into the foot of the body area.
+    furniture = list(document.footer.values())
+    words = [
+        word
+        for word in _bbox_words(tmp_path / "brief-bi.pdf")
+        if body_top <= word[2] and word[4] <= body_bottom + 2
+    ]
+    edges = [left + sum(grid[:index]) for index in range(len(grid) + 1)]
+
+    def column_lines(column: int, headed: bool = False) -> list[tuple[int, float, str]]:
+        inside = [
+            word
+            for word in words
+            if edges[column] - 1 <= (word[1] + word[3]) / 2 <= edges[column + 1] + 1
+        ]
+        return [
+            line
+            for line in _lines(inside)
+            if (headed or line[2] not in headers)
+            and not (line[1] > body_bottom - 30 and _furniture(line[2], furniture))
+        ]
+
+    # The English values, in the lines after the header row: each whole on one line of its
+    # column (none wraps), in the order of the rows.
+    header = next(line for line in column_lines(0, True) if line[2] == block.en.header[0])
+    rows = len(block.en.rows)
+    after = [line for line in column_lines(1) if (line[0], line[1]) > (header[0], header[1] + 4)]
+    anchors = after[:rows]
+    expected = [row[1].replace("\u00a0", " ") for row in block.en.rows]
+    assert [line[2] for line in anchors] == expected, template_id
+    pages = {line[0] for line in anchors}
+    top = {page: header[1] if page == header[0] else 0.0 for page in pages}
+    bottom = {page: max(a[1] for a in anchors if a[0] == page) + 10 for page in pages}
+
+    def rows_of(column: int) -> dict[tuple[int, float], list[str]]:
+        result: dict[tuple[int, float], list[str]] = {}
+        for page, y, text in column_lines(column):
+            if page not in pages or y <= top[page] + 4 or y > bottom[page]:
+                continue
+            near = min((a for a in anchors if a[0] == page), key=lambda a: abs(a[1] - y))
+            result.setdefault((near[0], near[1]), []).append(text)
+        return result
+
+    for column in range(2 * count):
+        found = rows_of(column)
+        assert len(found) == rows, (template_id, column, found)
+        most = max(len(lines) for lines in found.values())
+        if column in (0, 2 * count - 1):
+            assert most <= 2, (template_id, column, max(found.values(), key=len))
+        else:
+            # Values and dates in both languages: one line each.
+            assert most == 1, (template_id, column, max(found.values(), key=len))
