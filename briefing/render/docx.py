@@ -1011,10 +1011,11 @@ class _WordWriter:
         wrap, by the table's weights. When even that does not fit, the type is set half a
         point smaller at a time, down to ``MIN_TABLE_SIZE``; then the labels give way.
         """
-        from briefing.text import FontSet, TextStyle
+        from briefing.text import Direction, FontSet, TextStyle
         from briefing.text.layout import measure_text
 
         fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
+        sides: tuple[tuple[Table, Direction], ...] = ((en, "L"), (ar, "R"))
         count = len(en.header)
         weights = list(en.widths) if len(en.widths) == count else [1.0] * count
         labels = (
@@ -1030,7 +1031,7 @@ class _WordWriter:
             style = TextStyle(fonts, size, size * 1.3, False, "start", self.cs_scale)
             head = TextStyle(fonts, size, size * 1.3, True, "start", self.cs_scale)
             halves: list[tuple[dict[int, float], dict[int, float]]] = []
-            for table, base in ((en, "L"), (ar, "R")):
+            for table, base in sides:
                 fixed: dict[int, float] = {}
                 needed: dict[int, float] = {}
                 for column in range(count):
