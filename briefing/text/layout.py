@@ -110,6 +110,7 @@ class Line:
     width: float
     logical: str
     spaces: tuple[tuple[float, str, float], ...] = ()
+    rtl: bool = False  # the paragraph's direction is right to left
 
 
 @dataclass(frozen=True)
@@ -597,4 +598,4 @@ def _set_line(
             continue
         runs.append(replace(run, x=x))
         x += run.width
-    return Line(tuple(runs), natural + extra * gaps, logical, tuple(spaces))
+    return Line(tuple(runs), natural + extra * gaps, logical, tuple(spaces), base == "R")
