@@ -102,10 +102,16 @@ class Rendered:
     template: str
     document: Document
     data: bytes
-    lines: list[PdfLine]  # body lines at the full measure
+    lines: list[PdfLine]  # body lines
     left: float
     right: float
     natural: float  # a word space at its own width, as pdftotext measures it
+    edges: dict[int, list[float]]  # per page, the right edges that justified lines share
+
+    def flush(self, line: PdfLine) -> bool:
+        """Return True when ``line`` ends at the margin or at the page's shared edge."""
+        ends = [self.right, *self.edges.get(line.page, [])]
+        return any(abs(line.right - end) < 1.5 for end in ends)
 
 
 @pytest.fixture(scope="module")
@@ -120,20 +126,33 @@ def rendered(
         left = float(template.page.margin_left_mm) * mm
         right = PAGE_SIZES[template.page.size][0] - float(template.page.margin_right_mm) * mm
         folder = tmp_path_factory.mktemp(template_id)
-        # Body text: lines at the left margin, with more than a few words, that are part
-        # of a body paragraph (not headings, running headers or captions).
+        # Body text: lines with more than a few words that are part of a body paragraph
+        # (not headings, running headers or captions).
         body = [_spaced(text) for text in _body_paragraphs(document)]
-        lines = [
-            line
-            for line in _lines(data, folder)
-            if abs(line.left - left) < 1.5
-            and len(line.words) >= 6
-            and any(line.text.removesuffix("-") in text for text in body)
-        ]
-        flush = [line for line in lines if abs(line.right - right) < 1.5]
-        ragged = [line for line in lines if line not in flush]
-        natural = statistics.median(gap for line in ragged for gap in line.gaps())
-        result.append(Rendered(template_id, document, data, lines, left, right, natural))
+        found: list[tuple[PdfLine, int]] = []
+        for line in _lines(data, folder):
+            owner = next(
+                (i for i, text in enumerate(body) if line.text.removesuffix("-") in text), None
+            )
+            if len(line.words) >= 4 and owner is not None:
+                found.append((line, owner))
+        # A paragraph set beside a chart is ragged on purpose (a narrow column): only the
+        # paragraphs that reach the right margin are justified.
+        reach: dict[int, float] = {}
+        for line, owner in found:
+            reach[owner] = max(reach.get(owner, 0.0), line.right)
+        lines = [line for line, owner in found if reach[owner] > right - 1.5]
+        # Where justified lines end: the right margin, or the edge of the narrower measure
+        # beside a chart, which several lines of the page share.
+        edges: dict[int, list[float]] = {}
+        for line in lines:
+            ends = [other.right for other in lines if other.page == line.page]
+            if sum(abs(end - line.right) < 0.5 for end in ends) >= 3:
+                edges.setdefault(line.page, []).append(line.right)
+        case = Rendered(template_id, document, data, lines, left, right, 0.0, edges)
+        ragged = [line for line in lines if not case.flush(line)]
+        case.natural = statistics.median(gap for line in ragged for gap in line.gaps())
+        result.append(case)
     yield result
 
 
@@ -146,12 +165,12 @@ def test_english_lines_are_flush_at_both_margins(rendered: list[Rendered]) -> No
         # about twice their width (it is then set ragged, and must be rare).
         endings = [" ".join(text.replace("\u00a0", " ").split()[-3:]) for text in paragraphs]
         last_lines = [line for line in case.lines if any(line.text.endswith(e) for e in endings)]
-        assert len(last_lines) >= len(paragraphs) // 2, case.template
+        assert len(last_lines) >= 3, case.template
         for line in last_lines:
             assert max(line.gaps()) < case.natural * 1.3, (case.template, line.text)
         inner = [line for line in case.lines if line not in last_lines]
-        flush = [line for line in inner if abs(line.right - case.right) < 1.5]
-        assert len(inner) >= 20, case.template
+        flush = [line for line in inner if case.flush(line)]
+        assert len(inner) >= 12, case.template
         assert len(flush) >= 0.8 * len(inner), (
             case.template,
             [line.text for line in inner if line not in flush],
