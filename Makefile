@@ -6,9 +6,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Debian packages the test suite reads output with (PDF text, Word rendering, fonts
-# for LibreOffice) and the libraries Qt needs to run offscreen.
+# Debian packages the test suite reads output with (PDF text, Word rendering, fonts and
+# the English hyphenation dictionary for LibreOffice) and the libraries Qt needs to run
+# offscreen.
 SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui fonts-noto-core fonts-hosny-amiri \
+	hyphen-en-gb \
 	libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
 
 .PHONY: run test lint bench chart-cache bundle bundle-test system-deps clean screenshots
@@ -25,7 +27,7 @@ run: $(STAMP)
 # Installs what the tests need from Debian when it is missing (needs root, as in CI).
 system-deps:
 	@if ! command -v pdftotext >/dev/null || ! command -v soffice >/dev/null \
-		|| ! fc-list 2>/dev/null | grep -q Amiri; then \
+		|| ! fc-list 2>/dev/null | grep -q Amiri || ! [ -e /usr/share/hyphen/hyph_en_GB.dic ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 				--no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \

@@ -29,7 +29,7 @@ from briefing.document import (
 from briefing.errors import BriefingError
 from briefing.text import FontBook, FontSet, font_book, normalize
 from briefing.text.bidi import reorder_line
-from briefing.text.layout import BREAK_AFTER
+from briefing.text.layout import BREAK_AFTER, HYPHEN, hyphenation_points
 from briefing.text.script import is_invisible, is_mark
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -233,37 +233,41 @@ class _Paragraph:
             if finish > begin:
                 yield word[begin:finish]
 
-    def ends(self, start: tuple[int, int], limit: int) -> Iterator[tuple[tuple[int, int], bool]]:
-        """Yield ``(end, whole)`` where a line starting at ``start`` may end, longest first.
+    def ends(self, start: tuple[int, int], limit: int) -> Iterator[tuple[tuple[int, int], str]]:
+        """Yield ``(end, kind)`` where a line starting at ``start`` may end, longest first.
 
-        Lines end between words or after a dash inside a word (``whole``: the piece
-        may sit anywhere in the line). Only a word too long for a line is cut
-        elsewhere, and then the piece fills the line. Pieces longer than ``limit``
-        characters are skipped.
+        Lines end between words or after a dash inside a word (kind "whole": the piece
+        may sit anywhere in the line), or, in justified English, at a hyphenation point
+        of a word ("hyphen": the line ends with the piece and a hyphen). Only a word too
+        long for a line is cut elsewhere ("cut"), and then the piece fills the line.
+        Pieces longer than ``limit`` characters are skipped.
         """
         first, offset = start
-        found: list[tuple[int, tuple[int, int]]] = []
+        found: list[tuple[int, tuple[int, int], str]] = []
         total = 0
         for last in range(first, len(self.words)):
             word = self.words[last]
             begin = offset if last == first else 0
-            for position in _dash_breaks(word):
+            breaks = [(position, "whole") for position in _dash_breaks(word)]
+            if self.base == "L":
+                breaks += [(position, "hyphen") for position in hyphenation_points(word)]
+            for position, kind in breaks:
                 if position > begin:
                     length = total + len(self.display((last, begin), (last, position)))
                     if length <= limit:
-                        found.append((length, (last, position)))
+                        found.append((length, (last, position), kind))
             if begin:
                 total += len(self.display((last, begin), (last, len(word))))
             else:
                 total += self.lengths[last]
             if total > limit:
                 break
-            found.append((total, (last, len(word))))
-        for _, end in sorted(found, reverse=True):
-            yield end, True
+            found.append((total, (last, len(word)), "whole"))
+        for _, end, kind in sorted(found, reverse=True):
+            yield end, kind
         word = self.words[first]
         for stop in range(len(word) - 1, offset, -1):
-            yield (first, stop), False
+            yield (first, stop), "cut"
 
     def next_start(self, end: tuple[int, int]) -> tuple[int, int] | None:
         """Return where the text after ``end`` starts, or None at the paragraph's end."""
@@ -346,13 +350,17 @@ MIN_CUT_PIECE = 4
 
 def _match(line: PdfLine, paragraph: _Paragraph, start: tuple[int, int]) -> tuple[int, int] | None:
     """Return where the longest piece of ``paragraph`` from ``start`` found in ``line`` ends."""
-    for end, whole in paragraph.ends(start, len(line.text)):
+    for end, kind in paragraph.ends(start, len(line.text)):
         shown = paragraph.display(start, end)
         if not shown:
             continue
-        if whole and shown in line.text:
+        if kind == "whole" and shown in line.text:
             return end
-        if not whole and len(shown) >= MIN_CUT_PIECE and (
+        if kind == "hyphen":
+            if line.text.endswith(shown + HYPHEN):
+                return end
+            continue
+        if kind == "cut" and len(shown) >= MIN_CUT_PIECE and (
             line.text.startswith(shown) or line.text.endswith(shown)
         ):
             return end

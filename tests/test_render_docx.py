@@ -35,7 +35,7 @@ from briefing.errors import BriefingError
 from briefing.library import Library
 from briefing.model import Brief, BriefMeta, LocalText
 from briefing.render.charts import CHART_SIZES_CM, SIDE_CHART_KINDS
-from briefing.render.docx import render_docx, split_scripts
+from briefing.render.docx import LRM, render_docx, split_scripts
 from briefing.templates import Template, load_template
 
 NS = {
@@ -49,6 +49,8 @@ ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 LATIN_LETTER = re.compile("[A-Za-z]")
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 DAY = date(2025, 10, 21)
+# Amiri beside Noto Serif (the ministry template): Arabic is set this much larger.
+SCALE = 1.11
 
 
 def w(name: str) -> str:
@@ -111,7 +113,8 @@ def _body(data: bytes) -> Any:
 
 
 def _text(element: Any) -> str:
-    return "".join(element.xpath(".//w:t/text()", namespaces=NS))
+    """Return the element's text as read, without the invisible left-to-right marks."""
+    return "".join(element.xpath(".//w:t/text()", namespaces=NS)).replace(LRM, "")
 
 
 def _paragraphs_with_text(root: Any, text: str) -> list[Any]:
@@ -152,10 +155,18 @@ def _flatten(blocks: Any) -> Iterator[Any]:
 
 
 def test_split_scripts_cuts_latin_out_of_arabic() -> None:
+    # A bracketed Latin word keeps its brackets, behind a left-to-right mark.
     assert split_scripts("خلال مؤتمر الأطراف (COP29) إطاراً", "ar") == [
-        ("خلال مؤتمر الأطراف (", "ar"),
-        ("COP29", "en"),
-        (") إطاراً", "ar"),
+        ("خلال مؤتمر الأطراف ", "ar"),
+        (f"{LRM}(COP29)", "en"),
+        (" إطاراً", "ar"),
+    ]
+    assert split_scripts("باسم Middle Corridor (TITR).", "ar") == [
+        ("باسم ", "ar"),
+        ("Middle Corridor", "en"),
+        (" ", "ar"),
+        (f"{LRM}(TITR)", "en"),
+        (".", "ar"),
     ]
     assert split_scripts("ميناء Port of Baku في 2024", "ar") == [
         ("ميناء ", "ar"),
@@ -193,7 +204,8 @@ def test_arabic_paragraphs_are_rtl_with_complex_script_runs(
             assert properties.find(w("w:rtl")) is not None
             fonts = properties.find(w("w:rFonts"))
             assert fonts.get(w("w:cs")) == fonts.get(w("w:ascii")) == "Amiri"
-            assert properties.find(w("w:szCs")).get(w("w:val")) == "22"
+            # Arabic is set larger than Latin by the PDF's x-height scale (11 pt Latin).
+            assert properties.find(w("w:szCs")).get(w("w:val")) == str(round(22 * SCALE))
             assert properties.find(w("w:lang")).get(w("w:bidi")) == "ar-SA"
 
 
@@ -212,7 +224,7 @@ def test_word_gets_logical_unshaped_text(rendered: dict[str, bytes]) -> None:
 
 def test_latin_inside_arabic_is_its_own_ltr_run(rendered: dict[str, bytes]) -> None:
     body = _body(rendered["ar"])
-    for latin in ("COP29", "AZ-KZ/2025/17"):
+    for latin in ("(COP29)", "AZ-KZ/2025/17"):
         runs = [r for r in body.iter(w("w:r")) if _text(r) == latin]
         assert runs, latin
         for run in runs:
@@ -222,8 +234,12 @@ def test_latin_inside_arabic_is_its_own_ltr_run(rendered: dict[str, bytes]) -> N
             assert properties.find(w("w:lang")).get(w("w:val")) == "en-GB"
             paragraph = run.getparent()
             assert paragraph.xpath("./w:pPr/w:bidi", namespaces=NS)
-    before = next(r.getprevious() for r in body.iter(w("w:r")) if _text(r) == "COP29")
-    assert _text(before).endswith("(")
+    # The bracketed word starts with a left-to-right mark: LibreOffice then never ends a
+    # line with its opening bracket; the Arabic before it is a right-to-left run.
+    run = next(r for r in body.iter(w("w:r")) if _text(r) == "(COP29)")
+    assert "".join(run.xpath(".//w:t/text()", namespaces=NS)) == f"{LRM}(COP29)"
+    before = run.getprevious()
+    assert ARABIC_LETTER.search(_text(before))
     assert before.find(w("w:rPr")).find(w("w:rtl")) is not None
 
 
@@ -282,7 +298,10 @@ def test_real_word_styles_carry_the_template(rendered: dict[str, bytes], plain: 
         assert element.xpath("./w:rPr/w:rFonts/@w:cs", namespaces=NS) == ["Amiri"]
         assert element.xpath("./w:rPr/w:rFonts/@w:ascii", namespaces=NS) == ["Noto Serif"]
     assert style("Title").xpath("./w:rPr/w:sz/@w:val", namespaces=NS) == ["40"]
-    assert style("Heading1").xpath("./w:rPr/w:szCs/@w:val", namespaces=NS) == ["28"]
+    assert style("Heading1").xpath("./w:rPr/w:sz/@w:val", namespaces=NS) == ["28"]
+    assert style("Heading1").xpath("./w:rPr/w:szCs/@w:val", namespaces=NS) == [
+        str(round(28 * SCALE))
+    ]
     table = style("BriefTable")
     header = table.xpath('./w:tblStylePr[@w:type="firstRow"]', namespaces=NS)[0]
     fill = plain.colours["table_header"].lstrip("#")

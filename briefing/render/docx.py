@@ -68,6 +68,10 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter":
 TABLE_STYLE = "Brief Table"
 TABLE_TEXT_STYLE = "Table Text"
 TABLE_SMALL_STYLE = "Table Text Small"
+# Left and right cell margins of the small tables (twips), and the smallest type a
+# bilingual table is set in to keep its values whole and its labels to two lines.
+CELL_MARGIN = 57
+MIN_TABLE_SIZE = 7.0
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _LATIN = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
@@ -81,6 +85,7 @@ ARABIC_SPAN = re.compile(
     rf"[{_ARABIC}](?:[{_ARABIC}0-9\u0660-\u0669\u066b\u066c{_JOINERS}\u060c\u061b]*"
     rf"[{_ARABIC}0-9\u0660-\u0669])?"
 )
+LRM = "\u200e"
 PAGE_FIELDS = re.compile(r"(\{page\}|\{pages\})")
 # Characters XML 1.0 cannot carry; pasted text sometimes brings them along.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -132,10 +137,19 @@ def split_scripts(text: str, lang: Lang) -> list[tuple[str, Lang]]:
     pieces: list[tuple[str, Lang]] = []
     position = 0
     for match in pattern.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], lang))
-        pieces.append((match.group(0), other))  # type: ignore[arg-type]
-        position = match.end()
+        start, end = match.start(), match.end()
+        span = match.group(0)
+        if lang == "ar" and text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            # A bracketed Latin word inside Arabic ("(COP29)"): LibreOffice breaks a line
+            # where the bidi level changes, so an opening bracket at the Arabic level can
+            # end a line without its word. A left-to-right mark puts the brackets at the
+            # word's level (they look the same) and the three stay together.
+            start, end = start - 1, end + 1
+            span = LRM + text[start:end]
+        if start > position:
+            pieces.append((text[position:start], lang))
+        pieces.append((span, other))  # type: ignore[arg-type]
+        position = end
     if position < len(text):
         pieces.append((text[position:], lang))
     return pieces
@@ -154,7 +168,9 @@ class _WordWriter:
         fonts = self.template.fonts
         body = float(fonts.size_body)
         heading = float(fonts.size_heading)
-        # Point size of each paragraph style; Arabic runs repeat it as w:szCs.
+        # Point size of each paragraph style (Latin text); Arabic text is set ``cs_scale``
+        # times larger (w:szCs), as in the PDF, so that both scripts look one size.
+        self.cs_scale = _arabic_scale(fonts.arabic, fonts.latin)
         self.sizes: dict[str, float] = {
             "Normal": body,
             "Title": float(fonts.size_title),
@@ -345,11 +361,18 @@ class _WordWriter:
         ox.remove_children(settings, "w:savePreviewPicture")
         for mode in settings.xpath('./w:compat/w:compatSetting[@w:name="compatibilityMode"]'):
             mode.set(qn("w:val"), "15")  # Word 2013 and later layout, not 2010's
+        # Justified English paragraphs are hyphenated, as in the PDF (headings, tables,
+        # captions and lists are not: their styles suppress it).
+        ox.set_hyphenation(settings, consecutive=2)
         theme_lang = settings.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:bidi"), LANGUAGE_TAGS["ar"])
 
     # -- styles ---------------------------------------------------------------------------
+    def _set_size(self, target: Any, points: float) -> None:
+        """Set a Latin size and the matching (larger) Arabic size on a run or style."""
+        ox.set_size(target, points, points * self.cs_scale)
+
     def _document_defaults(self) -> None:
         styles = self.word.styles.element
         ox.clear_theme_fonts(styles.iter(qn("w:rFonts")))
@@ -357,6 +380,9 @@ class _WordWriter:
         # every text style serves Arabic runs too: no style spaces its letters.
         for spacing in styles.xpath(".//w:rPr/w:spacing"):
             spacing.getparent().remove(spacing)
+        # The base file's own styles (Heading 4 to 9, Quote…) set Arabic at the Latin size.
+        for size in styles.xpath(".//w:rPr/w:sz"):
+            self._set_size(size.getparent(), int(size.get(qn("w:val"))) / 2)
         defaults = styles.find(qn("w:docDefaults"))
         if defaults is None:
             defaults = OxmlElement("w:docDefaults")
@@ -364,7 +390,7 @@ class _WordWriter:
         run_defaults = ox.get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
         properties = ox.get_or_add(run_defaults, "w:rPr", ("w:rPr",))
         ox.set_fonts(properties, self.latin_font, self.arabic_font)
-        ox.set_size(properties, self.sizes["Normal"])
+        self._set_size(properties, self.sizes["Normal"])
         ox.set_language(properties, LANGUAGE_TAGS["en"], LANGUAGE_TAGS["ar"])
 
     def _style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
@@ -393,12 +419,13 @@ class _WordWriter:
         style.quick_style = True
         run = style.element.get_or_add_rPr()
         ox.set_fonts(run, self.latin_font, self.arabic_font)
-        ox.set_size(run, self.sizes[name])
+        self._set_size(run, self.sizes[name])
         ox.set_colour(run, colour)
         ox.set_bold(run, bold)
         ox.set_italic(run, False)
         paragraph = style.element.get_or_add_pPr()
         ox.remove_children(paragraph, "w:numPr")  # the stock Subtitle is oddly numbered
+        ox.suppress_hyphenation(paragraph)  # only running text (Normal) is hyphenated
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.line_spacing = self._leading(name)
@@ -415,7 +442,7 @@ class _WordWriter:
         normal = self._style("Normal")
         run = normal.element.get_or_add_rPr()
         ox.set_fonts(run, self.latin_font, self.arabic_font)
-        ox.set_size(run, self.sizes["Normal"])
+        self._set_size(run, self.sizes["Normal"])
         ox.set_colour(run, colours["text"])
         normal.paragraph_format.space_after = Pt(6)
         normal.paragraph_format.line_spacing = self._leading("Normal")
@@ -689,7 +716,7 @@ class _WordWriter:
         if script == "ar":
             ox.set_rtl(run)
             ox.set_fonts(run, self.arabic_font, self.arabic_font)
-            ox.set_size(run, self.sizes.get(style, self.sizes["Normal"]))
+            self._set_size(run, self.sizes.get(style, self.sizes["Normal"]))
             ox.set_language(run, bidi=LANGUAGE_TAGS["ar"])
         elif inside == "ar":
             # A Latin stretch in an Arabic paragraph: its own run, left-to-right, Latin font.
@@ -899,6 +926,13 @@ class _WordWriter:
     def _paragraph(self, container: Any, block: Paragraph) -> None:
         style = "Caption" if block.role in ("caption", "note") else "Normal"
         paragraph = self._new_paragraph(container, block.lang, style)
+        if block.lang == "en" and style == "Normal":
+            if self._in_column(container):
+                # A bilingual half-page column is ragged and unhyphenated, as in the PDF.
+                ox.suppress_hyphenation(paragraph._p.get_or_add_pPr())
+            else:
+                # Running English text is justified and hyphenated, as in the PDF.
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         self._write_text(paragraph, block.text, block.lang, style, bold=block.role == "lead")
 
     def _bullet_list(self, container: Any, block: BulletList, width: int) -> None:
@@ -1016,22 +1050,18 @@ class _WordWriter:
     def _parallel_table(self, container: Any, block: ParallelTable, width: int) -> None:
         """Write one bilingual table: English columns on the left, Arabic ones mirrored right.
 
-        Values and dates carry no-break spaces and get the width they need, so they stay
-        on one line; the label and source columns share the rest.
+        Column widths come from the cells' own text, measured with the fonts (see
+        ``_parallel_columns``): values and dates stay on one line, labels take two at most.
         """
         ar, en = block.ar, block.en
         count = len(en.header)
-        weights = list(en.widths) if len(en.widths) == count else [1.0] * count
-        fixed = {c: self._unbroken_width(ar, en, c) for c in en.nowrap}
-        room = max(0, width - 2 * sum(fixed.values()))
-        free = [c for c in range(count) if c not in fixed]
-        share = sum(weights[c] for c in free) or 1.0
-        half = [fixed.get(c) or int(room / 2 * weights[c] / share) for c in range(count)]
-        columns = [*half, *reversed(half)]
+        columns, size = self._parallel_columns(ar, en, width)
         table = self._add_table(container, 1 + len(en.rows), columns, "en", TABLE_STYLE)
         ox.set_table_look(table._tbl.tblPr, first_row=True, banded_rows=True)
         ox.set_cell_margins(
-            table._tbl.tblPr, {"left": 57, "right": 57, "top": 28, "bottom": 28}, table=True
+            table._tbl.tblPr,
+            {"left": CELL_MARGIN, "right": CELL_MARGIN, "top": 28, "bottom": 28},
+            table=True,
         )
         ox.set_row_flags(table.rows[0]._tr, header=True, cant_split=True)
         lines = [(ar.header, en.header), *zip(ar.rows, en.rows, strict=True)]
@@ -1051,31 +1081,85 @@ class _WordWriter:
                 # The header row stays with the first figure (a heading is kept with it too).
                 paragraph.paragraph_format.keep_with_next = header
                 colour = self.colours["table_header_text"] if header else None
-                self._write_text(
+                runs = self._write_text(
                     paragraph, value, lang, TABLE_SMALL_STYLE, bold=header, colour=colour  # type: ignore[arg-type]
                 )
+                if size != self.sizes[TABLE_SMALL_STYLE]:
+                    for run in runs:
+                        self._set_size(run, size)
                 if header:
                     ox.set_shading(
                         cell._tc.get_or_add_tcPr(), self.colours["table_header"], ox.TCPR_ORDER
                     )
         self._spacer_after_table(container, "ar")
 
-    def _unbroken_width(self, ar: Table, en: Table, column: int) -> int:
-        """Return the width (EMU) a column needs to hold its widest value on one line."""
-        from briefing.text import FontSet, TextStyle
-        from briefing.text.fonts import arabic_scale
+    def _parallel_columns(self, ar: Table, en: Table, width: int) -> tuple[list[int], float]:
+        """Return a bilingual table's column widths (EMU, left to right) and its type size.
+
+        Each language's columns are measured on their own with the fonts: a column that
+        never wraps (values, dates) is as wide as its widest cell on one line; a label
+        column of the key figures as wide as its longest label needs to take two lines at
+        most; any other column as its widest word. The room left goes to the columns that
+        wrap, by the table's weights. When even that does not fit, the type is set half a
+        point smaller at a time, down to ``MIN_TABLE_SIZE``; then the labels give way.
+        """
+        from briefing.text import Direction, FontSet, TextStyle
         from briefing.text.layout import measure_text
 
         fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
-        size = self.sizes[TABLE_SMALL_STYLE]
-        style = TextStyle(fonts, size, size * 1.3, False, "start", arabic_scale(fonts))
-        widest = max(
-            measure_text(row[column], "R" if table is ar else "L", style)[0]
-            for table in (ar, en)
-            for row in table.rows
+        sides: tuple[tuple[Table, Direction], ...] = ((en, "L"), (ar, "R"))
+        count = len(en.header)
+        weights = list(en.widths) if len(en.widths) == count else [1.0] * count
+        labels = (
+            {c for c in range(count) if c not in en.nowrap and c not in en.numeric}
+            if en.role == "key_figures"
+            else set()
         )
-        # Cell margins (57 twips a side) and a little for Word's own rounding.
-        return int(Pt(widest + 2 * 57 / 20 + 6))
+        total = Emu(width).pt
+        # Cell margins on both sides and a little for the reader's own rounding.
+        padding = 2 * CELL_MARGIN / 20 + 2
+        size = self.sizes[TABLE_SMALL_STYLE]
+        while True:
+            style = TextStyle(fonts, size, size * 1.3, False, "start", self.cs_scale)
+            head = TextStyle(fonts, size, size * 1.3, True, "start", self.cs_scale)
+            halves: list[tuple[dict[int, float], dict[int, float]]] = []
+            for table, base in sides:
+                fixed: dict[int, float] = {}
+                needed: dict[int, float] = {}
+                for column in range(count):
+                    cells = [row[column] for row in table.rows]
+                    header = measure_text(table.header[column], base, head)[1]
+                    if column in table.nowrap:
+                        widest = max((measure_text(v, base, style)[0] for v in cells), default=0)
+                        fixed[column] = max(widest, header) + padding
+                    elif column in labels:
+                        lines = [_two_line_width(v, base, style) for v in cells]
+                        needed[column] = max([header, *lines]) + padding
+                    else:
+                        words = [measure_text(v, base, style)[1] for v in cells]
+                        needed[column] = max([header, *words]) + padding
+                halves.append((fixed, needed))
+            used = sum(sum(f.values()) + sum(n.values()) for f, n in halves)
+            if used <= total or size <= MIN_TABLE_SIZE:
+                break
+            size = max(MIN_TABLE_SIZE, size - 0.5)
+        spare = total - used
+        share = sum(weights[c] for _, needed in halves for c in needed) or 1.0
+        loose = sum(n for _, needed in halves for n in needed.values()) or 1.0
+        points: list[list[float]] = []
+        for fixed, needed in halves:
+            half = []
+            for column in range(count):
+                if column in fixed:
+                    half.append(fixed[column])
+                elif spare >= 0:
+                    half.append(needed[column] + spare * weights[column] / share)
+                else:
+                    # Too narrow even at the smallest type: the wrapping columns give way.
+                    half.append(needed[column] + spare * needed[column] / loose)
+            points.append(half)
+        english, arabic = points
+        return [int(Pt(p)) for p in (*english, *reversed(arabic))], size
 
     def _spacer_after_table(self, container: Any, lang: Lang) -> None:
         """Leave a little air after a table (and keep tables from merging)."""
@@ -1242,7 +1326,7 @@ class _WordWriter:
             colour = self.colours["marking"]
             self._write_text(paragraph, text, code, style, bold=True, colour=colour)
         for run in paragraph.runs:
-            ox.set_size(run, self.sizes["Normal"])
+            self._set_size(run, self.sizes["Normal"])
         return paragraph
 
     def _fill_header(self, header: Any, with_text: bool) -> None:
@@ -1299,6 +1383,28 @@ _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
 
 
 @cache
+def _two_line_width(text: str, base: Any, style: Any) -> float:
+    """Return the narrowest width (points) at which ``text`` takes two lines at most."""
+    from briefing.text.layout import layout_text, measure_text
+
+    natural, widest = measure_text(text, base, style)
+    low, high = widest, natural
+    while high - low > 0.5:
+        middle = (low + high) / 2
+        if len(layout_text(text, base, style, middle).lines) <= 2:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _arabic_scale(arabic: Any, latin: Any) -> float:
+    """Return how much larger Arabic is set than Latin: the PDF's x-height scale."""
+    from briefing.text.fonts import FontSet, arabic_scale
+
+    return arabic_scale(FontSet(arabic, latin))
+
+
 def _font_cmap(path: Path) -> frozenset[int]:
     """Return the code points a font file maps (read once per file)."""
     from fontTools.ttLib import TTFont

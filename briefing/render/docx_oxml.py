@@ -125,12 +125,18 @@ def set_fonts(target: Run | BaseOxmlElement, latin: str, complex_script: str) ->
     fonts.set(qn("w:cs"), complex_script)
 
 
-def set_size(target: Run | BaseOxmlElement, points: float) -> None:
-    """Set the size of Latin (``w:sz``) and complex-script (``w:szCs``) text in points."""
-    half_points = str(round(points * 2))
+def set_size(
+    target: Run | BaseOxmlElement, points: float, complex_points: float | None = None
+) -> None:
+    """Set the size of Latin (``w:sz``) and complex-script (``w:szCs``) text in points.
+
+    ``complex_points`` (the Latin size when None) is the size of Arabic text, which a
+    brief sets larger so that its letters look as large as the Latin ones beside them.
+    """
     properties = run_properties(target)
-    get_or_add(properties, "w:sz", RPR_ORDER).set(qn("w:val"), half_points)
-    get_or_add(properties, "w:szCs", RPR_ORDER).set(qn("w:val"), half_points)
+    cs = points if complex_points is None else complex_points
+    get_or_add(properties, "w:sz", RPR_ORDER).set(qn("w:val"), str(round(points * 2)))
+    get_or_add(properties, "w:szCs", RPR_ORDER).set(qn("w:val"), str(round(cs * 2)))
 
 
 def set_bold(target: Run | BaseOxmlElement, on: bool = True) -> None:
@@ -360,3 +366,47 @@ def clear_theme_fonts(elements: Iterable[BaseOxmlElement]) -> int:
             if fonts.attrib.pop(qn(attribute), None) is not None:
                 removed += 1
     return removed
+
+
+# CT_Settings children up to the hyphenation settings, in schema order.
+SETTINGS_ORDER = _tags(
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
+    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
+    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection "
+    "autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation "
+    "consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength "
+    "clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting "
+    "bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin "
+    "drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
+    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
+    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema "
+    "saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml "
+    "saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace "
+    "updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr "
+    "attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+    "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
+    "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator"
+)
+
+
+def set_hyphenation(settings: BaseOxmlElement, consecutive: int = 2) -> None:
+    """Turn on automatic hyphenation: no capitals (acronyms) hyphenated, ``consecutive`` at most.
+
+    Paragraphs that must never be hyphenated say so with ``w:suppressAutoHyphens``.
+    """
+    get_or_add(settings, "w:autoHyphenation", SETTINGS_ORDER).attrib.pop(qn("w:val"), None)
+    limit = get_or_add(settings, "w:consecutiveHyphenLimit", SETTINGS_ORDER)
+    limit.set(qn("w:val"), str(consecutive))
+    get_or_add(settings, "w:doNotHyphenateCaps", SETTINGS_ORDER).attrib.pop(qn("w:val"), None)
+
+
+def suppress_hyphenation(paragraph_properties: BaseOxmlElement) -> None:
+    """Keep a paragraph (or a paragraph style) from being hyphenated."""
+    get_or_add(paragraph_properties, "w:suppressAutoHyphens", PPR_ORDER)

@@ -62,10 +62,6 @@ class TextBlock(Flowable):
                 arabic_leading(style.fonts, style.bold, size),
             )
             style = replace(style, leading=leading)
-        elif style.align == "justify":
-            # English is set ragged-right: justified without hyphenation, its lines open
-            # gaps between words.
-            style = replace(style, align="start")
         self.text = text
         self.base = base
         self.text_style = style

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -26,6 +27,29 @@ NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
 # Stretching the spaces of a justified line beyond this many space widths looks worse
 # than a ragged line, so such a line is aligned to its start instead.
 MAX_JUSTIFY_STRETCH = 4.0
+# Latin text is hyphenated, so its lines are held tighter: a space at most about twice
+# its width (wider spaces line up down the page in rivers).
+MAX_LATIN_STRETCH = 1.1
+# A Latin line whose spaces would grow by more than this share of a space tries to take
+# part of the next word, hyphenated.
+LOOSE_LATIN_STRETCH = 0.3
+# Hyphenation: words of at least this many letters, this many letters kept before and
+# after the hyphen, never more than this many hyphenated lines in a row.
+HYPHEN_MIN_WORD = 6
+HYPHEN_MIN_PART = 3
+MAX_HYPHENATED_LINES = 2
+# The hyphen drawn at a line end inside a word.
+HYPHEN = "-"
+# A word that may be hyphenated: Latin letters, lowercase after the first, with opening
+# punctuation before and closing punctuation (or a possessive) after. Acronyms, words
+# with capitals inside and anything with a digit are never broken.
+_HYPHENABLE = re.compile(
+    "^([(\\[\u201c\u2018\"']*)([A-Z\u00c0-\u00d6\u00d8-\u00de]?[a-z\u00df-\u00f6\u00f8-\u00ff]+)"
+    "((?:[\u2019']s)?[)\\].,;:!?\u201d\u2019\"']*)$"
+)
+# A capitalised word (most often a name, whose syllables the dictionary knows least) keeps
+# at least this many letters before its hyphen: "Kazakh-stan", never "Kaza-khstan".
+HYPHEN_MIN_NAME_HEAD = 5
 
 
 @dataclass(frozen=True)
@@ -273,15 +297,76 @@ def _fit_prefix(word: _Word, room: float) -> tuple[_Word, _Word] | None:
     return None
 
 
-def _break(words: list[_Word], space: float, measure: float) -> list[tuple[list[_Word], bool]]:
+@lru_cache(maxsize=1)
+def _dictionary() -> object:
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_GB", left=HYPHEN_MIN_PART, right=HYPHEN_MIN_PART)
+
+
+@lru_cache(maxsize=16384)
+def hyphenation_points(text: str) -> tuple[int, ...]:
+    """Return where ``text`` may take a hyphen (positions in ``text``), by the English dictionary.
+
+    Only a word of at least ``HYPHEN_MIN_WORD`` letters, lowercase after the first, is
+    broken, with at least ``HYPHEN_MIN_PART`` letters on each side (more before the
+    hyphen of a capitalised word); acronyms and figures never.
+    """
+    match = _HYPHENABLE.match(text)
+    if match is None or len(match.group(2)) < HYPHEN_MIN_WORD:
+        return ()
+    start = len(match.group(1))
+    core = match.group(2)
+    positions = _dictionary().positions(core)  # type: ignore[attr-defined]
+    if core[0].isupper():
+        positions = [p for p in positions if p >= HYPHEN_MIN_NAME_HEAD]
+    return tuple(start + position for position in positions)
+
+
+@lru_cache(maxsize=16384)
+def _hyphenations(word: _Word) -> tuple[tuple[_Word, _Word], ...]:
+    """Return ``(head with a hyphen, rest)`` for each point where ``word`` may be hyphenated.
+
+    The hyphen is set in the face of the letter before it. Longest head first.
+    """
+    result = []
+    for position in reversed(hyphenation_points(word.text)):
+        face = word.fonts[position - 1]
+        if face is None or not covers(face[0], HYPHEN):
+            continue
+        chars = word.text[:position] + HYPHEN
+        fonts = (*word.fonts[:position], face)
+        head = _Word(chars, fonts, _width(chars, fonts), (*word.marks[:position], False))
+        rest = word.text[position:]
+        tail = _Word(rest, word.fonts[position:], _width(rest, word.fonts[position:]),
+                     word.marks[position:])
+        result.append((head, tail))
+    return tuple(result)
+
+
+def _fit_hyphenated(word: _Word, room: float) -> tuple[_Word, _Word] | None:
+    """Return the longest hyphenated head of ``word`` that fits in ``room``, and the rest."""
+    for head, tail in _hyphenations(word):
+        if head.width <= room + 1e-6:
+            return head, tail
+    return None
+
+
+def _break(
+    words: list[_Word], space: float, measure: float, hyphenate: bool = False
+) -> list[tuple[list[_Word], bool]]:
     """Return lines of words (greedy, logical order) and whether each may be justified.
 
     Lines break at spaces, or after a hyphen or dash inside a word ("Azerbaijan–
-    Kazakhstan"); a word longer than a whole line is cut where it must.
+    Kazakhstan"); a word longer than a whole line is cut where it must. With
+    ``hyphenate``, a line that would be loose takes the head of the next word with a
+    hyphen (not the paragraph's last word, and at most ``MAX_HYPHENATED_LINES`` lines
+    in a row).
     """
     lines: list[tuple[list[_Word], bool]] = []
     current: list[_Word] = []
     used = 0.0
+    streak = 0  # lines in a row that end inside a word
     pending = list(reversed(words))
     while pending:
         word = pending.pop()
@@ -292,12 +377,26 @@ def _break(words: list[_Word], space: float, measure: float) -> list[tuple[list[
             continue
         room = measure - used - space if current else measure
         split = _fit_prefix(word, room)
-        if split is not None:
+        if (
+            split is None
+            and hyphenate
+            and current
+            and pending
+            and streak < MAX_HYPHENATED_LINES
+            and (
+                len(current) == 1
+                or (measure - used) / (len(current) - 1) > LOOSE_LATIN_STRETCH * space
+            )
+        ):
+            split = _fit_hyphenated(word, room)
+        if split is not None and (streak < MAX_HYPHENATED_LINES or not hyphenate):
             current.append(split[0])
             lines.append((current, True))
             current, used = [], 0.0
             pending.append(split[1])
+            streak += 1
             continue
+        streak = 0
         if word.width > measure:
             # Too long for any line: it starts a line of its own and is cut in pieces.
             if current:
@@ -365,7 +464,9 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     words = _words(text, base, style)
     space = _space(base, style)
     lines = []
-    for line_words, stretchable in _break(words, space, width):
+    # Justified English is hyphenated; Arabic is justified by its spaces alone.
+    hyphenate = style.align == "justify" and base == "L"
+    for line_words, stretchable in _break(words, space, width, hyphenate):
         lines.append(_set_line(line_words, stretchable, base, style, width, space))
     return TextLayout(tuple(lines), width, style, base)
 
@@ -471,7 +572,8 @@ def _set_line(
     spare = max(0.0, measure - natural)
     align = style.align
     if align == "justify":
-        if stretchable and gaps and spare / gaps <= MAX_JUSTIFY_STRETCH * space:
+        limit = MAX_LATIN_STRETCH if base == "L" else MAX_JUSTIFY_STRETCH
+        if stretchable and gaps and spare / gaps <= limit * space:
             extra = spare / gaps
         else:
             align = "start"
