@@ -202,7 +202,8 @@ class ChipTextEdit(QTextEdit):
         self._insert_stored(cursor, text)
         cursor.endEditBlock()
         self.document().setUndoRedoEnabled(True)
-        self.moveCursor(QTextCursor.MoveOperation.End)
+        # A long one-line field shows its beginning, not its end.
+        self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def stored_text(self) -> str:
         """Return the text with every chip written back as its placeholder."""
