@@ -266,10 +266,7 @@ class ChipTextEdit(QTextEdit):
                 QToolTip.showText(event.globalPos(), self.describe(found, "fig", self.lang).tooltip,
                                   self)
                 return True
-            QToolTip.hideText()
-            event.ignore()
-            return True
-        return super().event(event)
+        return super().event(event)  # elsewhere the field's own tooltip
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl+Space opens the figure menu; a one-line field takes no line break."""

@@ -279,3 +279,28 @@ def test_the_section_list_writes_figures_out(window: MainWindow, monkeypatch: An
     index = model.index(model.row_of(section_id))
     assert index.data() == "Our view on 4.4 billion tonnes"
     assert "{fig:" not in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_chip_tooltip_names_the_figure_and_its_source(
+    qtbot: Any, dialog: SectionDialog
+) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    editor = dialog.editors[("body", "en")]
+    start = editor.toPlainText().index(OBJECT_CHAR)
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(start)
+    left = editor.cursorRect(cursor)
+    cursor.setPosition(start + 1)
+    right = editor.cursorRect(cursor)
+    inside = editor.viewport().mapTo(
+        editor, QPoint((left.left() + right.left()) // 2, left.center().y())
+    )
+    editor.event(QHelpEvent(QEvent.Type.ToolTip, inside, editor.mapToGlobal(inside)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    figure = dialog.figures["kz_oil_reserves"]
+    assert "kz_oil_reserves" in QToolTip.text()
+    assert figure.source.en in QToolTip.text()
+    QToolTip.hideText()
