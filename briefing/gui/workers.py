@@ -6,7 +6,6 @@ import contextlib
 import logging
 import os
 import pickle
-import struct
 import sys
 import threading
 import traceback
@@ -137,8 +136,8 @@ class ForkedPreview:
     The process is forked before the brief is known and imports the renderer meanwhile;
     ``render`` sends it the brief, the library and the language through a pipe, and it
     sends back the PDF (or nothing, when it failed: this process then renders as usual and
-    reports the failure). Meanwhile a thread here readies this process for the renders
-    after the first (``_warm_up``).
+    reports the failure). This process also imports the renderer on a thread meanwhile,
+    for the renders after the first.
     """
 
     def __init__(self) -> None:
@@ -155,21 +154,8 @@ class ForkedPreview:
             _preview_process(request_read, answer_write)
         os.close(request_read)
         os.close(answer_write)
-        self._library: Library | None = None
-        self._asked = threading.Event()
-        self._warm = threading.Thread(target=self._warm_up, name="prewarm", daemon=True)
+        self._warm = threading.Thread(target=_prewarm_quietly, name="prewarm", daemon=True)
         self._warm.start()
-
-    def _warm_up(self) -> None:
-        """Ready this process for the renders after the first: imports and fonts, then the
-        same brief once (its PDF is dropped), which fills the layout and shaping caches."""
-        _prewarm_quietly()
-        self._asked.wait()
-        if self._brief is not None and self._library is not None:
-            try:
-                render_preview_pdf(self._brief, self._library, self._lang)
-            except Exception:  # the preview job reports failures
-                log.debug("warming up on the first brief failed", exc_info=True)
 
     @staticmethod
     def possible() -> bool:
@@ -184,20 +170,18 @@ class ForkedPreview:
 
     def render(self, brief: Brief, library: Library, lang: str) -> None:
         """Send the brief to the preview process."""
-        self._brief, self._lang, self._library = brief, lang, library
+        self._brief, self._lang = brief, lang
         try:
             message = pickle.dumps((brief, library, lang), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(self._request, "wb") as pipe:
-                pipe.write(_LENGTH.pack(len(message)) + message)
+                pipe.write(message)
             self._sent = True
         except (OSError, pickle.PicklingError):
             log.debug("the preview process could not be asked", exc_info=True)
             self._brief = None
-        self._asked.set()
 
     def cancel(self) -> None:
         """Drop the preview process's work: it ends on its own, and is reaped meanwhile."""
-        self._asked.set()
         if self._taken:
             return
         self._taken = True
@@ -214,15 +198,12 @@ class ForkedPreview:
             os.waitpid(self.pid, 0)
 
     def _collect(self) -> bytes:
-        # Read by length, not to the end: processes the preview process forks in turn (chart
-        # drawing) hold copies of the pipe and may outlive it.
-        data = b""
+        data = bytearray()
         try:
-            head = _read_exactly(self._answer, _LENGTH.size)
-            if len(head) == _LENGTH.size:
-                data = _read_exactly(self._answer, _LENGTH.unpack(head)[0])
+            while chunk := os.read(self._answer, 1 << 20):
+                data += chunk
         except OSError:
-            data = b""
+            data.clear()
         finally:
             with contextlib.suppress(OSError):
                 os.close(self._answer)
@@ -241,21 +222,8 @@ class ForkedPreview:
             return None
         self._taken = True
         data = self._collect()
+        self._warm.join(timeout)  # the next render finds the renderer ready here too
         return data if data.startswith(b"%PDF") else None
-
-
-_LENGTH = struct.Struct("!Q")
-
-
-def _read_exactly(fd: int, size: int) -> bytes:
-    """Return ``size`` bytes from ``fd``, or fewer when it ends first."""
-    data = bytearray()
-    while len(data) < size:
-        chunk = os.read(fd, min(size - len(data), 1 << 20))
-        if not chunk:
-            break
-        data += chunk
-    return bytes(data)
 
 
 def _prewarm_quietly() -> None:
@@ -273,14 +241,14 @@ def _preview_process(request: int, answer: int) -> None:
     status = 1
     try:
         _prewarm_quietly()
-        head = _read_exactly(request, _LENGTH.size)
-        message = _read_exactly(request, _LENGTH.unpack(head)[0]) if len(head) == _LENGTH.size \
-            else b""
+        message = bytearray()
+        while chunk := os.read(request, 1 << 20):
+            message += chunk
         os.close(request)
         if message:
             brief, library, lang = pickle.loads(message)  # written by our own parent
             data = render_preview_pdf(brief, library, lang)
-            view = memoryview(_LENGTH.pack(len(data)) + data)
+            view = memoryview(data)
             while view:
                 view = view[os.write(answer, view):]
         status = 0
