@@ -29,7 +29,7 @@ from briefing.gui.single_instance import (
     hand_to_running,
     server_name,
 )
-from briefing.gui.workers import EarlyPreview, ForkedPreview, start_early_preview
+from briefing.gui.workers import EarlyPreview
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class AppController(QObject):
         self.window: MainWindow | None = None
         self.preview_on_show = True
         # The first window's first preview, started before the window was built.
-        self.early_preview: EarlyPreview | ForkedPreview | None = None
+        self.early_preview: EarlyPreview | None = None
         # Windows opened for briefs handed over by later starts, each with its own journal.
         self.others: list[AppController] = []
 
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; an optional argument names a .brief file to open."""
     args = list(sys.argv if argv is None else argv)
     # The renderer's imports and fonts load on a thread while Qt and the window start.
-    early = start_early_preview()
+    early = EarlyPreview()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Keep user templates with the rest of the user data when that folder is moved (tests,
     # portable set-ups), unless the templates folder is set on its own.

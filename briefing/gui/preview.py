@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.gui.session import Session
-from briefing.gui.workers import EarlyPreview, ForkedPreview, PreviewJob
+from briefing.gui.workers import EarlyPreview, PreviewJob
 
 # Short enough that an edit shows within 0.3 s with the render; a burst of keys still makes
 # one render, and a render asked for while another runs starts only once, with the newest.
@@ -78,7 +78,7 @@ class PreviewController(QObject):
         self._jobs: dict[int, PreviewJob] = {}
         self.enabled = True
         # The first preview, when the app started rendering it before the window showed.
-        self.early: EarlyPreview | ForkedPreview | None = None
+        self.early: EarlyPreview | None = None
         session.briefChanged.connect(self.schedule)
 
     @Slot()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import pickle
-import sys
 import threading
 import traceback
 from pathlib import Path
@@ -128,154 +124,12 @@ class EarlyPreview:
         return self._result
 
 
-class ForkedPreview:
-    """The first preview, rendered by a forked process while this one starts Qt and the window.
-
-    A thread here shares one interpreter lock with the window being built, so on a machine
-    of two or more cores the first page is ready sooner when another process renders it.
-    The process is forked before the brief is known and imports the renderer meanwhile;
-    ``render`` sends it the brief, the library and the language through a pipe, and it
-    sends back the PDF (or nothing, when it failed: this process then renders as usual and
-    reports the failure). This process also imports the renderer on a thread meanwhile,
-    for the renders after the first.
-    """
-
-    def __init__(self) -> None:
-        self._brief: Brief | None = None
-        self._lang = ""
-        self._taken = False
-        self._sent = False
-        request_read, self._request = os.pipe()
-        self._answer, answer_write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the preview process: never returns
-            os.close(self._request)
-            os.close(self._answer)
-            _preview_process(request_read, answer_write)
-        os.close(request_read)
-        os.close(answer_write)
-        self._warm = threading.Thread(target=_prewarm_quietly, name="prewarm", daemon=True)
-        self._warm.start()
-
-    @staticmethod
-    def possible() -> bool:
-        """Return True where forking is safe: Linux, with no other Python thread running."""
-        return (
-            sys.platform.startswith("linux")
-            and hasattr(os, "fork")
-            and threading.current_thread() is threading.main_thread()
-            and threading.active_count() == 1
-            and os.environ.get("BRIEFING_PREVIEW_FORK", "1") != "0"
-        )
-
-    def render(self, brief: Brief, library: Library, lang: str) -> None:
-        """Send the brief to the preview process."""
-        self._brief, self._lang = brief, lang
-        try:
-            message = pickle.dumps((brief, library, lang), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(self._request, "wb") as pipe:
-                pipe.write(message)
-            self._sent = True
-        except (OSError, pickle.PicklingError):
-            log.debug("the preview process could not be asked", exc_info=True)
-            self._brief = None
-
-    def cancel(self) -> None:
-        """Drop the preview process's work: it ends on its own, and is reaped meanwhile."""
-        if self._taken:
-            return
-        self._taken = True
-        if not self._sent:
-            self._sent = True
-            with contextlib.suppress(OSError):
-                os.close(self._request)
-        with contextlib.suppress(OSError):
-            os.close(self._answer)  # a PDF still being written meets a closed pipe
-        threading.Thread(target=self._reap, name="preview-reaper", daemon=True).start()
-
-    def _reap(self) -> None:
-        with contextlib.suppress(OSError):
-            os.waitpid(self.pid, 0)
-
-    def _collect(self) -> bytes:
-        data = bytearray()
-        try:
-            while chunk := os.read(self._answer, 1 << 20):
-                data += chunk
-        except OSError:
-            data.clear()
-        finally:
-            with contextlib.suppress(OSError):
-                os.close(self._answer)
-            self._reap()
-        return bytes(data)
-
-    def take(self, brief: Brief, lang: str, timeout: float = 120.0) -> bytes | None:
-        """Return the PDF made for ``brief`` in ``lang`` (once), else None.
-
-        Asked for another brief or language (a recovered brief, say), it drops its work.
-        """
-        if self._taken:
-            return None
-        if self._brief is not brief or self._lang != lang:
-            self.cancel()
-            return None
-        self._taken = True
-        data = self._collect()
-        self._warm.join(timeout)  # the next render finds the renderer ready here too
-        return data if data.startswith(b"%PDF") else None
-
-
-def _prewarm_quietly() -> None:
-    try:
-        prewarm_renderer()
-    except Exception:  # a real render reports the same failure to the user
-        log.debug("prewarming the renderer failed", exc_info=True)
-
-
-def _preview_process(request: int, answer: int) -> None:
-    """Render the brief sent on ``request`` and write the PDF to ``answer``; then end.
-
-    Ends with ``os._exit``: nothing of the parent (Qt, exit handlers, buffers) runs twice.
-    """
-    status = 1
-    try:
-        _prewarm_quietly()
-        message = bytearray()
-        while chunk := os.read(request, 1 << 20):
-            message += chunk
-        os.close(request)
-        if message:
-            brief, library, lang = pickle.loads(message)  # written by our own parent
-            data = render_preview_pdf(brief, library, lang)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(answer, view):]
-        status = 0
-    except BaseException:
-        status = 1
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(answer)
-        os._exit(status)
-
-
-def start_early_preview() -> EarlyPreview | ForkedPreview:
-    """Start the first preview's work: in a forked process where that is safe, else a thread."""
-    if ForkedPreview.possible():
-        try:
-            return ForkedPreview()
-        except OSError:
-            log.debug("no preview process", exc_info=True)
-    return EarlyPreview()
-
-
 class PreviewJob(QRunnable):
     """Render one preview PDF; the result carries the generation it was asked for."""
 
     def __init__(
         self, generation: int, brief: Brief, library: Library, lang: str,
-        early: EarlyPreview | ForkedPreview | None = None,
+        early: EarlyPreview | None = None,
     ) -> None:
         super().__init__()
         self.early = early
