@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QFileOpenEvent
@@ -18,8 +18,6 @@ from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language
-from briefing.gui.mainwindow import MainWindow
-from briefing.gui.preview import initial_preview_lang
 from briefing.gui.prompts import Prompts
 from briefing.gui.session import Session
 from briefing.gui.settings import DATA_DIR_ENV, AppSettings, data_dir
@@ -30,6 +28,9 @@ from briefing.gui.single_instance import (
     server_name,
 )
 from briefing.gui.workers import EarlyPreview
+
+if TYPE_CHECKING:  # imported when the first window is built, after the preview's start
+    from briefing.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class AppController(QObject):
 
     def build_window(self) -> MainWindow:
         """Create and show the main window in the current interface language."""
+        from briefing.gui.mainwindow import MainWindow
+
         install_language(self.app, self.ui_lang)
         window = MainWindow(self.session, self.settings, self.autosaver, ui_lang=self.ui_lang)
         window.prompts = self.prompts_factory(window)
@@ -220,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if to_open:
         early.cancel()  # the window shows the opened brief instead
     else:
+        from briefing.gui.preview import initial_preview_lang
+
         early.render(session.brief, library,
                      initial_preview_lang(session.brief.languages, controller.ui_lang))
         controller.early_preview = early
