@@ -15,13 +15,12 @@ version and SUBSET_VERSION: a changed font, repertoire or fontTools is simply no
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from briefing.atomic import write_atomic
+from briefing.diskcache import DiskCache
 
 # Bump when the subsetting options (docx_fonts.make_subset) change.
 SUBSET_VERSION = "1"
@@ -35,8 +34,6 @@ _memory: OrderedDict[str, bytes] = OrderedDict()
 _digests: dict[tuple[str, int, int], str] = {}
 _stats = {"made": 0, "memory_hits": 0, "disk_hits": 0}
 _fonttools_version: str | None = None
-_disk_setting: Path | bool | None = True  # True: the user's cache folder
-_shipped_setting: Path | bool | None = True  # True: the package's font-subsets folder
 
 
 def cache_info() -> dict[str, int]:
@@ -55,10 +52,7 @@ def clear_cache() -> None:
 
 def configure(disk: Path | bool | None = True, shipped: Path | bool | None = True) -> None:
     """Set the user's subset folder and the shipped one (``True``: default, ``None``: none)."""
-    global _disk_setting, _shipped_setting
-    with _lock:
-        _disk_setting = Path(disk) if isinstance(disk, (str, Path)) else disk
-        _shipped_setting = Path(shipped) if isinstance(shipped, (str, Path)) else shipped
+    _disk.configure(disk, shipped)
 
 
 def subset_key(path: Path, characters: str) -> str:
@@ -79,19 +73,12 @@ def cached_subset(path: Path, characters: str) -> tuple[str, bytes | None]:
             _memory.move_to_end(key)
             _stats["memory_hits"] += 1
             return key, data
-    for folder in (_user_folder(), _shipped_folder()):
-        if folder is None:
-            continue
-        try:
-            data = (folder / f"{key}.ttf").read_bytes()
-        except OSError:
-            continue
-        if _whole_font(data):
-            with _lock:
-                _stats["disk_hits"] += 1
-            _remember(key, data)
-            return key, data
-    return key, None
+    data = _disk.read(key)
+    if data is not None:
+        with _lock:
+            _stats["disk_hits"] += 1
+        _remember(key, data)
+    return key, data
 
 
 def store(key: str, data: bytes) -> None:
@@ -99,20 +86,7 @@ def store(key: str, data: bytes) -> None:
     with _lock:
         _stats["made"] += 1
     _remember(key, data)
-    folder = _user_folder()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{key}.ttf", data)
-        entries = sorted(
-            (entry for entry in os.scandir(folder) if entry.name.endswith(".ttf")),
-            key=lambda entry: entry.stat().st_mtime_ns,
-        )
-        for entry in entries[: max(0, len(entries) - DISK_ENTRIES)]:
-            os.unlink(entry.path)
-    except OSError:
-        pass  # a cache that cannot be written only costs another subset next time
+    _disk.write(key, data, DISK_ENTRIES)
 
 
 def fs_type(path: Path) -> int:
@@ -185,27 +159,5 @@ def _fonttools() -> str:
     return _fonttools_version
 
 
-def _user_folder() -> Path | None:
-    with _lock:
-        setting = _disk_setting
-    if setting is None or setting is False:
-        return None
-    if setting is True:
-        if os.environ.get("BRIEFING_CHART_CACHE", "").lower() in ("0", "off", "no"):
-            return None
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("Briefing", "Briefing")) / "font-subsets"
-    return setting
-
-
-def _shipped_folder() -> Path | None:
-    with _lock:
-        setting = _shipped_setting
-    if setting is None or setting is False:
-        return None
-    if setting is True:
-        from briefing.resources import as_path, resource
-
-        return as_path(resource(SHIPPED_FOLDER))
-    return setting
+# The user's subsets, else those of the bundled fonts shipped with the program.
+_disk = DiskCache("font-subsets", SHIPPED_FOLDER, ".ttf", _whole_font)
