@@ -42,3 +42,35 @@ def test_the_first_preview_job_takes_the_early_pdf(qtbot: Any, session: Session)
     assert ready.args[0].startswith(b"%PDF")
     assert controller.early is None and early._taken
     controller.wait()
+
+
+def _fonts(data: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    return [line.split() for line in done.stdout.splitlines()[2:]]
+
+
+def test_the_preview_embeds_fonts_whole_and_reads_as_the_export(
+    session: Session, tmp_path: Path
+) -> None:
+    import threading
+
+    from briefing.export import build_documents, render
+    from briefing.gui.workers import render_preview_pdf
+    from briefing.templates import load_template
+    from briefing.text.embed import whole_fonts
+
+    preview = render_preview_pdf(session.brief, session.library, "ar")
+    document = build_documents(session.brief, ["ar"], load_template(session.brief.template),
+                               session.library)["ar"]
+    exported: list[bytes] = []
+    with whole_fonts():  # set on this thread only: an export on another one still subsets
+        worker = threading.Thread(target=lambda: exported.append(render(document, "pdf")))
+        worker.start()
+        worker.join()
+    # name, type..., emb, sub, uni: the preview's fonts are whole, the export's subsets.
+    shown = _fonts(preview, tmp_path)
+    assert shown and {row[-4] for row in shown} == {"no"}
+    assert {row[-4] for row in _fonts(exported[0], tmp_path)} == {"yes"}
+    assert _text(preview, tmp_path) == _text(exported[0], tmp_path)
