@@ -445,6 +445,9 @@ def main() -> int:
         else:
             _fmt("app start until the window shows (first paint)", f"{window:.2f} s", "< 1.5 s",
                  _verdict(window < TARGETS["window_s"]))
+        from briefing.bench_app import print_app_bench  # the app's preview latencies
+
+        print_app_bench(RUNS)
         sizes = bench_paragraphs(work)
         for count, figures in sizes.items():
             _fmt(f"custom section of {count} paragraphs: ar pdf+docx, command line",

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtGui import QFileOpenEvent
@@ -18,7 +18,6 @@ from briefing import edits
 from briefing.errors import BriefingError
 from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language
-from briefing.gui.mainwindow import MainWindow
 from briefing.gui.prompts import Prompts
 from briefing.gui.session import Session
 from briefing.gui.settings import DATA_DIR_ENV, AppSettings, data_dir
@@ -28,6 +27,10 @@ from briefing.gui.single_instance import (
     hand_to_running,
     server_name,
 )
+from briefing.gui.workers import EarlyPreview
+
+if TYPE_CHECKING:  # imported when the first window is built, after the preview's start
+    from briefing.gui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ class AppController(QObject):
         self.ui_lang = settings.ui_language()
         self.window: MainWindow | None = None
         self.preview_on_show = True
+        # The first window's first preview, started before the window was built.
+        self.early_preview: EarlyPreview | None = None
         # Windows opened for briefs handed over by later starts, each with its own journal.
         self.others: list[AppController] = []
 
@@ -78,11 +83,14 @@ class AppController(QObject):
 
     def build_window(self) -> MainWindow:
         """Create and show the main window in the current interface language."""
+        from briefing.gui.mainwindow import MainWindow
+
         install_language(self.app, self.ui_lang)
         window = MainWindow(self.session, self.settings, self.autosaver, ui_lang=self.ui_lang)
         window.prompts = self.prompts_factory(window)
         window.languageChangeRequested.connect(self.switch_language)
         window.preview_on_show = self.preview_on_show
+        window.preview_controller.early, self.early_preview = self.early_preview, None
         self.window = window
         window.show()
         return window
@@ -180,6 +188,8 @@ def _answer_next_question(app: QApplication, answer: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; an optional argument names a .brief file to open."""
     args = list(sys.argv if argv is None else argv)
+    # The renderer's imports and fonts load on a thread while Qt and the window start.
+    early = EarlyPreview()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Keep user templates with the rest of the user data when that folder is moved (tests,
     # portable set-ups), unless the templates folder is set on its own.
@@ -193,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = server_name(data_dir())
     if to_open and hand_to_running(name, [Path(p) for p in to_open]):
         # The running app opens it in a new window; this start has nothing more to do.
+        early.cancel()
         return 0
     settings = AppSettings()
     try:
@@ -200,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         library = load_library()
     except BriefingError as exc:
+        early.cancel()
         install_language(app, settings.ui_language())
         QMessageBox.critical(None, "Briefing", str(exc))
         return 2
@@ -208,6 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = Session(library)
     autosaver = Autosaver(session, data_dir() / "autosave")
     controller = AppController(app, session, settings, autosaver)
+    if to_open:
+        early.cancel()  # the window shows the opened brief instead
+    else:
+        from briefing.gui.preview import initial_preview_lang
+
+        early.render(session.brief, library,
+                     initial_preview_lang(session.brief.languages, controller.ui_lang))
+        controller.early_preview = early
     connect_handler(instance, controller.open_in_new_window)
     app.installEventFilter(controller)
     window = controller.build_window()

@@ -52,7 +52,12 @@ from briefing.gui.figures_view import FigureEditor
 from briefing.gui.i18n import isolate_ltr
 from briefing.gui.ingest_dialog import add_dispatch_action
 from briefing.gui.models import CUSTOM_ROLE, ID_ROLE, FigureTableModel, SectionListModel
-from briefing.gui.preview import PreviewController, PreviewPane
+from briefing.gui.preview import (
+    DEBOUNCE_MS,
+    PreviewController,
+    PreviewPane,
+    initial_preview_lang,
+)
 from briefing.gui.prompts import Prompts
 from briefing.gui.section_dialog import SectionDialog, make_left_to_right, make_right_to_left
 from briefing.gui.session import Session
@@ -94,7 +99,7 @@ class MainWindow(QMainWindow):
         autosaver: Autosaver | None = None,
         prompts: Prompts | None = None,
         ui_lang: str = "en",
-        preview_debounce_ms: int = 400,
+        preview_debounce_ms: int = DEBOUNCE_MS,
     ) -> None:
         super().__init__()
         self.session = session
@@ -112,7 +117,7 @@ class MainWindow(QMainWindow):
 
         # The preview opens in the interface language when the brief is written in it.
         languages = session.brief.languages
-        preview_lang = ui_lang if ui_lang in languages else (languages[0] if languages else "ar")
+        preview_lang = initial_preview_lang(languages, ui_lang)
         self.preview_controller = PreviewController(
             session, preview_lang, debounce_ms=preview_debounce_ms, parent=self
         )

@@ -129,6 +129,36 @@ class SectionListModel(QAbstractListModel):
                 return number
         return -1
 
+    def _shown_title(self, section: Section, lang: str) -> str:
+        """Return a section's title as the brief prints it: figures written out, never as
+        their placeholders (an unknown figure shows as an ellipsis)."""
+        title = section.title.get(lang)  # type: ignore[arg-type]
+        if "{" not in title:
+            return title
+        from briefing.document import effective_figures
+        from briefing.model import PLACEHOLDER
+        from briefing.numbers import figure_number, figure_phrase
+
+        brief, library = self.session.brief, self.session.library
+        try:
+            figures = effective_figures(brief, library)
+        except BriefingError:
+            figures = {}
+
+        def replace(match: re.Match[str]) -> str:
+            figure = figures.get(match.group(2))
+            try:
+                if figure is None:
+                    return "…"
+                if match.group(1) == "val":
+                    return figure_number(figure, lang, brief.digits)  # type: ignore[arg-type]
+                unit = library.units[figure.unit]
+                return figure_phrase(figure, unit, lang, brief.digits)  # type: ignore[arg-type]
+            except (KeyError, BriefingError):
+                return "…"
+
+        return PLACEHOLDER.sub(replace, title)
+
     def section(self, section_id: str) -> Section | None:
         """Return the section behind a row id (the user's own first, then the library's)."""
         return self.session.brief.custom(section_id) or self.session.library.section(section_id)
@@ -147,8 +177,7 @@ class SectionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if section is None:
                 return self.tr("{id} (not in the library)").format(id=row.section_id)
-            title = section.title.get("ar" if self.ui_lang == "ar" else "en")
-            return title
+            return self._shown_title(section, "ar" if self.ui_lang == "ar" else "en")
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if row.included else Qt.CheckState.Unchecked
         if role == ID_ROLE:
@@ -158,7 +187,7 @@ class SectionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if section is None:
                 return self.tr("This brief names a section the library does not have.")
-            other = section.title.get("en" if self.ui_lang == "ar" else "ar")
+            other = self._shown_title(section, "en" if self.ui_lang == "ar" else "ar")
             origin = self.tr("Your section") if section.custom else self.tr("Library section")
             return f"{other}\n{origin} · {row.section_id}"
         if role == Qt.ItemDataRole.FontRole and section is not None and section.custom:

@@ -33,11 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from briefing.gui.session import Session
-from briefing.gui.workers import PreviewJob
+from briefing.gui.workers import EarlyPreview, PreviewJob
 
-DEBOUNCE_MS = 400
+# Short enough that an edit shows within 0.3 s with the render; a burst of keys still makes
+# one render, and a render asked for while another runs starts only once, with the newest.
+DEBOUNCE_MS = 130
 # Fixed zoom steps (fractions of 100 %); Ctrl+wheel and Ctrl+± move between them.
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+
+
+def initial_preview_lang(languages: tuple[str, ...] | list[str], ui_lang: str) -> str:
+    """Return the language a new window previews: the interface's when the brief has it."""
+    return ui_lang if ui_lang in languages else (languages[0] if languages else "ar")
 
 
 class PreviewController(QObject):
@@ -70,6 +77,8 @@ class PreviewController(QObject):
         self._pending = False
         self._jobs: dict[int, PreviewJob] = {}
         self.enabled = True
+        # The first preview, when the app started rendering it before the window showed.
+        self.early: EarlyPreview | None = None
         session.briefChanged.connect(self.schedule)
 
     @Slot()
@@ -99,7 +108,9 @@ class PreviewController(QObject):
             return
         self.running = True
         self._pending = False
-        job = PreviewJob(self.generation, self.session.brief, self.session.library, self.lang)
+        job = PreviewJob(self.generation, self.session.brief, self.session.library, self.lang,
+                         early=self.early)
+        self.early = None
         job.signals.done.connect(self._on_done)
         job.signals.failed.connect(self._on_failed)
         self._jobs[job.generation] = job

@@ -1,7 +1,8 @@
 """Write the documentation screenshots: ``python -m briefing.gui.screenshots [folder]``.
 
-English and Arabic main windows, a refused figure value, and the preview at fit width
-and at 200 %. Runs offscreen with a throw-away settings folder.
+English and Arabic main windows, a refused figure value, the preview at fit width
+and at 200 %, and the section editor with its figure chips in both interfaces.
+Runs offscreen with a throw-away settings folder.
 """
 
 from __future__ import annotations
@@ -66,6 +67,22 @@ def main(argv: list[str] | None = None) -> int:
         window.grab().save(str(path))
         written.append(path)
 
+    def shot_section_editor(window: MainWindow, lang: str) -> None:
+        # One's own section made from a library one: its figures show as chips.
+        from dataclasses import replace
+
+        base = library.section("kazakhstan_resources")
+        assert base is not None
+        section = replace(base, id="our_resources", custom=True)
+        dialog = window._section_dialog(section)
+        dialog.resize(1280, 760)
+        _settle(app)  # drawn without being shown: the offscreen platform has no dialogs
+        path = folder / f"section-editor-{lang}.png"
+        dialog.grab().save(str(path))
+        written.append(path)
+        dialog.reject()
+        dialog.deleteLater()
+
     for lang in ("en", "ar"):
         install_language(app, lang)
         # A brief in all three languages: the window previews the interface's language.
@@ -99,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             shot(window, "preview-fit-width.png")
             window.preview_pane.set_zoom(2.0)
             shot(window, "preview-200.png")
+        shot_section_editor(window, lang)
         window.close_for_rebuild()  # closes without asking about the untouched brief
         window.deleteLater()
         _settle(app)

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSplitter,
     QTextBrowser,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from briefing.errors import BriefingError
+from briefing.gui.chips import ChipText, ChipTextEdit
 from briefing.library import Library
 from briefing.model import (
     PLACEHOLDER,
@@ -47,13 +49,14 @@ from briefing.numbers import figure_number, figure_phrase
 Validator = Callable[[Section], None]
 
 
-def _set_direction(
-    widget: QLineEdit | QPlainTextEdit, direction: Qt.LayoutDirection, edge: Qt.AlignmentFlag
-) -> None:
+Editor = QLineEdit | QPlainTextEdit | QTextEdit
+
+
+def _set_direction(widget: Editor, direction: Qt.LayoutDirection, edge: Qt.AlignmentFlag) -> None:
     """Set an editor's text direction and the edge its text starts from."""
     widget.setLayoutDirection(direction)
     alignment = edge | Qt.AlignmentFlag.AlignAbsolute
-    if isinstance(widget, QPlainTextEdit):
+    if isinstance(widget, (QPlainTextEdit, QTextEdit)):
         option = widget.document().defaultTextOption()
         option.setTextDirection(direction)
         option.setAlignment(alignment)
@@ -62,12 +65,12 @@ def _set_direction(
         widget.setAlignment(alignment)
 
 
-def make_right_to_left(widget: QLineEdit | QPlainTextEdit) -> None:
+def make_right_to_left(widget: Editor) -> None:
     """Set an editor for Arabic: text starts at the right and the layout is mirrored."""
     _set_direction(widget, Qt.LayoutDirection.RightToLeft, Qt.AlignmentFlag.AlignRight)
 
 
-def make_left_to_right(widget: QLineEdit | QPlainTextEdit) -> None:
+def make_left_to_right(widget: Editor) -> None:
     """Set an editor for English, even inside the mirrored Arabic interface."""
     _set_direction(widget, Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignLeft)
 
@@ -167,7 +170,8 @@ class SectionDialog(QDialog):
         grid = QGridLayout()
         grid.addWidget(QLabel(self.tr("Arabic"), self), 0, 1)
         grid.addWidget(QLabel(self.tr("English"), self), 0, 2)
-        self.editors: dict[tuple[str, str], QLineEdit | QPlainTextEdit] = {}
+        # Every field shows figures as chips; the stored text keeps the placeholders.
+        self.editors: dict[tuple[str, str], ChipTextEdit] = {}
         rows = (
             ("title", self.tr("&Title"), False),
             ("body", self.tr("&Body"), True),
@@ -178,18 +182,15 @@ class SectionDialog(QDialog):
             label = QLabel(label_text, self)
             grid.addWidget(label, number, 0, Qt.AlignmentFlag.AlignTop)
             for column, lang in ((1, "ar"), (2, "en")):
-                editor: QLineEdit | QPlainTextEdit
+                editor = ChipTextEdit(self.chip_text, self.figure_offer, lang,
+                                      single_line=not multiline, parent=self)
+                editor.textChanged.connect(self._schedule_preview)
                 if multiline:
-                    editor = QPlainTextEdit(self)
-                    editor.setTabChangesFocus(True)
-                    editor.textChanged.connect(self._schedule_preview)
                     editor.setMinimumHeight(140 if name == "body" else 80)
-                else:
-                    editor = QLineEdit(self)
-                    editor.textChanged.connect(self._schedule_preview)
                 language = self.tr("Arabic") if lang == "ar" else self.tr("English")
                 plain_label = label_text.replace("&", "").splitlines()[0]
                 editor.setAccessibleName(f"{plain_label} ({language})")
+                editor.setToolTip(self.tr("Ctrl+Space inserts a figure"))
                 if lang == "ar":
                     make_right_to_left(editor)
                 else:
@@ -198,7 +199,7 @@ class SectionDialog(QDialog):
                     label.setBuddy(editor)
                 self.editors[(name, lang)] = editor
                 grid.addWidget(editor, number, column)
-        self.editors[("title", "en")].textEdited.connect(self._title_edited)  # type: ignore[union-attr]
+        self.editors[("title", "en")].storedTextChanged.connect(self._title_edited)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         grid.setRowStretch(2, 2)
@@ -211,7 +212,7 @@ class SectionDialog(QDialog):
             label = figure.label.get("ar" if ui_lang == "ar" else "en")
             self.figure_combo.addItem(label, figure.id)
         self.figure_combo.activated.connect(self._insert_figure)
-        self._last_editor: QLineEdit | QPlainTextEdit = self.editors[("body", "ar")]
+        self._last_editor: ChipTextEdit = self.editors[("body", "ar")]
         for editor in self.editors.values():
             editor.installEventFilter(self)
 
@@ -296,34 +297,50 @@ class SectionDialog(QDialog):
             self._set_text("key_point", section.key_point)
             for lang in ("ar", "en"):
                 lines = "\n".join(p.ar if lang == "ar" else p.en for p in section.talking_points)
-                self.editors[("talking_points", lang)].setPlainText(lines)  # type: ignore[union-attr]
+                self.editors[("talking_points", lang)].set_stored_text(lines)
         else:
             self.id_edit.setText(suggest_id("", taken_ids))
         self.update_preview()
 
     # -- fields --------------------------------------------------------------------------
+    def chip_text(self, figure_id: str, kind: str, lang: str) -> ChipText:
+        """Return what a figure's chip shows in a field of ``lang``: the figure's label in the
+        interface language and its value as the brief in ``lang`` prints it."""
+        figure = self.figures.get(figure_id)
+        ui = "ar" if self.ui_lang == "ar" else "en"
+        if figure is None:
+            return ChipText(self.tr("Unknown figure"), "",
+                            self.tr("No figure {0} in the library").format(figure_id), known=False)
+        label = figure.label.get(ui)  # type: ignore[arg-type]
+        try:
+            if kind == "val":
+                value = figure_number(figure, lang, self.digits)  # type: ignore[arg-type]
+            else:
+                unit = self.library.units[figure.unit]
+                value = figure_phrase(figure, unit, lang, self.digits)  # type: ignore[arg-type]
+        except (KeyError, BriefingError):
+            value = str(figure.value)
+        source = figure.source.get(ui) if figure.source else ""  # type: ignore[arg-type]
+        tip = [label, self.tr("Figure: {0}").format(figure_id)]
+        if source:
+            tip.append(self.tr("Source: {0}").format(source))
+        return ChipText(label, value.replace("\u00a0", " "), "\n".join(tip))
+
+    def figure_offer(self) -> list[tuple[str, str]]:
+        """Return the figures offered for inserting, by label in the interface language."""
+        ui = "ar" if self.ui_lang == "ar" else "en"
+        return [(f.id, f.label.get(ui)) for f in self.figures.values()]  # type: ignore[arg-type]
+
     def _set_text(self, name: str, value: LocalText) -> None:
         for lang in ("ar", "en"):
-            editor = self.editors[(name, lang)]
-            text = value.ar if lang == "ar" else value.en
-            if isinstance(editor, QPlainTextEdit):
-                editor.setPlainText(text)
-            else:
-                editor.setText(text)
+            self.editors[(name, lang)].set_stored_text(value.ar if lang == "ar" else value.en)
 
     def _text(self, name: str, lang: str) -> str:
-        editor = self.editors[(name, lang)]
-        return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+        return self.editors[(name, lang)].stored_text()
 
     def set_field(self, name: str, lang: str, text: str) -> None:
-        """Fill one field (used by tests and by code that prepares a section)."""
-        editor = self.editors[(name, lang)]
-        if isinstance(editor, QPlainTextEdit):
-            editor.setPlainText(text)
-        else:
-            editor.setText(text)
-            if name == "title" and lang == "en":
-                self._title_edited(text)
+        """Fill one field with stored text (placeholders become chips)."""
+        self.editors[(name, lang)].set_stored_text(text)
 
     def section(self) -> Section:
         """Return the section as currently typed (not yet validated)."""
@@ -370,7 +387,7 @@ class SectionDialog(QDialog):
         """Remember which editor had the focus last, for inserting figures."""
         from PySide6.QtCore import QEvent
 
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, (QLineEdit, QPlainTextEdit)):
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, ChipTextEdit):
             self._last_editor = watched
         return super().eventFilter(watched, event)
 
@@ -380,14 +397,8 @@ class SectionDialog(QDialog):
         self.figure_combo.setCurrentIndex(0)
         if not figure_id:
             return
-        token = "{fig:" + figure_id + "}"
         editor = self._last_editor
-        if isinstance(editor, QPlainTextEdit):
-            cursor = editor.textCursor()
-            cursor.insertText(token)
-            editor.setTextCursor(cursor)
-        else:
-            editor.insert(token)
+        editor.insert_chip(str(figure_id))
         editor.setFocus()
 
     # -- preview -------------------------------------------------------------------------

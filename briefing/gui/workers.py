@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -37,19 +38,101 @@ def render_preview_pdf(brief: Brief, library: Library, lang: str) -> bytes:
     from briefing.export import build_documents, check_brief, render
     from briefing.model import check_languages
     from briefing.templates import load_template
+    from briefing.text.embed import whole_fonts
 
     (output_lang,) = check_languages([lang])
     template = load_template(brief.template)
     check_brief(brief, library)
     document = build_documents(brief, [output_lang], template, library)[output_lang]
-    return render(document, "pdf")
+    with whole_fonts():  # shown, not kept: no font is cut down to the glyphs used
+        return render(document, "pdf")
+
+
+def prewarm_renderer(template_id: str = "ministry") -> None:
+    """Import the PDF renderer and read the template's fonts, so that a first preview finds
+    them ready: registering a font and measuring its ink parse the whole font file."""
+    from briefing.export import build_documents, render  # noqa: F401
+    from briefing.render import pdf  # noqa: F401
+    from briefing.templates import load_template
+    from briefing.text.fonts import FontSet, font_book, ink_extent
+    from briefing.text.shaping import hb_font
+
+    fonts = load_template(template_id).fonts
+    book = font_book(FontSet(fonts.arabic, fonts.latin))
+    for face in (fonts.arabic, fonts.latin):
+        for path in (face.regular, face.bold):
+            ink_extent(str(path))
+            hb_font(str(path))
+    book.placeholder(False)
+
+
+class EarlyPreview:
+    """The first preview, rendered on a thread while the window is still being built.
+
+    Started before the brief is known, it imports the renderer meanwhile; ``render`` then
+    hands it the brief. A preview job asking for the same brief in the same language takes
+    its result (waiting for it) instead of rendering again; anything else renders as usual.
+    """
+
+    def __init__(self) -> None:
+        self._asked = threading.Event()
+        self._done = threading.Event()
+        self._brief: Brief | None = None
+        self._library: Library | None = None
+        self._lang = ""
+        self._result: bytes | None = None
+        self._error: BaseException | None = None
+        self._taken = False
+        self._thread = threading.Thread(target=self._run, name="early-preview", daemon=True)
+        self._thread.start()
+
+    def render(self, brief: Brief, library: Library, lang: str) -> None:
+        """Render ``brief`` in ``lang`` as soon as the renderer is ready."""
+        self._brief, self._library, self._lang = brief, library, lang
+        self._asked.set()
+
+    def cancel(self) -> None:
+        """Give up: no brief will come (the thread ends once its imports are done)."""
+        self._asked.set()
+
+    def _run(self) -> None:
+        try:
+            prewarm_renderer()
+        except Exception:  # a real render reports the same failure to the user
+            log.debug("prewarming the renderer failed", exc_info=True)
+        self._asked.wait()
+        try:
+            if self._brief is not None and self._library is not None:
+                self._result = render_preview_pdf(self._brief, self._library, self._lang)
+        except Exception as exc:
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def take(self, brief: Brief, lang: str, timeout: float = 120.0) -> bytes | None:
+        """Return the early PDF if it was made for ``brief`` in ``lang`` (once), else None.
+
+        Raises what the early render raised, as rendering again would.
+        """
+        if self._taken or self._brief is not brief or self._lang != lang:
+            return None
+        self._taken = True
+        if not self._done.wait(timeout):
+            return None
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 class PreviewJob(QRunnable):
     """Render one preview PDF; the result carries the generation it was asked for."""
 
-    def __init__(self, generation: int, brief: Brief, library: Library, lang: str) -> None:
+    def __init__(
+        self, generation: int, brief: Brief, library: Library, lang: str,
+        early: EarlyPreview | None = None,
+    ) -> None:
         super().__init__()
+        self.early = early
         self.generation = generation
         self.brief = brief
         self.library = library
@@ -60,7 +143,9 @@ class PreviewJob(QRunnable):
     def run(self) -> None:
         """Render, then report the bytes or a one-line failure."""
         try:
-            data = render_preview_pdf(self.brief, self.library, self.lang)
+            data = self.early.take(self.brief, self.lang) if self.early is not None else None
+            if data is None:
+                data = render_preview_pdf(self.brief, self.library, self.lang)
         except Exception as exc:  # every failure must reach the GUI thread
             self.signals.failed.emit(self.generation, describe_failure(exc))
             return

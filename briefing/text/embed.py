@@ -18,9 +18,12 @@ objects when the document is saved, like reportlab's delayed TrueType subsets.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +34,22 @@ from reportlab.pdfbase import pdfdoc
 from briefing.text.shaping import font_file, hb_font
 
 _lock = threading.Lock()
+
+# On screen only (the app's preview): embed each font file whole instead of cutting it to
+# the glyphs used. The pages look the same; the file is larger, and no font is subset, the
+# slowest part of writing a short PDF the first time. Set per thread, so an export running
+# beside the preview still subsets.
+_whole_fonts: contextvars.ContextVar[bool] = contextvars.ContextVar("whole_fonts", default=False)
+
+
+@contextlib.contextmanager
+def whole_fonts() -> Iterator[None]:
+    """Embed fonts whole in the PDFs rendered by this thread within the block."""
+    token = _whole_fonts.set(True)
+    try:
+        yield
+    finally:
+        _whole_fonts.reset(token)
 
 
 class _Embedded:
@@ -69,15 +88,20 @@ class _Embedded:
         """Write the font's objects into ``document`` (called by reportlab when saving)."""
         gids = sorted({0, *self.glyph.values()})
         codes = sorted({0, *self.glyph})
-        data, info = _subset(self.filename, tuple(gids))
+        whole = _whole_fonts.get()
+        if whole:
+            data, info = _whole_file(self.filename)
+            base_name = info["name"]
+        else:
+            data, info = _subset(self.filename, tuple(gids))
+            base_name = f"{_subset_tag(self.filename, gids)}+{info['name']}"
         units = info["units"]
 
         def scaled(value: float) -> float:
             return round(value * 1000.0 / units, 3)
 
-        tag = _subset_tag(self.filename, gids)
-        base_name = f"{tag}+{info['name']}"
-        program = pdfdoc.PDFStream(content=data, filters=[pdfdoc.PDFZCompress])
+        # A whole font is shown, not kept: compressing it would cost more than it saves.
+        program = pdfdoc.PDFStream(content=data, filters=None if whole else [pdfdoc.PDFZCompress])
         program.dictionary["Length1"] = len(data)
         descriptor = pdfdoc.PDFDictionary(
             {
@@ -149,6 +173,29 @@ def _subset_tag(filename: str, gids: list[int]) -> str:
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
 
 
+def _font_info(font: ToolsFont) -> dict[str, Any]:
+    head, hhea, post = font["head"], font["hhea"], font["post"]
+    os2 = font.get("OS/2")
+    return {
+        "units": head.unitsPerEm,
+        "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),
+        "italic": float(post.italicAngle),
+        "ascent": hhea.ascent,
+        "descent": hhea.descent,
+        "cap": getattr(os2, "sCapHeight", 0) or hhea.ascent,
+        "name": _postscript_name(font),
+    }
+
+
+@lru_cache(maxsize=16)
+def _whole_file(filename: str) -> tuple[bytes, dict[str, Any]]:
+    """Return the font file as it is and the metrics the PDF needs (read lazily)."""
+    with open(filename, "rb") as handle:
+        data = handle.read()
+    with ToolsFont(io.BytesIO(data), lazy=True) as font:
+        return data, _font_info(font)
+
+
 _subset_cache: dict[tuple[str, tuple[int, ...]], tuple[bytes, dict[str, Any]]] = {}
 
 
@@ -160,18 +207,8 @@ def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]
     if cached is not None:
         return cached
     font = ToolsFont(filename, recalcBBoxes=False, recalcTimestamp=False)
-    head, hhea, post = font["head"], font["hhea"], font["post"]
-    os2 = font.get("OS/2")
     order = font.getGlyphOrder()
-    info: dict[str, Any] = {
-        "units": head.unitsPerEm,
-        "bbox": (head.xMin, head.yMin, head.xMax, head.yMax),
-        "italic": float(post.italicAngle),
-        "ascent": hhea.ascent,
-        "descent": hhea.descent,
-        "cap": getattr(os2, "sCapHeight", 0) or hhea.ascent,
-        "name": _postscript_name(font),
-    }
+    info = _font_info(font)
     # Shaping is done: the layout tables are not needed in the PDF, and dropping them
     # before subsetting spares decompiling them (most of the time for a large face).
     for table in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "DSIG", "MATH"):

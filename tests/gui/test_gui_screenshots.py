@@ -25,6 +25,7 @@ def test_screenshots_are_written(
     assert names == sorted([
         "main-window-en.png", "main-window-ar.png", "figure-error-en.png",
         "preview-fit-width.png", "preview-200.png",
+        "section-editor-en.png", "section-editor-ar.png",
     ])
     for name in names:
         image = QImage(str(tmp_path / name))
