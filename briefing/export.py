@@ -259,10 +259,9 @@ def render(document: Document, fmt: str) -> bytes:
 _MESSAGE = struct.Struct("!BIQ")
 _STARTED, _RENDERED, _FAILED, _REPORT = range(4)
 
-# A rough cost of rendering each file, relative to an English Word file, to split the
-# files between two processes: a PDF is laid out line by line and embeds font subsets, a
-# bilingual file holds both texts, Arabic is shaped. Measured on the library's brief.
-_FORMAT_COST = {"pdf": 1.6, "docx": 1.0}
+# A rough cost of rendering a file in each language, relative to English, to split the
+# files of one format between two processes: a bilingual file holds both texts, Arabic
+# is shaped. Measured on the library's brief.
 _LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
 
 # Called in the second process when its files are done; what it returns (anything that
@@ -293,20 +292,23 @@ def split_jobs(
 ) -> tuple[list[int], list[int]]:
     """Return the job numbers this process renders and those a second one renders.
 
-    The costliest files are dealt first, each to the lane with less work so far; the
-    second process gets the Word files first, as they need no font of the PDF's.
+    With both formats, the Word files go to the second process: they need none of the
+    fonts the PDF files parse and subset, so neither process repeats the other's work,
+    and the two lanes cost about the same. With one format, the costliest files are
+    dealt first, each to the lane with less work so far.
     """
+    formats = {fmt for _lang, _document, fmt in jobs}
+    if formats == {"pdf", "docx"}:
+        here = [index for index, job in enumerate(jobs) if job[2] == "pdf"]
+        return here, [index for index in range(len(jobs)) if index not in here]
+
     def cost(index: int) -> float:
-        lang, _document, fmt = jobs[index]
-        return _FORMAT_COST.get(fmt, 1.0) * _LANG_COST.get(lang, 1.0)
+        return _LANG_COST.get(jobs[index][0], 1.0)
 
     lanes: tuple[list[int], list[int]] = ([], [])
     loads = [0.0, 0.0]
     for index in sorted(range(len(jobs)), key=lambda i: (-cost(i), i)):
-        if loads[0] != loads[1]:
-            lane = 0 if loads[0] < loads[1] else 1
-        else:
-            lane = 0 if jobs[index][2] == "pdf" else 1
+        lane = 0 if loads[0] <= loads[1] else 1
         lanes[lane].append(index)
         loads[lane] += cost(index)
     return sorted(lanes[0]), sorted(lanes[1])

@@ -199,6 +199,10 @@ def test_an_export_on_a_second_thread_stays_in_its_process(tmp_path: Path) -> No
 def test_the_files_are_split_with_work_on_both_sides() -> None:
     jobs = [(lang, None, fmt) for lang in ("ar", "en", "bi") for fmt in ("pdf", "docx")]
     here, there = split_jobs(jobs)  # type: ignore[arg-type]
-    assert sorted(here + there) == list(range(6))
-    assert here and there
+    assert [jobs[i][2] for i in here] == ["pdf"] * 3
+    assert [jobs[i][2] for i in there] == ["docx"] * 3
+    pdf = [job for job in jobs if job[2] == "pdf"]
+    here, there = split_jobs(pdf)  # type: ignore[arg-type]
+    assert [pdf[i][0] for i in here] == ["bi"]  # the largest alone, the two others together
+    assert [pdf[i][0] for i in there] == ["ar", "en"]
     assert split_jobs(jobs[:1]) == ([0], [])  # type: ignore[arg-type]
