@@ -115,6 +115,48 @@ def store(key: str, data: bytes) -> None:
         pass  # a cache that cannot be written only costs another subset next time
 
 
+def font_digest(path: Path | str) -> str:
+    """Return the SHA-256 of a font file's bytes (read once per file version a process)."""
+    return _font_digest(Path(path))
+
+
+def fonttools_version() -> str:
+    """Return fontTools' version without importing it."""
+    return _fonttools()
+
+
+def read_cached(folder_name: str, key: str) -> bytes | None:
+    """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``."""
+    folder = _user_folder(folder_name)
+    if folder is None:
+        return None
+    try:
+        return (folder / key).read_bytes()
+    except OSError:
+        return None
+
+
+def write_cached(folder_name: str, key: str, data: bytes, entries: int) -> None:
+    """Keep ``data`` under ``key`` in the user's cache folder ``folder_name``, which holds
+    at most ``entries`` files (the least recently written go first)."""
+    folder = _user_folder(folder_name)
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / key, data)
+        found = sorted(os.scandir(folder), key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in found[: max(0, len(found) - entries)]:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # a cache that cannot be written only costs the work again next time
+
+
+def whole_font(data: bytes) -> bool:
+    """Return True for bytes that start like a whole TrueType or OpenType font."""
+    return _whole_font(data)
+
+
 def fs_type(path: Path) -> int:
     """Return the OS/2 fsType of a font file (0 without an OS/2 table), read directly."""
     table = os2_table(path)
@@ -185,7 +227,12 @@ def _fonttools() -> str:
     return _fonttools_version
 
 
-def _user_folder() -> Path | None:
+def _user_folder(name: str = "font-subsets") -> Path | None:
+    """Return the user's cache folder ``name`` (the Word subsets' by default), or None.
+
+    ``configure(disk=…)`` and BRIEFING_CHART_CACHE=off rule every such folder: a folder
+    given to ``configure`` holds the Word subsets itself and the others below it.
+    """
     with _lock:
         setting = _disk_setting
     if setting is None or setting is False:
@@ -195,8 +242,8 @@ def _user_folder() -> Path | None:
             return None
         from platformdirs import user_cache_dir
 
-        return Path(user_cache_dir("Briefing", "Briefing")) / "font-subsets"
-    return setting
+        return Path(user_cache_dir("Briefing", "Briefing")) / name
+    return setting if name == "font-subsets" else setting / name
 
 
 def _shipped_folder() -> Path | None:

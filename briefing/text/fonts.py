@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -48,6 +52,63 @@ def register_font_file(path: Path) -> str:
         pdfmetrics.registerFont(font)
         _registered[path] = name
         return name
+
+
+# Bump when a measure kept on disk below (ink, mark boxes, glyph tops) is computed
+# differently, so that measures kept from an older program are computed again.
+FACTS_VERSION = "1"
+FACTS_FOLDER = "font-facts"
+FACTS_ENTRIES = 256
+
+_Fact = TypeVar("_Fact")
+
+
+def _kept_on_disk(
+    decode: Callable[[Any], _Fact],
+) -> Callable[[Callable[..., _Fact]], Callable[..., _Fact]]:
+    """Keep what a measure of a font file returns in the user's cache folder.
+
+    The measure takes the file's name first (then any JSON-able arguments) and returns
+    something JSON keeps; ``decode`` turns the JSON back into it. The entry is named by
+    a hash of the measure, its arguments, the file's bytes and FACTS_VERSION, so an
+    edited or replaced font is measured again; reading it spares parsing the font.
+    """
+
+    def wrap(measure: Callable[..., _Fact]) -> Callable[..., _Fact]:
+        @functools.wraps(measure)
+        def kept(filename: str, *args: Any) -> _Fact:
+            from briefing.render import font_subsets
+
+            try:
+                digest = font_subsets.font_digest(filename)
+            except OSError:
+                return measure(filename, *args)
+            name = json.dumps([FACTS_VERSION, measure.__name__, digest, *args])
+            key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".json"
+            stored = font_subsets.read_cached(FACTS_FOLDER, key)
+            if stored is not None:
+                try:
+                    return decode(json.loads(stored))
+                except (ValueError, TypeError, KeyError, IndexError):
+                    pass  # torn or foreign: measured again
+            value = measure(filename, *args)
+            font_subsets.write_cached(
+                FACTS_FOLDER, key, json.dumps(value).encode("utf-8"), FACTS_ENTRIES
+            )
+            return value
+
+        return kept
+
+    return wrap
+
+
+def _pair(value: Any) -> tuple[float, float]:
+    above, below = value
+    return float(above), float(below)
+
+
+def _boxes(value: Any) -> dict[int, tuple[float, float]]:
+    return {int(code): _pair(box) for code, box in value.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -171,6 +232,7 @@ def mark_lift(font_name: str, mark: str, size: float) -> float:
 
 
 @lru_cache(maxsize=16)
+@_kept_on_disk(_boxes)
 def _glyph_boxes(filename: str) -> dict[int, tuple[float, float]]:
     """Return ``{code point: (yMin, yMax)}`` of the Arabic marks of a font file."""
     from fontTools.ttLib import TTFont as ToolsFont
@@ -194,6 +256,7 @@ def _glyph_boxes(filename: str) -> dict[int, tuple[float, float]]:
 
 
 @lru_cache(maxsize=16)
+@_kept_on_disk(int)
 def _units_per_em(filename: str) -> int:
     from fontTools.ttLib import TTFont as ToolsFont
 
@@ -222,6 +285,7 @@ def arabic_scale(fonts: FontSet) -> float:
 
 
 @lru_cache(maxsize=32)
+@_kept_on_disk(float)
 def _glyph_top(filename: str, char: str) -> float:
     """Return the top of ``char``'s outline in em (0 when the font lacks it)."""
     from fontTools.ttLib import TTFont as ToolsFont
@@ -243,6 +307,7 @@ _INK_RANGES = ((0x0021, 0x017F), (0x0621, 0x064A), (0x0660, 0x06D3))
 
 
 @lru_cache(maxsize=32)
+@_kept_on_disk(_pair)
 def ink_extent(filename: str) -> tuple[float, float]:
     """Return ``(above, below)``: how far a font's ink reaches over and under the baseline, in em.
 
