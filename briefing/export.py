@@ -264,8 +264,10 @@ _STARTED, _RENDERED, _FAILED, _REPORT = range(4)
 # is shaped. Measured on the library's brief.
 _LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
 
-# Called in the second process when its files are done; what it returns (anything that
-# pickles) is sent back and kept in ``worker_reports`` (the benchmark's stage times).
+# Called in the second process when it starts, and when its files are done; what the
+# latter returns (anything that pickles) is sent back and kept in ``worker_reports``
+# (the benchmark's stage times).
+worker_init: Callable[[], None] | None = None
 worker_report: Callable[[], object] | None = None
 worker_reports: list[object] = []
 
@@ -500,6 +502,8 @@ class _Files:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
             self.progress = None
+            if worker_init is not None:
+                worker_init()
             try:
                 for index in jobs:
                     _send(fd, _STARTED, index, b"")
