@@ -1,0 +1,122 @@
+"""Font measures and PDF subsets kept in the user's cache folder: found again, and never
+found for a font, glyph set or program that changed."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont as ToolsFont
+
+from briefing.render import font_subsets
+from briefing.resources import as_path, resource
+from briefing.text import embed, fonts
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[Path]:
+    """Point the user's cache folders at an empty folder; forget what memory keeps."""
+    folder = tmp_path / "cache"
+    font_subsets.configure(disk=folder, shipped=None)
+    embed._subset_cache.clear()
+    yield folder
+    font_subsets.configure()
+    embed._subset_cache.clear()
+
+
+def bundled(name: str) -> Path:
+    return as_path(resource("fonts", name))
+
+
+def measure(path: Path) -> tuple[float, float]:
+    """``ink_extent`` through the disk cache, past the process's own memory of it."""
+    result: tuple[float, float] = fonts.ink_extent.__wrapped__(str(path))
+    return result
+
+
+def test_a_measure_is_kept_and_read_back(cache: Path, tmp_path: Path) -> None:
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(bundled("Amiri-Regular.ttf"), font)
+    first = measure(font)
+    kept = sorted((cache / fonts.FACTS_FOLDER).iterdir())
+    assert len(kept) == 1
+    # What is read back is what the file says: a changed entry is what comes back.
+    kept[0].write_text("[0.5, 0.25]", encoding="utf-8")
+    assert measure(font) == (0.5, 0.25)
+    kept[0].write_text("[0.5", encoding="utf-8")  # torn: measured again
+    assert measure(font) == first
+
+
+def test_an_edited_font_is_measured_again(cache: Path, tmp_path: Path) -> None:
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(bundled("NotoSans-Regular.ttf"), font)
+    before = measure(font)
+    # The same file name, with a taller letter: the kept measure is not used.
+    tools = ToolsFont(str(font))
+    glyf = tools["glyf"]
+    name = tools.getBestCmap()[ord("A")]
+    glyph = glyf[name]
+    coordinates = glyph.getCoordinates(glyf)[0]
+    coordinates.translate((0, 2000))
+    glyph.recalcBounds(glyf)
+    out = io.BytesIO()
+    tools.save(out)
+    font.write_bytes(out.getvalue())
+    after = measure(font)
+    assert after[0] > before[0] + 0.5
+    assert len(list((cache / fonts.FACTS_FOLDER).iterdir())) == 2
+    # Another font under the same name, likewise.
+    shutil.copyfile(bundled("Amiri-Regular.ttf"), font)
+    assert measure(font) == fonts.ink_extent.__wrapped__.__wrapped__(str(font))
+
+
+def test_the_cache_folder_stays_bounded(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fonts, "FACTS_ENTRIES", 2)
+    for index, name in enumerate(("Amiri-Regular.ttf", "NotoSans-Regular.ttf",
+                                  "NotoSerif-Regular.ttf")):
+        font = tmp_path / f"face{index}.ttf"
+        shutil.copyfile(bundled(name), font)
+        measure(font)
+    assert len(list((cache / fonts.FACTS_FOLDER).iterdir())) == 2
+
+
+def test_a_pdf_subset_is_kept_and_found_for_the_same_glyphs_only(cache: Path) -> None:
+    font = str(bundled("NotoSans-Regular.ttf"))
+    made, info = embed._subset(font, (0, 36, 37, 38))
+    folder = cache / embed.DISK_FOLDER
+    assert len(list(folder.iterdir())) == 1
+    embed._subset_cache.clear()
+    again, info_again = embed._subset(font, (0, 36, 37, 38))
+    assert (again, info_again) == (made, info)
+    assert isinstance(info_again["bbox"], tuple)
+    embed._subset_cache.clear()
+    more, _ = embed._subset(font, (0, 36, 37, 38, 39))
+    assert more != made
+    assert len(list(folder.iterdir())) == 2
+    kept = ToolsFont(io.BytesIO(more))
+    assert kept["glyf"][kept.getGlyphOrder()[39]].numberOfContours > 0
+
+
+def test_a_torn_pdf_subset_is_made_again(cache: Path) -> None:
+    font = str(bundled("NotoSans-Regular.ttf"))
+    made = embed._subset(font, (0, 40, 41))
+    (entry,) = (cache / embed.DISK_FOLDER).iterdir()
+    entry.write_bytes(entry.read_bytes()[:-100])
+    embed._subset_cache.clear()
+    assert embed._subset(font, (0, 40, 41)) == made
+
+
+def test_a_new_subsetting_version_makes_subsets_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    font = str(bundled("NotoSans-Regular.ttf"))
+    embed._subset(font, (0, 50))
+    monkeypatch.setattr(embed, "SUBSET_VERSION", "test")
+    embed._subset_cache.clear()
+    embed._subset(font, (0, 50))
+    assert len(list((cache / embed.DISK_FOLDER).iterdir())) == 2
