@@ -8,6 +8,7 @@ import pickle
 import re
 import signal
 import struct
+import sys
 import threading
 import unicodedata
 import zipfile
@@ -623,6 +624,10 @@ def export(
         # A failed rename names the export it would have replaced (a folder in its way …).
         where = exc.filename2 or out_dir
         raise BriefingError(f"cannot write to {where}: {exc.strerror or exc}") from None
+    # Runs shaped for the first time are kept for the next export (a new process, say).
+    shaping = sys.modules.get("briefing.text.shaping")
+    if shaping is not None:
+        shaping.save_kept_runs()
     if progress:
         progress("done", total, total)
     return result

@@ -120,3 +120,48 @@ def test_a_new_subsetting_version_makes_subsets_again(
     embed._subset_cache.clear()
     embed._subset(font, (0, 50))
     assert len(list((cache / embed.DISK_FOLDER).iterdir())) == 2
+
+
+def test_shaped_runs_are_kept_and_an_edited_text_or_font_is_shaped_again(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.text import shaping
+
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(bundled("Amiri-Regular.ttf"), font)
+    shaped: list[str] = []
+    real = shaping._shape_now
+
+    def counting(text: str, *args: object) -> shaping.Units:
+        shaped.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shaping, "_shape_now", counting)
+    shaping.forget_kept_runs()
+    first = shaping._shape_units("سلام عليكم", str(font), "R", "ar", ())
+    shaping.save_kept_runs()
+    assert len(list((cache / shaping.KEPT_FOLDER).iterdir())) == 1
+    # A new process: the run comes from the cache folder, the same glyphs.
+    shaping.forget_kept_runs()
+    assert shaping._shape_units("سلام عليكم", str(font), "R", "ar", ()) == first
+    assert shaped == ["سلام عليكم"]
+    # An edited paragraph is shaped; so are other features.
+    shaping._shape_units("سلام عليكما", str(font), "R", "ar", ())
+    shaping._shape_units("سلام عليكم", str(font), "R", "ar", ("-liga",))
+    assert shaped == ["سلام عليكم", "سلام عليكما", "سلام عليكم"]
+    shaping.save_kept_runs()
+    # Another font under the same file name: shaped with it, not read back.
+    shutil.copyfile(bundled("NotoNaskhArabic-Regular.ttf"), font)
+    shaping.forget_kept_runs()
+    shaping.hb_font.cache_clear()
+    other = shaping._shape_units("سلام عليكم", str(font), "R", "ar", ())
+    assert shaped[-1] == "سلام عليكم" and len(shaped) == 4
+    assert other == real("سلام عليكم", str(font), "R", "ar", ()) != first
+    # A torn file is ignored.
+    shaping.save_kept_runs()
+    for entry in (cache / shaping.KEPT_FOLDER).iterdir():
+        entry.write_bytes(entry.read_bytes()[:20])
+    shaping.forget_kept_runs()
+    shaping._shape_units("سلام عليكم", str(font), "R", "ar", ())
+    assert len(shaped) == 5
+    shaping.forget_kept_runs()

@@ -125,6 +125,11 @@ def fonttools_version() -> str:
     return _fonttools()
 
 
+def user_folder(folder_name: str) -> Path | None:
+    """Return the user's cache folder ``folder_name``, or None when caching is off."""
+    return _user_folder(folder_name)
+
+
 def read_cached(folder_name: str, key: str) -> bytes | None:
     """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``."""
     folder = _user_folder(folder_name)
