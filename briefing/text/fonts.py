@@ -152,25 +152,50 @@ class FontBook:
     def __init__(self, fonts: FontSet) -> None:
         faces = [fonts.arabic, fonts.latin, *fallback_faces()]
         self.fonts = fonts
-        self._chains: dict[tuple[Script, bool], tuple[str, ...]] = {}
+        # The files tried per script and weight; each is registered (parsed) only when a
+        # character the files before it lack first asks for it, so that a brief whose
+        # text the template's own faces cover parses no fallback at all.
+        self._files: dict[tuple[str, bool], tuple[Path, ...]] = {}
+        self._chains: dict[tuple[str, bool], list[str]] = {}
         for bold in (False, True):
             for script, first in (("arabic", fonts.arabic), ("latin", fonts.latin)):
                 ordered = [first, *(f for f in faces if f is not first)]
-                names: list[str] = []
+                files: list[Path] = []
                 for face in ordered:
-                    name = register_font_file(face.bold if bold else face.regular)
-                    if name not in names:
-                        names.append(name)
-                self._chains[(script, bold)] = tuple(names)  # type: ignore[index]
+                    path = Path(face.bold if bold else face.regular)
+                    if path not in files:
+                        files.append(path)
+                self._files[(script, bold)] = tuple(files)
+                self._chains[(script, bold)] = []
+        # The template's own faces are registered at once, in a fixed order, so that
+        # their names never depend on which fallback some text needed first.
+        for bold in (False, True):
+            for script in ("arabic", "latin"):
+                self._name(script, bold, 0)
         self._choice_cache: dict[tuple[str, Script, bool], str | None] = {}
+
+    def _name(self, script: str, bold: bool, index: int) -> str | None:
+        """Return the name of the chain's ``index``-th font, registering it (None: past
+        the end)."""
+        key = (script, bold)
+        names = self._chains[key]
+        with _lock:
+            files = self._files[key]
+            while len(names) <= index and len(names) < len(files):
+                names.append(register_font_file(files[len(names)]))
+            return names[index] if index < len(names) else None
 
     def chain(self, script: Script, bold: bool) -> tuple[str, ...]:
         """Return the font names tried, in order, for ``script`` ("arabic" or "latin")."""
-        return self._chains[("arabic" if script == "arabic" else "latin", bold)]
+        key = "arabic" if script == "arabic" else "latin"
+        self._name(key, bold, len(self._files[(key, bold)]) - 1)
+        return tuple(self._chains[(key, bold)])
 
     def primary(self, script: Script, bold: bool) -> str:
         """Return the template's own font for ``script``."""
-        return self.chain(script, bold)[0]
+        name = self._name("arabic" if script == "arabic" else "latin", bold, 0)
+        assert name is not None
+        return name
 
     def font_for(self, char: str, script: Script, bold: bool) -> str | None:
         """Return the first font of the script's chain that has ``char``, or None."""
@@ -180,10 +205,13 @@ class FontBook:
         except KeyError:
             pass
         found = None
-        for name in self.chain(script, bold):
+        chain = "arabic" if script == "arabic" else "latin"
+        index = 0
+        while (name := self._name(chain, bold, index)) is not None:
             if covers(name, char):
                 found = name
                 break
+            index += 1
         self._choice_cache[key] = found
         return found
 
