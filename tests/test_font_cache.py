@@ -165,3 +165,33 @@ def test_shaped_runs_are_kept_and_an_edited_text_or_font_is_shaped_again(
     shaping._shape_units("سلام عليكم", str(font), "R", "ar", ())
     assert len(shaped) == 5
     shaping.forget_kept_runs()
+
+
+def test_a_kept_font_parse_is_the_parse_reportlab_makes(cache: Path, tmp_path: Path) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for file in ("Amiri-Regular.ttf", "NotoSerif-Bold.ttf"):
+        path = bundled(file)
+        fresh = TTFont("Fresh", str(path))
+        made = fonts._load_font("Kept", path)  # parsed, and kept
+        assert len(list((cache / fonts.FACE_FOLDER).iterdir())) >= 1
+        kept = fonts._load_font("Kept", path)  # read back
+        assert set(vars(kept)) == set(vars(fresh)) == set(vars(made))
+        assert kept.shapable == fresh.shapable
+        skip = {"_pdfScale"}
+        assert set(vars(kept.face)) == set(vars(fresh.face))
+        for attribute, value in vars(fresh.face).items():
+            if attribute not in skip:
+                assert getattr(kept.face, attribute) == value, attribute
+                assert type(getattr(kept.face, attribute)) is type(value), attribute
+        assert kept.face._pdfScale(2048) == fresh.face._pdfScale(2048)
+        text = "Briefing سلام 2026"
+        assert kept.stringWidth(text, 11) == fresh.stringWidth(text, 11)
+    # An edited file under the same name is parsed again, not read back.
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(bundled("NotoSans-Regular.ttf"), font)
+    fonts._load_font("One", font)
+    shutil.copyfile(bundled("NotoSerif-Regular.ttf"), font)
+    again = fonts._load_font("One", font)
+    assert again.face.familyName == TTFont("Two", str(font)).face.familyName
+    assert b"Serif" in again.face.familyName

@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
 import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFont, TTFontFace
 
 from briefing.errors import BriefingError
 from briefing.fonts import FontFace, fallback_faces
@@ -46,7 +48,7 @@ def register_font_file(path: Path) -> str:
             digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
             name = f"{name}-{digest}"
         try:
-            font = TTFont(name, str(path))
+            font = _load_font(name, path)
         except Exception as exc:
             raise BriefingError(f"font file {path} cannot be read: {exc}") from None
         pdfmetrics.registerFont(font)
@@ -109,6 +111,81 @@ def _pair(value: Any) -> tuple[float, float]:
 
 def _boxes(value: Any) -> dict[int, tuple[float, float]]:
     return {int(code): _pair(box) for code, box in value.items()}
+
+
+# What reportlab reads from a font file (metrics, character map, widths) is kept in the
+# user's cache folder, named by the file's bytes, reportlab's version and FACE_VERSION,
+# so that a second export parses no font file for it.
+FACE_VERSION = "1"
+FACE_FOLDER = "font-faces"
+FACE_ENTRIES = 32
+_FACE_MAGIC = b"BRFACE1\n"
+_FACE_OWN = ("_pdfScale", "_ttf_data", "filename")  # not kept: remade on reading
+
+
+def _load_font(name: str, path: Path) -> TTFont:
+    """Return reportlab's font of ``path`` named ``name``, from the kept parse if any."""
+    from reportlab import Version as reportlab_version
+
+    from briefing.render import font_subsets
+
+    try:
+        digest = font_subsets.font_digest(path)
+    except OSError:
+        return TTFont(name, str(path))
+    key = hashlib.sha256(
+        "\0".join((FACE_VERSION, reportlab_version, digest)).encode("utf-8")
+    ).hexdigest()[:32] + ".face"
+    stored = font_subsets.read_cached(FACE_FOLDER, key)
+    if stored is not None and stored.startswith(_FACE_MAGIC):
+        try:
+            return _font_from_fields(name, path, marshal.loads(stored[len(_FACE_MAGIC) :]))
+        except (ValueError, EOFError, TypeError, KeyError, AttributeError):
+            pass  # torn or from another reportlab: parsed again
+    font = TTFont(name, str(path))
+    try:
+        data = _FACE_MAGIC + marshal.dumps(_face_fields(font.face))
+    except ValueError:
+        return font  # a field marshal cannot keep: this face is parsed every time
+    font_subsets.write_cached(FACE_FOLDER, key, data, FACE_ENTRIES)
+    return font
+
+
+def _face_fields(face: TTFontFace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for attribute, value in vars(face).items():
+        if attribute in _FACE_OWN:
+            continue
+        if isinstance(value, TTFNameBytes):
+            value = ("TTFNameBytes", bytes(value))
+        fields[attribute] = value
+    return fields
+
+
+def _font_from_fields(name: str, path: Path, fields: dict[str, Any]) -> TTFont:
+    """Return the font as ``TTFont(name, path)`` makes it, its face's fields given."""
+    from weakref import WeakKeyDictionary
+
+    from reportlab import rl_config
+    from reportlab.pdfbase.ttfonts import TTEncoding
+
+    face = TTFontFace.__new__(TTFontFace)
+    for attribute, value in fields.items():
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == "TTFNameBytes":
+            value = TTFNameBytes(value[1])
+        setattr(face, attribute, value)
+    face.filename = str(path)
+    face._ttf_data = path.read_bytes()  # reportlab subsets from it when it embeds itself
+    units = int(face.unitsPerEm)
+    face._pdfScale = (lambda x: x) if units == 1000 else (lambda x, m=1000 / units: x * m)
+    font = TTFont.__new__(TTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in ttfonts.unShapedFontGlob)
+    return font
 
 
 @lru_cache(maxsize=65536)
