@@ -420,6 +420,7 @@ class _Files:
         (the same error, one line); files the second process did not send because it
         died without a word are rendered here, so a lost process costs time, not files.
         """
+        _load_shared(self.jobs)
         read_fd, write_fd = os.pipe()
         # The child starts with the stop signals blocked so that none interrupts it
         # before it has set how it handles them; its objects are left out of the
@@ -521,6 +522,21 @@ class _Files:
             pass
         finally:
             os._exit(status)
+
+
+def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
+    """Load, before forking, what the renderers of both processes use: the text layout
+    (the Word writer measures table columns with it) and the documents' fonts, so that
+    neither process loads them a second time."""
+    from briefing.render import font_subsets
+    from briefing.text import FontSet
+    from briefing.text.fonts import arabic_scale, font_book
+
+    font_subsets.fonttools_version()
+    for fonts in {(d.template.fonts.arabic, d.template.fonts.latin) for _l, d, _f in jobs}:
+        font_set = FontSet(*fonts)
+        font_book(font_set)
+        arabic_scale(font_set)
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:
