@@ -195,3 +195,51 @@ def test_a_kept_font_parse_is_the_parse_reportlab_makes(cache: Path, tmp_path: P
     again = fonts._load_font("One", font)
     assert again.face.familyName == TTFont("Two", str(font)).face.familyName
     assert b"Serif" in again.face.familyName
+
+
+def test_every_bundled_font_and_shipped_template_has_its_shipped_measures() -> None:
+    from briefing import chart_cache
+
+    folder = as_path(resource(font_subsets.SHIPPED_MEASURES))
+    stale = [
+        path.name
+        for path in chart_cache.bundled_fonts()
+        if not (folder / fonts.FACE_FOLDER / fonts.face_key(path)).is_file()
+        or not all((folder / fonts.FACTS_FOLDER / key).is_file()
+                   for key in fonts.facts_keys(path))
+    ]
+    assert not stale, (
+        "shipped font measures are stale (run make chart-cache, i.e. "
+        f"python -m briefing.chart_cache): {stale}"
+    )
+
+
+def test_a_first_export_reads_the_shipped_measures_and_parses_no_bundled_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.pdfbase import ttfonts
+
+    from briefing import templates
+
+    font_subsets.configure(disk=tmp_path / "empty", shipped=True)
+    templates._font_problem.cache_clear()
+    parsed: list[str] = []
+    real = ttfonts.TTFontFile.__init__
+
+    def parsing(self: object, file: object, *args: object, **kwargs: object) -> None:
+        parsed.append(str(file))
+        real(self, file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ttfonts.TTFontFile, "__init__", parsing)
+    try:
+        path = bundled("NotoSerif-Bold.ttf")
+        font = fonts._load_font("Shipped", path)
+        assert parsed == []
+        assert font.face.charWidths == ttfonts.TTFont("Parsed", str(path)).face.charWidths
+        assert measure(path) == fonts.ink_extent.__wrapped__.__wrapped__(str(path))
+        template = templates.load_template("ministry")
+        assert template.fonts.arabic.family
+        assert not (tmp_path / "empty").exists()  # nothing was measured, nothing kept
+    finally:
+        font_subsets.configure()
+        templates._font_problem.cache_clear()

@@ -130,15 +130,28 @@ def user_folder(folder_name: str) -> Path | None:
     return _user_folder(folder_name)
 
 
+# Measures of the bundled fonts and checks of the shipped templates, made like those kept
+# in the user's cache folders and shipped (``python -m briefing.chart_cache``), so that a
+# first export parses no bundled font for them either.
+SHIPPED_MEASURES = "font-measures"
+SHIPPED_KINDS = ("font-faces", "font-facts", "template-checks")
+
+
 def read_cached(folder_name: str, key: str) -> bytes | None:
-    """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``."""
-    folder = _user_folder(folder_name)
-    if folder is None:
-        return None
-    try:
-        return (folder / key).read_bytes()
-    except OSError:
-        return None
+    """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``, else
+    shipped with the program (for the kinds in SHIPPED_KINDS), else None."""
+    folders = [_user_folder(folder_name)]
+    if folder_name in SHIPPED_KINDS:
+        shipped = _shipped_folder(SHIPPED_MEASURES)
+        folders.append(shipped / folder_name if shipped is not None else None)
+    for folder in folders:
+        if folder is None:
+            continue
+        try:
+            return (folder / key).read_bytes()
+        except OSError:
+            continue
+    return None
 
 
 def write_cached(folder_name: str, key: str, data: bytes, entries: int) -> None:
@@ -258,7 +271,12 @@ def _user_folder(name: str = "font-subsets") -> Path | None:
     return setting if name == "font-subsets" else setting / name
 
 
-def _shipped_folder() -> Path | None:
+def _shipped_folder(name: str = SHIPPED_FOLDER) -> Path | None:
+    """Return the shipped folder ``name`` (the Word subsets' by default), or None.
+
+    A folder given to ``configure(shipped=…)`` holds the Word subsets itself and the
+    other shipped kinds below it.
+    """
     with _lock:
         setting = _shipped_setting
     if setting is None or setting is False:
@@ -266,5 +284,5 @@ def _shipped_folder() -> Path | None:
     if setting is True:
         from briefing.resources import as_path, resource
 
-        return as_path(resource(SHIPPED_FOLDER))
-    return setting
+        return as_path(resource(name))
+    return setting if name == SHIPPED_FOLDER else setting / name

@@ -85,8 +85,7 @@ def _kept_on_disk(
                 digest = font_subsets.font_digest(filename)
             except OSError:
                 return measure(filename, *args)
-            name = json.dumps([FACTS_VERSION, measure.__name__, digest, *args])
-            key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".json"
+            key = _facts_key(measure.__name__, digest, args)
             stored = font_subsets.read_cached(FACTS_FOLDER, key)
             if stored is not None:
                 try:
@@ -102,6 +101,33 @@ def _kept_on_disk(
         return kept
 
     return wrap
+
+
+def _facts_key(measure: str, digest: str, args: Any) -> str:
+    name = json.dumps([FACTS_VERSION, measure, digest, *args])
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".json"
+
+
+def facts_keys(path: Path) -> list[str]:
+    """Return the names of the measures of a font file that an export keeps."""
+    from briefing.render import font_subsets
+
+    digest = font_subsets.font_digest(path)
+    return [
+        *(_facts_key(measure, digest, ()) for measure in
+          ("ink_extent", "_glyph_boxes", "_units_per_em")),
+        *(_facts_key("_glyph_top", digest, (char,)) for char in MEASURED_TOPS),
+    ]
+
+
+def measure_font(path: Path) -> None:
+    """Take every measure of a font file that an export keeps (for the shipped ones)."""
+    ink_extent.__wrapped__(str(path))
+    _glyph_boxes.__wrapped__(str(path))
+    _units_per_em.__wrapped__(str(path))
+    for char in MEASURED_TOPS:
+        _glyph_top.__wrapped__(str(path), char)
+    _load_font(path.stem, path)
 
 
 def _pair(value: Any) -> tuple[float, float]:
@@ -123,19 +149,25 @@ _FACE_MAGIC = b"BRFACE1\n"
 _FACE_OWN = ("_pdfScale", "_ttf_data", "filename")  # not kept: remade on reading
 
 
-def _load_font(name: str, path: Path) -> TTFont:
-    """Return reportlab's font of ``path`` named ``name``, from the kept parse if any."""
+def face_key(path: Path) -> str:
+    """Return the name of reportlab's parse of a font file in the cache folders."""
     from reportlab import Version as reportlab_version
 
     from briefing.render import font_subsets
 
+    digest = font_subsets.font_digest(path)
+    name = "\0".join((FACE_VERSION, reportlab_version, digest))
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".face"
+
+
+def _load_font(name: str, path: Path) -> TTFont:
+    """Return reportlab's font of ``path`` named ``name``, from the kept parse if any."""
+    from briefing.render import font_subsets
+
     try:
-        digest = font_subsets.font_digest(path)
+        key = face_key(path)
     except OSError:
         return TTFont(name, str(path))
-    key = hashlib.sha256(
-        "\0".join((FACE_VERSION, reportlab_version, digest)).encode("utf-8")
-    ).hexdigest()[:32] + ".face"
     stored = font_subsets.read_cached(FACE_FOLDER, key)
     if stored is not None and stored.startswith(_FACE_MAGIC):
         try:
@@ -369,6 +401,9 @@ def _units_per_em(filename: str) -> int:
         return int(font["head"].unitsPerEm)
 
 
+# The letters whose tops ``arabic_scale`` measures (in the Arabic and the Latin face).
+MEASURED_TOPS = ("\u0628", "x")
+
 # Arabic letter bodies are set to this share of the Latin x-height (see arabic_scale).
 ARABIC_BODY_SHARE = 0.8
 
@@ -382,8 +417,8 @@ def arabic_scale(fonts: FontSet) -> float:
     bodies (the bowl of beh) to ``ARABIC_BODY_SHARE`` of the Latin x-height, between
     1.0 and 1.25, so that both languages of a bilingual brief read at one size.
     """
-    arabic = _glyph_top(str(fonts.arabic.regular), "\u0628")
-    latin = _glyph_top(str(fonts.latin.regular), "x")
+    arabic = _glyph_top(str(fonts.arabic.regular), MEASURED_TOPS[0])
+    latin = _glyph_top(str(fonts.latin.regular), MEASURED_TOPS[1])
     if not arabic or not latin:
         return 1.0
     return round(min(1.25, max(1.0, ARABIC_BODY_SHARE * latin / arabic)), 2)
