@@ -563,8 +563,8 @@ def _picklable_error(exc: BaseException) -> bytes:
 def _render_all(
     brief: Brief,
     out_dir: Path,
-    langs: list[OutputLang],
-    fmts: list[str],
+    langs: Sequence[OutputLang],
+    fmts: Sequence[str],
     template: str | None,
     verify: bool,
     progress: Progress | None,
