@@ -348,6 +348,7 @@ class _Files:
         self.started = 0
         self.stop = threading.Event()
         self.failure: BaseException | None = None
+        self.announced: set[str] = set()  # files the second process began
 
     def render(self, two_lanes: bool, processes: int = 1) -> None:
         """Render every file; raise the first failure (after both lanes have stopped)."""
@@ -388,13 +389,19 @@ class _Files:
             problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
         return data, problems
 
-    def _lane(self, jobs: list[tuple[OutputLang, Document, str]], catch: bool) -> None:
+    def _lane(
+        self,
+        jobs: list[tuple[OutputLang, Document, str]],
+        catch: bool,
+        announced: frozenset[str] = frozenset(),
+    ) -> None:
         try:
             for lang, document, fmt in jobs:
                 if self.stop.is_set():
                     return  # the other lane failed
                 name = f"{self.stem}-{lang}.{fmt}"
-                self._begin(name)
+                if name not in announced:
+                    self._begin(name)
                 data, problems = self._render_one(lang, document, fmt)
                 with self.lock:
                     self.problems[name] = problems
@@ -460,7 +467,8 @@ class _Files:
         if self.failure is not None:
             raise self.failure
         missing = [self.jobs[index] for index in there if index not in received]
-        self._lane(missing, catch=False)
+        # Files the second process had begun were announced then: not a second time.
+        self._lane(missing, catch=False, announced=frozenset(self.announced))
 
     def _receive(self, fd: int, received: set[int]) -> None:
         """Collect what the second process sends until it ends."""
@@ -475,7 +483,9 @@ class _Files:
                     return  # it died while writing: what it did not finish is done here
                 if kind == _STARTED:
                     lang, _document, fmt = self.jobs[index]
-                    self._begin(f"{self.stem}-{lang}.{fmt}")
+                    name = f"{self.stem}-{lang}.{fmt}"
+                    self.announced.add(name)
+                    self._begin(name)
                 elif kind == _RENDERED:
                     data, problems = pickle.loads(payload)  # from our own child
                     lang, _document, fmt = self.jobs[index]

@@ -95,7 +95,10 @@ elif scenario == "bug":
         report["error"] = str(exc)
 elif scenario == "died":
     in_child(lambda: os._exit(3))
-    export(brief, out / "died", library=library)
+    steps = []
+    export(brief, out / "died", library=library,
+           progress=lambda name, step, total: steps.append(step))
+    report["steps"] = steps
     briefing.export.render = real
     os.environ["BRIEFING_EXPORT_PROCESSES"] = "1"
     export(brief, out / "serial", library=library)
@@ -181,6 +184,8 @@ def test_a_fault_in_the_second_process_keeps_its_type_and_message(tmp_path: Path
 def test_files_a_dead_second_process_did_not_send_are_rendered_here(tmp_path: Path) -> None:
     report, _ = scenario("died", tmp_path)
     assert report["count"] == 6
+    assert report["steps"][-1] == 6
+    assert sorted(report["steps"][:-1]) == list(range(6))  # each file announced once
     assert report["same"]
 
 
