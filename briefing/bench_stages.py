@@ -92,6 +92,9 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0])
     start = time.perf_counter()
     import briefing.export  # what the command line loads for an export
+    from briefing.render import load_platypus
+
+    load_platypus()  # as the export does before loading the PDF renderer
     import briefing.render.docx
     import briefing.render.pdf
 

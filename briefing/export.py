@@ -248,6 +248,9 @@ def _charts_in(blocks: Sequence[Block]) -> Iterator[ChartData]:
 def render(document: Document, fmt: str) -> bytes:
     """Return the bytes of ``document`` rendered as ``fmt`` ("pdf" or "docx")."""
     if fmt == "pdf":
+        from briefing.render import load_platypus
+
+        load_platypus()
         from briefing.render.pdf import render_pdf
 
         return render_pdf(document)

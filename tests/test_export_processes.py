@@ -211,3 +211,23 @@ def test_the_files_are_split_with_work_on_both_sides() -> None:
     assert [pdf[i][0] for i in here] == ["bi"]  # the largest alone, the two others together
     assert [pdf[i][0] for i in there] == ["ar", "en"]
     assert split_jobs(jobs[:1]) == ([0], [])  # type: ignore[arg-type]
+
+
+def test_reportlab_address_pattern_is_compiled_when_first_used() -> None:
+    probe = (
+        "import re, sys\n"
+        "from briefing.render import load_platypus\n"
+        "load_platypus()\n"
+        "from reportlab.platypus import paragraph\n"
+        "lazy = paragraph.uri_pat\n"
+        "print(type(lazy).__name__, re.compile.__module__ == 're')\n"
+        "real = re.compile(*lazy._source)\n"
+        "for text in ('https://example.org/a?b', 'mailto:x', 'http://[::1]:80/', 'no'):\n"
+        "    print(bool(lazy.match(text)) == bool(real.match(text)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.split()
+    assert lines[0] == "_PatternOnFirstUse"
+    assert lines[1:] == ["True"] * 5
