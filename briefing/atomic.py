@@ -12,18 +12,32 @@ from pathlib import Path
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _write_beside(path, data)
     try:
-        _give_mode(tmp, path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_beside(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a new hidden file in ``target``'s folder, on disk; return its path.
+
+    The file gets the mode ``target`` has (or would get); nothing is left if writing fails.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        _give_mode(tmp, target)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
 
 
 class StagedFiles:
@@ -41,18 +55,7 @@ class StagedFiles:
     def add(self, name: str, data: bytes) -> Path:
         """Stage ``data`` to become ``folder/name``; return the final path."""
         target = self.folder / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
-        try:
-            _give_mode(tmp, target)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        self.staged.append((Path(tmp), target))
+        self.staged.append((_write_beside(target, data), target))
         return target
 
     def commit(self) -> list[Path]:

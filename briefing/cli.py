@@ -110,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--verify", action="store_true",
-        help="read every exported PDF back and check that each paragraph reads in order",
+        help="read every exported PDF's text back: each paragraph in order, brackets the right "
+        "way round, letters rather than presentation forms",
     )
     export.add_argument("--quiet", action="store_true", help="print nothing on success")
     ingest = commands.add_parser(

@@ -385,15 +385,18 @@ class _Builder:
         return [ParallelTable(ar_heading, en_heading, ar_table, en_table, role=role)]
 
     def key_points(self, lang: Lang) -> list[Block]:
+        return self.bullet_list("key_points", lang)
+
+    def bullet_list(self, role: str, lang: Lang) -> list[Block]:
+        """Return the key points or talking points in ``lang`` under their heading."""
         items = tuple(
-            self.running(text.get(lang), lang, where)
-            for text, where in self.list_items("key_points")
+            self.running(text.get(lang), lang, where) for text, where in self.list_items(role)
         )
         if not items:
             return []
         return [
-            Heading(lang, self.label("key_points", lang), 2, anchor="key_points"),
-            BulletList(lang, items, role="key_points"),
+            Heading(lang, self.label(role, lang), 2, anchor=role),
+            BulletList(lang, items, role=role),
         ]
 
     def key_figures(self, lang: Lang, joined: bool = False) -> list[Block]:
@@ -501,16 +504,7 @@ class _Builder:
         return [ranked[rank - 1] for rank in sorted(wanted) if rank <= len(ranked)]
 
     def talking_points(self, lang: Lang) -> list[Block]:
-        items = tuple(
-            self.running(text.get(lang), lang, where)
-            for text, where in self.list_items("talking_points")
-        )
-        if not items:
-            return []
-        return [
-            Heading(lang, self.label("talking_points", lang), 2, anchor="talking_points"),
-            BulletList(lang, items, role="talking_points"),
-        ]
+        return self.bullet_list("talking_points", lang)
 
     def sources(self, lang: Lang, joined: bool = False) -> list[Block]:
         """Return the sources annex; ``joined`` (bilingual) keeps each date on one line."""

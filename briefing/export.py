@@ -43,7 +43,7 @@ from briefing.model import (
     relation_problems,
     validate_figure,
 )
-from briefing.render.charts import _fork_is_safe, draw_ahead
+from briefing.render.charts import SIDE_CHART_KINDS, _fork_is_safe, draw_ahead, pdf_chart_size
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -219,20 +219,23 @@ def chart_pictures(
 ) -> list[tuple[ChartData, Template, str]]:
     """Return the chart pictures rendering ``documents`` in ``formats`` asks for, in order.
 
-    The PDF of a bilingual brief sets every chart at half size; the Word file does so
-    inside its two-column rows. (A wrong guess here costs time, never a wrong picture:
-    a picture not drawn ahead is drawn when it is asked for.)
+    The PDF of a bilingual brief sets every chart at half size, and a one-language PDF
+    its small charts (beside the text); the Word file does so inside its two-column rows.
+    (A wrong guess here costs time, never a wrong picture: a picture not drawn ahead is
+    drawn when it is asked for.)
     """
     wanted: list[tuple[ChartData, Template, str]] = []
     for document in documents:
         for fmt in formats:
             for block in document.blocks:
-                if fmt == "pdf":
-                    size = "half" if document.lang == "bi" else "full"
-                else:
-                    # Word: half size inside a bilingual row, full size elsewhere.
-                    size = "half" if isinstance(block, Parallel) else "full"
-                wanted += [(data, document.template, size) for data in _charts_in((block,))]
+                for data in _charts_in((block,)):
+                    if fmt == "pdf":
+                        size = pdf_chart_size(data.kind, document.lang)
+                    else:
+                        # Word: half size inside a bilingual row and beside text.
+                        small = data.kind in SIDE_CHART_KINDS
+                        size = "half" if isinstance(block, Parallel) or small else "full"
+                    wanted.append((data, document.template, size))
     return wanted
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from briefing.errors import BriefingError
 
@@ -472,27 +472,27 @@ def check_talking_points(value: str) -> tuple[int, ...] | int:
 
 def check_languages(values: list[str] | tuple[str, ...]) -> tuple[OutputLang, ...]:
     """Return the output languages, or raise naming the unknown one."""
-    result: list[OutputLang] = []
-    for value in values:
-        if value not in OUTPUT_LANGS:
-            raise BriefingError(f"unknown language {value!r} (use ar, en or bi)")
-        if value not in result:
-            result.append(value)
-    if not result:
-        raise BriefingError("no language given (use ar, en or bi)")
-    return tuple(result)
+    chosen = _check_choices(values, OUTPUT_LANGS, "language", "ar, en or bi")
+    return cast(tuple[OutputLang, ...], chosen)
 
 
 def check_formats(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Return the output formats, or raise naming the unknown one."""
+    return _check_choices(values, FORMATS, "format", "pdf or docx")
+
+
+def _check_choices(
+    values: list[str] | tuple[str, ...], allowed: tuple[str, ...], what: str, choices: str
+) -> tuple[str, ...]:
+    """Return ``values`` without repeats, in order; refuse an unknown one and an empty list."""
     result: list[str] = []
     for value in values:
-        if value not in FORMATS:
-            raise BriefingError(f"unknown format {value!r} (use pdf or docx)")
+        if value not in allowed:
+            raise BriefingError(f"unknown {what} {value!r} (use {choices})")
         if value not in result:
             result.append(value)
     if not result:
-        raise BriefingError("no format given (use pdf or docx)")
+        raise BriefingError(f"no {what} given (use {choices})")
     return tuple(result)
 
 

@@ -22,6 +22,7 @@ from briefing.errors import BriefingError
 from briefing.fonts import BUNDLED_FAMILIES, FontFace, bundled_face
 from briefing.model import MARKING_LEVELS, LocalText, check_marking
 from briefing.resources import as_path, templates_root
+from briefing.textfile import read_text_file
 
 TEMPLATE_FILE = "template.toml"
 # Tests and portable set-ups point this at another folder of user templates.
@@ -353,16 +354,7 @@ class _Layer:
 
 
 def _read_text(file: Path) -> str:
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise BriefingError(f"{file}: file not found") from None
-    except OSError as exc:
-        raise BriefingError(f"{file}: cannot read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BriefingError(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    return read_text_file(file, str(file), "TOML file")
 
 
 def _flatten(data: dict[str, Any], locator: _Locator) -> dict[str, Any]:

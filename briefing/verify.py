@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +48,7 @@ class PdfLine:
     left: float
     right: float
     text: str  # canonical: NFKC, no spaces, no invisible characters
+    raw: str = ""  # the words' characters as the text layer gives them, left to right
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def extract_lines(data: bytes) -> list[PdfLine]:
             found.append((box, words))
         for (top, bottom, left, right), words in _join_pieces(found):
             words.sort(key=lambda item: item[0])
-            text = _compared("".join(text for _, text in words))
-            lines.append(PdfLine(number, top, bottom, left, right, text))
+            raw = "".join(text for _, text in words)
+            lines.append(PdfLine(number, top, bottom, left, right, _compared(raw), raw))
     lines.sort(key=lambda line: (line.page, line.top, -line.right))
     return lines
 
@@ -200,7 +202,8 @@ def _expected(blocks: tuple[Block, ...]) -> Iterator[Expected]:
 class _Paragraph:
     """One expected paragraph and the displays of its pieces, computed as they are asked for."""
 
-    def __init__(self, expected: Expected, book: FontBook) -> None:
+    def __init__(self, expected: Expected, book: FontBook, brackets: bool = True) -> None:
+        self.brackets = brackets
         # A no-break space reads back as a space: it parts words like one.
         self.words = [w for w in normalize(expected.text).replace("\u00a0", " ").split(" ") if w]
         self.base = "R" if expected.lang == "ar" else "L"
@@ -218,7 +221,8 @@ class _Paragraph:
         where no font has a character, and reordered with get_display on its own, as
         a line of the PDF is.
         """
-        return _display(tuple(self._piece(start, end)), self.base, self.book, self.bold)
+        shown = _display(tuple(self._piece(start, end)), self.base, self.book, self.bold)
+        return shown if self.brackets else shown.translate(_NO_BRACKETS)
 
     def _piece(self, start: tuple[int, int], end: tuple[int, int]) -> Iterator[str]:
         (first, offset), (last, stop) = start, end
@@ -368,17 +372,47 @@ def _below(line: PdfLine, previous: PdfLine) -> bool:
 SEARCH_PAGES = 4
 
 
-def verify_pdf(data: bytes, document: Document) -> list[str]:
-    """Return one line per paragraph of ``document`` that does not read back in order.
+# Arabic presentation forms (joined letter shapes and ligatures encoded as characters).
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+# Brackets and quotation marks whose pairs the bidi algorithm and the text layer must keep.
+BRACKETS = "()[]{}«»‹›"
+_NO_BRACKETS = dict.fromkeys(map(ord, BRACKETS))
 
-    Each paragraph must be found as consecutive lines, each holding (after NFKC,
-    without spaces) get_display of a run of its words: that catches lines set
-    bottom-up, words or letters reversed, lost Latin runs, numbers turned round and
-    brackets facing the wrong way. An empty list means every paragraph reads in order.
+
+def presentation_form_problems(lines: list[PdfLine]) -> list[str]:
+    """Return one line per page whose text layer gives presentation forms for letters.
+
+    A text layer of presentation forms (U+FB50-FDFF, U+FE70-FEFF) reads as Arabic on
+    screen but breaks search, spell-checking, screen readers and text pasted elsewhere:
+    copying must give the letters U+0600-06FF.
+    """
+    found: dict[int, list[str]] = {}
+    for line in lines:
+        forms = PRESENTATION_FORMS.findall(line.raw)
+        if forms:
+            found.setdefault(line.page, []).extend(forms)
+    return [
+        f"page {page}: the text layer gives {len(forms)} Arabic presentation forms "
+        f"(U+{ord(forms[0]):04X}…) instead of letters"
+        for page, forms in sorted(found.items())
+    ]
+
+
+def verify_pdf(data: bytes, document: Document) -> list[str]:
+    """Return one line per problem of the PDF's text layer; an empty list when it reads right.
+
+    Each paragraph of ``document`` must be found as consecutive lines, each holding
+    (after NFKC, without spaces) the display of a run of its words: that catches lines
+    set bottom-up, words or letters reversed, lost Latin runs and numbers turned round.
+    A paragraph that reads in order once its brackets are left out has its brackets in
+    the wrong place or facing the wrong way (the bidi step without the paired-bracket
+    rule, or a text layer holding the mirrored characters): that is reported as such.
+    Presentation forms anywhere in the text layer are reported page by page.
     """
     lines = extract_lines(data)
     book = font_book(FontSet(document.template.fonts.arabic, document.template.fonts.latin))
-    problems: list[str] = []
+    problems: list[str] = presentation_form_problems(lines)
+    bare_lines: list[PdfLine] | None = None
     page_starts: dict[int, int] = {}
     for index, line in enumerate(lines):
         page_starts.setdefault(line.page, index)
@@ -397,8 +431,22 @@ def verify_pdf(data: bytes, document: Document) -> list[str]:
         paragraph = _Paragraph(expected, book)
         if not sum(paragraph.lengths):
             continue  # nothing visible to find (only joiners or direction marks)
-        found, page = _find(paragraph, lines, page_starts.get(cursor_page, 0), cursor_page)
-        if not found:
+        first = page_starts.get(cursor_page, 0)
+        found: bool | None
+        found, page = _find(paragraph, lines, first, cursor_page)
+        if not found and any(c in BRACKETS for c in expected.text):
+            if bare_lines is None:
+                bare_lines = [
+                    replace(line, text=line.text.translate(_NO_BRACKETS)) for line in lines
+                ]
+            bare = _Paragraph(expected, book, brackets=False)
+            if _find(bare, bare_lines, first, cursor_page)[0]:
+                problems.append(
+                    f"page {page}: paragraph '{paragraph.quote()}' has its brackets "
+                    "out of order or facing the wrong way"
+                )
+                found = None  # reported
+        if found is False:
             problems.append(f"page {page}: paragraph '{paragraph.quote()}' reads out of order")
         elif len(paragraph.words) >= 6:
             cursor_page = max(cursor_page, page - 1)

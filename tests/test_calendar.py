@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from samples import write_template
 
 from briefing.calendars import arabic_month, date_text
 from briefing.cli import main
@@ -67,17 +68,13 @@ def test_the_brief_file_keeps_the_choices() -> None:
 
 
 def test_template_keys_set_the_default_and_are_checked(tmp_path: Path) -> None:
-    folder = tmp_path / "hijri-house"
-    folder.mkdir()
-    (folder / "template.toml").write_text(
+    folder = write_template(
+        tmp_path / "hijri-house",
         '[name]\nen = "Hijri house"\nar = "هجري"\n[dates]\ncalendar = "hijri"\nmonths = "both"\n',
-        encoding="utf-8",
     )
     template = load_template_folder(folder)
     assert (template.calendar, template.months) == ("hijri", "both")
-    (folder / "template.toml").write_text(
-        '[name]\nen = "x"\n[dates]\ncalendar = "lunar"\n', encoding="utf-8"
-    )
+    write_template(folder, '[name]\nen = "x"\n[dates]\ncalendar = "lunar"\n')
     with pytest.raises(BriefingError, match=r"dates\.calendar.*lunar"):
         load_template_folder(folder)
 

@@ -77,6 +77,18 @@ def colour_columns(png: bytes, colour: str) -> np.ndarray:
     return xs / image.shape[1]
 
 
+def columns_ar_en(
+    library: Library, template: Template, chart_id: str, size: str, colour: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``colour_columns`` of the chart drawn in Arabic, then of it in English."""
+    arabic, english = (
+        colour_columns(charts.render_chart_png(data_for(library, chart_id, lang), template, size),
+                       colour)
+        for lang in ("ar", "en")
+    )
+    return arabic, english
+
+
 def figure_texts(data: ChartData, template: Template, size: str = "full") -> list[str]:
     """Return every non-empty text the chart draws, tick labels included."""
     with charts.chart_figure(data, template, size) as figure:
@@ -160,12 +172,7 @@ def test_fonts_are_the_templates_own_script_first(library: Library, template: Te
 
 def test_horizontal_bars_grow_leftwards_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[2]  # the expandable capacity, the longest bar
-    arabic = colour_columns(
-        charts.render_chart_png(data_for(library, "baku_port", "ar"), template, "full"), colour
-    )
-    english = colour_columns(
-        charts.render_chart_png(data_for(library, "baku_port", "en"), template, "full"), colour
-    )
+    arabic, english = columns_ar_en(library, template, "baku_port", "full", colour)
     # The baseline is on the right in Arabic (labels right of it), on the left in English.
     assert arabic.max() > 0.6 and arabic.min() < 0.2
     assert english.min() > 0.25 and english.max() > 0.8
@@ -174,40 +181,21 @@ def test_horizontal_bars_grow_leftwards_in_arabic(library: Library, template: Te
 
 def test_vertical_bars_run_right_to_left_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]  # the capacity, the third and last bar
-    arabic = colour_columns(
-        charts.render_chart_png(data_for(library, "btk_railway", "ar"), template, "full"), colour
-    )
-    english = colour_columns(
-        charts.render_chart_png(data_for(library, "btk_railway", "en"), template, "full"), colour
-    )
+    arabic, english = columns_ar_en(library, template, "btk_railway", "full", colour)
     assert arabic.max() < 0.4
     assert english.min() > 0.6
 
 
 def test_progress_fills_from_the_right_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]
-    arabic = colour_columns(
-        charts.render_chart_png(data_for(library, "kz_renewables_target", "ar"), template, "half"),
-        colour,
-    )
-    english = colour_columns(
-        charts.render_chart_png(data_for(library, "kz_renewables_target", "en"), template, "half"),
-        colour,
-    )
+    arabic, english = columns_ar_en(library, template, "kz_renewables_target", "half", colour)
     assert arabic.max() > 0.9 and arabic.min() > 0.45
     assert english.min() < 0.1 and english.max() < 0.55
 
 
 def test_donut_and_legend_swap_sides_in_arabic(library: Library, template: Template) -> None:
     colour = template.chart_palette[0]
-    arabic = colour_columns(
-        charts.render_chart_png(data_for(library, "eu_export_share", "ar"), template, "full"),
-        colour,
-    )
-    english = colour_columns(
-        charts.render_chart_png(data_for(library, "eu_export_share", "en"), template, "full"),
-        colour,
-    )
+    arabic, english = columns_ar_en(library, template, "eu_export_share", "full", colour)
     # The EU part of the ring starts at twelve o'clock and runs anticlockwise in Arabic.
     assert np.median(arabic) > 0.5 > np.median(english)
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from samples import write_template
 
 from briefing import edits
 from briefing.cli import main
@@ -132,10 +133,9 @@ def test_figures_json(capsys: pytest.CaptureFixture[str], library: Library) -> N
 def test_templates_json_lists_shipped_and_user_templates(
     capsys: pytest.CaptureFixture[str], user_templates_dir: Path
 ) -> None:
-    mine = user_templates_dir / "embassy"
-    mine.mkdir()
-    (mine / "template.toml").write_text(
-        'parent = "ministry"\nname = { ar = "السفارة", en = "Embassy brief" }\n', encoding="utf-8"
+    mine = write_template(
+        user_templates_dir / "embassy",
+        'parent = "ministry"\nname = { ar = "السفارة", en = "Embassy brief" }\n',
     )
     status, out, _ = run(capsys, "templates", "--json")
     assert status == 0

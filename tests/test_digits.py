@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
+from readback import pdf_boxes, tagged
+from samples import make_document
 
-from briefing import edits
-from briefing.document import Chart, Document, Parallel, build_document
+from briefing.document import Chart, Document, Parallel
 from briefing.library import Library
-from briefing.model import BriefMeta, LocalText
 from briefing.numbers import localize_text
 from briefing.render.docx import render_docx
 from briefing.render.pdf import render_pdf
-from briefing.templates import load_template
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 LATIN = re.compile(r"[A-Za-z]")
 WESTERN = re.compile(r"[0-9²³]")
 
@@ -36,18 +30,6 @@ WESTERN = re.compile(r"[0-9²³]")
 def western_in_arabic(words: list[str]) -> list[str]:
     """Return the words that hold a Western digit and no Latin letter."""
     return [w for w in words if WESTERN.search(w) and not LATIN.search(w)]
-
-
-def make_document(library: Library, lang: str, template: str) -> Document:
-    brief = edits.default_brief(library, template)
-    meta = BriefMeta(
-        date=date(2025, 10, 20),
-        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
-        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
-        reference="BR-2025/117",
-    )
-    brief = replace(brief, meta=meta, digits="arabic")
-    return build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
 
 
 def test_localize_text_turns_arabic_words_and_keeps_latin_ones() -> None:
@@ -65,18 +47,13 @@ def test_localize_text_turns_arabic_words_and_keeps_latin_ones() -> None:
     assert localize_text("الكوب29 م³", "ar", "latin") == "الكوب29 م³"
 
 
-def _pdf_pages(data: bytes, tmp_path: Path) -> list[tuple[float, list[tuple[str, float]]]]:
+def _pdf_pages(data: bytes) -> list[tuple[float, list[tuple[str, float]]]]:
     """Return each page's width and its words with their left edge, as pdftotext reads them."""
-    path = tmp_path / "read.pdf"
-    path.write_bytes(data)
-    output = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True
-    ).stdout
     pages = []
-    for page in ElementTree.fromstring(output).iter(f"{XHTML}page"):
+    for page in tagged(pdf_boxes(data, "-bbox"), "page"):
         words = [
             (unicodedata.normalize("NFKC", word.text or ""), float(word.get("xMin", 0)))
-            for word in page.iter(f"{XHTML}word")
+            for word in tagged(page, "word")
         ]
         pages.append((float(page.get("width", 0)), words))
     return pages
@@ -89,8 +66,8 @@ def _pdf_pages(data: bytes, tmp_path: Path) -> list[tuple[float, list[tuple[str,
 def test_pdf_arabic_text_has_arabic_indic_digits_only(
     library: Library, tmp_path: Path, lang: str, template: str
 ) -> None:
-    data = render_pdf(make_document(library, lang, template))
-    pages = _pdf_pages(data, tmp_path)
+    data = render_pdf(make_document(library, lang, template=template, digits="arabic"))
+    pages = _pdf_pages(data)
     found: list[str] = []
     arabic_numbers = 0
     for width, words in pages:
@@ -137,7 +114,8 @@ def _word_arabic_texts(data: bytes) -> list[str]:
 def test_word_arabic_paragraphs_have_arabic_indic_digits_only(
     library: Library, lang: str, template: str
 ) -> None:
-    texts = _word_arabic_texts(render_docx(make_document(library, lang, template)))
+    document = make_document(library, lang, template=template, digits="arabic")
+    texts = _word_arabic_texts(render_docx(document))
     words = " ".join(texts).split()
     assert sum(bool(re.search("[٠-٩]", w)) for w in words) > 40
     assert not western_in_arabic(words), western_in_arabic(words)[:20]
@@ -157,7 +135,7 @@ def test_chart_texts_have_arabic_indic_digits_only(library: Library) -> None:
 
     from briefing.render.chart_drawing import chart_figure
 
-    document = make_document(library, "ar", "ministry")
+    document = make_document(library, "ar", digits="arabic")
     charts = _charts(document)
     assert len(charts) >= 5
     template = document.template

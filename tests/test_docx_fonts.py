@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
+from readback import libreoffice_pdf
 
 from briefing.document import build_document
 from briefing.library import Library
@@ -254,24 +255,10 @@ def test_libreoffice_without_the_fonts_uses_the_embedded_ones(
     env = {"FONTCONFIG_FILE": str(config), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     listing = subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=False)
     assert "Amiri" not in listing.stdout and "Noto" not in listing.stdout
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, chosen),
-        ],
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=240,
+    printed = libreoffice_pdf(
+        *chosen, out=tmp_path / "pdf", profile=tmp_path / "profile", env=env, timeout=240
     )
-    for path in chosen:
-        pdf = tmp_path / "pdf" / (path.stem + ".pdf")
+    for path, pdf in zip(chosen, printed, strict=True):
         used = subprocess.run(
             ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
         ).stdout

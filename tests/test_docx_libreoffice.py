@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,6 +15,7 @@ import docx
 import pytest
 from bidi.algorithm import get_display
 from docx.shared import Emu
+from readback import libreoffice_pdf, pdf_boxes, tagged
 
 from briefing.document import (
     BulletList,
@@ -41,7 +41,6 @@ pytestmark = [
     ),
 ]
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 # Marks, tatweel and bullets are placed as separate glyphs and say nothing about order.
 DROPPED = re.compile("[\\s\u0640\u2022]")
 # Mirrored brackets and guillemets come back unmirrored from the PDF's text layer;
@@ -63,24 +62,7 @@ def visual(words: list[str]) -> str:
 
 def to_pdf(docx_path: Path, folder: Path) -> Path:
     """Render ``docx_path`` with LibreOffice in a private profile; return the PDF."""
-    profile = folder / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(docx_path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = folder / (docx_path.stem + ".pdf")
-    assert pdf.is_file(), f"LibreOffice wrote no PDF for {docx_path.name}"
+    (pdf,) = libreoffice_pdf(docx_path, out=folder, profile=folder / "lo-profile", timeout=240)
     return pdf
 
 
@@ -110,20 +92,13 @@ def read_lines(pdf: Path, body: Body, keep_spaces: bool = False) -> list[str]:
     With ``keep_spaces`` the words of a line are joined by spaces and left as they are
     (for left-to-right text).
     """
-    result = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    root = ElementTree.fromstring(result.stdout)
     lines: list[str] = []
-    for page in root.iter(XHTML + "page"):
+    for page in tagged(pdf_boxes(pdf), "page"):
         found: list[tuple[float, str]] = []
-        for line in page.iter(XHTML + "line"):
+        for line in tagged(page, "line"):
             words = [
                 (float(word.get("xMin", 0)), word.text or "")
-                for word in line.iter(XHTML + "word")
+                for word in tagged(line, "word")
                 if body.left <= float(word.get("xMin", 0)) <= body.right
             ]
             y = float(line.get("yMin", 0))

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from readback import pdf_boxes, tagged
 
 from briefing import edits
 from briefing.cli import main
@@ -376,19 +377,12 @@ def test_tatweel_is_drawn_with_a_width(library: Library, tmp_path: Path) -> None
 
 def line_widths(path: Path) -> list[tuple[str, float]]:
     """Return each text line of a PDF as (canonical letters in any order, width in points)."""
-    import xml.etree.ElementTree as ElementTree
-
-    xml = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"],
-        capture_output=True, check=True, timeout=120,
-    ).stdout
-    namespace = "{http://www.w3.org/1999/xhtml}"
     return [
         (
-            canonical("".join(word.text or "" for word in line.iter(f"{namespace}word"))),
+            canonical("".join(word.text or "" for word in tagged(line, "word"))),
             float(line.get("xMax", 0)) - float(line.get("xMin", 0)),
         )
-        for line in ElementTree.fromstring(xml).iter(f"{namespace}line")
+        for line in tagged(pdf_boxes(path, "-bbox-layout", "-enc", "UTF-8"), "line")
     ]
 
 
@@ -455,6 +449,28 @@ def assert_one_line_error(status: int, out: str, err: str, *names: str) -> None:
     assert out == ""
 
 
+def refused_cleanly(
+    capsys: pytest.CaptureFixture[str], out_dir: Path, args: list[str], *names: str
+) -> str:
+    """Run the command line with ``args``: it must refuse in one line naming ``names`` and
+    leave ``out_dir`` as it was. Return what it wrote to stderr."""
+    before = folder_state(out_dir)
+    status = main(args)
+    captured = capsys.readouterr()
+    assert_one_line_error(status, captured.out, captured.err, *names)
+    assert folder_state(out_dir) == before
+    return captured.err
+
+
+def bad_file(path: Path, content: bytes | None) -> Path:
+    """Write ``content`` at ``path``, or make a folder there for None; return the path."""
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    return path
+
+
 def folder_state(folder: Path) -> dict[str, bytes]:
     """Return every file under ``folder``, hidden ones too, with its bytes."""
     return {
@@ -510,11 +526,8 @@ BAD_ARGUMENTS = [
 def test_bad_arguments_are_one_line(
     capsys: pytest.CaptureFixture[str], out_dir: Path, extra: list[str], names: list[str]
 ) -> None:
-    before = folder_state(out_dir)
-    status = main(["export", "--lang", "en", "--out", str(out_dir), *extra])
-    captured = capsys.readouterr()
-    assert_one_line_error(status, captured.out, captured.err, *names)
-    assert folder_state(out_dir) == before
+    refused_cleanly(capsys, out_dir, ["export", "--lang", "en", "--out", str(out_dir), *extra],
+                    *names)
 
 
 SECTION_OK = (
@@ -550,16 +563,9 @@ def test_bad_section_files_are_one_line(
     capsys: pytest.CaptureFixture[str], out_dir: Path, tmp_path: Path, content: bytes | None,
     names: list[str],
 ) -> None:
-    path = tmp_path / "section.toml"
-    if content is None:
-        path.mkdir()
-    else:
-        path.write_bytes(content)
-    before = folder_state(out_dir)
-    status = main(["export", "--lang", "en", "--out", str(out_dir), "--add-section", str(path)])
-    captured = capsys.readouterr()
-    assert_one_line_error(status, captured.out, captured.err, str(path), *names)
-    assert folder_state(out_dir) == before
+    path = bad_file(tmp_path / "section.toml", content)
+    args = ["export", "--lang", "en", "--out", str(out_dir), "--add-section", str(path)]
+    refused_cleanly(capsys, out_dir, args, str(path), *names)
 
 
 def test_the_same_section_file_twice_is_one_line(
@@ -611,18 +617,11 @@ def test_bad_brief_files_are_one_line(
     capsys: pytest.CaptureFixture[str], out_dir: Path, tmp_path: Path, content: bytes | None,
     names: list[str],
 ) -> None:
-    path = tmp_path / "odd.brief"
-    if content is None:
-        path.mkdir()
-    else:
-        path.write_bytes(content)
-    before = folder_state(out_dir)
-    status = main(["export", str(path), "--lang", "en", "--out", str(out_dir)])
-    captured = capsys.readouterr()
-    assert_one_line_error(status, captured.out, captured.err, *names)
-    if "template" not in captured.err:  # a template is named by its id, not by the brief
-        assert str(path) in captured.err
-    assert folder_state(out_dir) == before
+    path = bad_file(tmp_path / "odd.brief", content)
+    args = ["export", str(path), "--lang", "en", "--out", str(out_dir)]
+    err = refused_cleanly(capsys, out_dir, args, *names)
+    if "template" not in err:  # a template is named by its id, not by the brief
+        assert str(path) in err
 
 
 def test_broken_user_template_is_one_line(
@@ -786,11 +785,8 @@ def test_a_folder_in_the_way_of_an_export_is_one_line(
     capsys: pytest.CaptureFixture[str], out_dir: Path
 ) -> None:
     (out_dir / "brief-ar.pdf").mkdir()
-    before = folder_state(out_dir)
-    status = main(["export", "--lang", "ar,en", "--sections", "conclusion", "--out", str(out_dir)])
-    captured = capsys.readouterr()
-    assert_one_line_error(status, captured.out, captured.err, str(out_dir))
-    assert folder_state(out_dir) == before
+    args = ["export", "--lang", "ar,en", "--sections", "conclusion", "--out", str(out_dir)]
+    refused_cleanly(capsys, out_dir, args, str(out_dir))
     assert (out_dir / "brief-ar.pdf").is_dir()
 
 

@@ -6,11 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from samples import write_template
 
 from briefing import edits
 from briefing.cli import main
 from briefing.library import load_library
-from briefing.model import LocalText, Section
+from briefing.model import Brief, LocalText, Section
 from briefing.store import save_brief
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -22,17 +23,27 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
+def one_section_brief(template: str | None = None) -> Brief:
+    """Return the default brief (of ``template``) cut down to the library's first section."""
+    library = load_library()
+    brief = edits.default_brief(library) if template is None else edits.default_brief(
+        library, template)
+    return edits.set_sections(brief, library.section_ids()[:1])
+
+
+def export_saved(brief: Brief, tmp_path: Path, lang: str, out: Path | None = None) -> int:
+    """Save ``brief`` as a.brief in ``tmp_path`` and export its ``lang`` PDF; return the status."""
+    save_brief(brief, tmp_path / "a.brief")
+    return main(["export", str(tmp_path / "a.brief"), "--lang", lang, "--format", "pdf",
+                 "--out", str(out or tmp_path / "out")])
+
+
 def test_arabic_brief_uses_arabic_default_title_not_the_english_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    library = load_library()
-    brief = edits.default_brief(library)
-    brief = edits.set_sections(brief, library.section_ids()[:1])
-    brief = edits.set_meta(brief, title=LocalText(ar="", en="Zebra Crossing Memo"),
+    brief = edits.set_meta(one_section_brief(), title=LocalText(ar="", en="Zebra Crossing Memo"),
                            subtitle=LocalText(ar="", en="Quokka Subtitle"))
-    save_brief(brief, tmp_path / "a.brief")
-    status = main(["export", str(tmp_path / "a.brief"), "--lang", "ar,en",
-                   "--format", "pdf", "--out", str(tmp_path / "out")])
+    status = export_saved(brief, tmp_path, "ar,en")
     assert status == 0, capsys.readouterr().err
     pdfs = {p.name: pdf_text(p) for p in (tmp_path / "out").glob("*.pdf")}
     arabic = next(text for name, text in pdfs.items() if "-ar" in name)
@@ -51,13 +62,8 @@ def test_arabic_brief_uses_arabic_default_title_not_the_english_one(
 def test_export_refuses_a_field_with_only_the_other_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, change: dict, named: str
 ) -> None:
-    library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
-    brief = edits.set_meta(brief, **change)
-    save_brief(brief, tmp_path / "a.brief")
     out = tmp_path / "out"
-    status = main(["export", str(tmp_path / "a.brief"), "--lang", lang,
-                   "--format", "pdf", "--out", str(out)])
+    status = export_saved(edits.set_meta(one_section_brief(), **change), tmp_path, lang)
     err = capsys.readouterr().err
     assert status == 2
     assert len(err.strip().splitlines()) == 1
@@ -69,7 +75,7 @@ def test_english_only_custom_section_refuses_the_arabic_and_bilingual_brief(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = one_section_brief()
     section = Section(id="my_note", title=LocalText(en="Note"), body=LocalText(en="Only English."),
                       custom=True)
     brief = edits.add_custom_section(brief, library, section)
@@ -106,12 +112,8 @@ def test_marking_level_prints_matching_wording_in_both_languages(
 def test_free_text_marking_in_one_language_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
-    brief = edits.set_meta(brief, marking=LocalText(ar="", en="EYES ONLY"))
-    save_brief(brief, tmp_path / "a.brief")
-    status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
-                   "--out", str(tmp_path / "out")])
+    brief = edits.set_meta(one_section_brief(), marking=LocalText(ar="", en="EYES ONLY"))
+    status = export_saved(brief, tmp_path, "en")
     err = capsys.readouterr().err
     assert status == 2 and "marking" in err and "Arabic" in err
     assert not (tmp_path / "out").exists()
@@ -120,12 +122,8 @@ def test_free_text_marking_in_one_language_is_refused(
 def test_disagreeing_marking_warns_on_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
-    brief = edits.set_meta(brief, marking=LocalText(ar="مقيد", en="SECRET"))
-    save_brief(brief, tmp_path / "a.brief")
-    status = main(["export", str(tmp_path / "a.brief"), "--lang", "bi", "--format", "pdf",
-                   "--out", str(tmp_path / "out")])
+    brief = edits.set_meta(one_section_brief(), marking=LocalText(ar="مقيد", en="SECRET"))
+    status = export_saved(brief, tmp_path, "bi")
     err = capsys.readouterr().err
     assert status == 0
     assert "warning: marking" in err and "restricted" in err and "secret" in err
@@ -149,16 +147,13 @@ def test_template_marking_level_and_one_sided_text(tmp_path: Path) -> None:
     from briefing.errors import BriefingError
     from briefing.templates import load_template_folder
 
-    folder = tmp_path / "lvl"
-    folder.mkdir()
-    (folder / "template.toml").write_text(
+    folder = write_template(
+        tmp_path / "lvl",
         'parent = "ministry"\nname = { ar = "س", en = "L" }\n[marking]\nlevel = "confidential"\n',
-        encoding="utf-8",
     )
     assert load_template_folder(folder).marking.en == "CONFIDENTIAL"
-    (folder / "template.toml").write_text(
-        'parent = "minimal"\nname = { ar = "س", en = "L" }\n[marking]\nen = "SECRET"\n',
-        encoding="utf-8",
+    write_template(
+        folder, 'parent = "minimal"\nname = { ar = "س", en = "L" }\n[marking]\nen = "SECRET"\n'
     )
     with pytest.raises(BriefingError, match="marking"):
         load_template_folder(folder)
@@ -194,7 +189,7 @@ def test_relations_hold_for_values_that_agree_and_are_checked_in_a_hand_edited_b
     from decimal import Decimal
 
     library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = one_section_brief()
     assert edits.set_figure_value(brief, library, "baku_port_capacity", "20")
     broken = replace(library.figures["kz_renewables_target_year"], value=Decimal(2000))
     save_brief(replace(brief, figure_overrides=(broken,)), tmp_path / "a.brief")
@@ -219,9 +214,7 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
 ) -> None:
     import zipfile
 
-    library = load_library()
-    first = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
-    first = edits.set_meta(first, title=LocalText(ar="مذكرة", en="Memo"))
+    first = edits.set_meta(one_section_brief(), title=LocalText(ar="مذكرة", en="Memo"))
     # Another brief whose title makes the same file names.
     second = edits.set_meta(first, title=LocalText(ar="مذكرة ثانية", en="MEMO!"))
     save_brief(first, tmp_path / "first.brief")
@@ -249,11 +242,10 @@ def test_export_refuses_to_replace_another_briefs_files_without_force(
 
 
 def _custom_template(folder: Path) -> None:
-    folder.mkdir(parents=True)
-    (folder / "template.toml").write_text(
+    write_template(
+        folder,
         'parent = "minimal"\nname = { ar = "مخصص", en = "Custom" }\n'
         '[marking]\nlevel = "confidential"\n',
-        encoding="utf-8",
     )
 
 
@@ -262,10 +254,8 @@ def test_brief_with_a_custom_template_opens_where_the_template_is_missing(
 ) -> None:
     import shutil
 
-    library = load_library()
     _custom_template(user_templates_dir / "minimal-custom")
-    brief = edits.set_sections(edits.default_brief(library, "minimal-custom"),
-                               library.section_ids()[:1])
+    brief = one_section_brief("minimal-custom")
     save_brief(brief, tmp_path / "a.brief")
     shutil.rmtree(user_templates_dir / "minimal-custom")  # another machine
     status = main(["export", str(tmp_path / "a.brief"), "--lang", "en", "--format", "pdf",
@@ -307,8 +297,7 @@ def test_file_names_come_from_the_reference_or_title_and_are_safe(
 ) -> None:
     from briefing.export import file_stem
 
-    library = load_library()
-    brief = edits.set_sections(edits.default_brief(library), library.section_ids()[:1])
+    brief = one_section_brief()
     titled = edits.set_meta(brief, title=LocalText(ar="تعاون", en="Azerbaijan: Kazakhstan / 2025?"))
     assert file_stem(titled) == "azerbaijan-kazakhstan-2025"
     assert file_stem(edits.set_meta(titled, reference="2025-10 AZ/KZ")) == "2025-10-az-kz"

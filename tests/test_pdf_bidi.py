@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from readback import libreoffice_pdf, pdf_boxes, tagged
 
 from briefing import edits
 from briefing.document import Document, build_document
@@ -21,7 +20,6 @@ from briefing.templates import load_template
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 # Each paragraph fits on one line; the value is the line's non-Arabic text from left to
 # right, as UAX #9 with the paired-bracket rule (N0) orders it.
@@ -52,12 +50,9 @@ def document(library: Library) -> Document:
 
 def latin_lines(pdf: Path) -> list[str]:
     """Return each line's non-Arabic text, words ordered by their x position on the page."""
-    output = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True
-    ).stdout
     lines = []
-    for line in ElementTree.fromstring(output).iter(f"{XHTML}line"):
-        words = sorted(line.iter(f"{XHTML}word"), key=lambda word: float(word.get("xMin", 0)))
+    for line in tagged(pdf_boxes(pdf), "line"):
+        words = sorted(tagged(line, "word"), key=lambda word: float(word.get("xMin", 0)))
         pieces = ["".join(c for c in (w.text or "") if c.isascii()) for w in words]
         text = " ".join(piece for piece in pieces if piece)
         if any(c.isalpha() for c in text):
@@ -74,7 +69,12 @@ def pdf_lines(library: Library, tmp_path_factory: pytest.TempPathFactory) -> lis
 
 @pytest.mark.parametrize("paragraph", list(CASES))
 def test_each_line_reads_in_the_bidi_order(pdf_lines: list[str], paragraph: str) -> None:
-    assert CASES[paragraph] in pdf_lines, pdf_lines
+    # Whether pdftotext makes a full stop touching a Latin word a word of its own depends
+    # on the order the two were written in, not on where they are: spaces are left out.
+    def unspaced(line: str) -> str:
+        return line.replace(" ", "")
+
+    assert unspaced(CASES[paragraph]) in [unspaced(line) for line in pdf_lines], pdf_lines
 
 
 @pytest.mark.slow
@@ -84,22 +84,8 @@ def test_lines_match_libreoffice_printing_the_word_file(
 ) -> None:
     source = tmp_path / "brackets.docx"
     source.write_bytes(render_docx(document(library)))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
-    reference = latin_lines(tmp_path / "brackets.pdf")
+    (printed,) = libreoffice_pdf(source, out=tmp_path, profile=tmp_path / "profile")
+    reference = latin_lines(printed)
     for paragraph in CASES:
         # The line that holds the paragraph's longest Latin word, in both renderings.
         key = max((w.strip(".()[]") for w in paragraph.split() if w.isascii()), key=len)

@@ -5,22 +5,17 @@ from __future__ import annotations
 import itertools
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from readback import pdf_boxes, tagged
+from samples import make_document
 
-from briefing import edits
-from briefing.document import build_document
 from briefing.library import Library
-from briefing.model import BriefMeta, LocalText, Section
+from briefing.model import LocalText, Section
 from briefing.render.pdf import render_pdf
-from briefing.templates import load_template
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
 DPI = 150
 
 # Shadda with tanween over alef and lam, kasratan under descenders, on every line.
@@ -41,30 +36,20 @@ SECTION = Section(
 
 
 def render(library: Library, template: str, lang: str, path: Path) -> None:
-    brief = edits.add_custom_section(edits.default_brief(library), library, SECTION)
-    brief = edits.set_sections(brief, ("dense_marks",))
-    meta = BriefMeta(
-        date=date(2025, 10, 20),
-        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
-        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
-        reference="BR-2025/117",
+    document = make_document(
+        library, lang, sections=("dense_marks",), custom=SECTION, template=template
     )
-    brief = replace(brief, meta=meta)
-    document = build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
     path.write_bytes(render_pdf(document))
 
 
 def arabic_lines(pdf: Path) -> tuple[int, list[tuple[float, float, float, float]]]:
     """Return the page with the most full Arabic lines, and those lines' boxes (points)."""
-    output = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True
-    ).stdout
     best: tuple[int, list[tuple[float, float, float, float]]] = (0, [])
-    for number, page in enumerate(ElementTree.fromstring(output).iter(f"{XHTML}page"), 1):
+    for number, page in enumerate(tagged(pdf_boxes(pdf), "page"), 1):
         found = []
-        for line in page.iter(f"{XHTML}line"):
+        for line in tagged(page, "line"):
             text = unicodedata.normalize(
-                "NFKC", "".join(word.text or "" for word in line.iter(f"{XHTML}word"))
+                "NFKC", "".join(word.text or "" for word in tagged(line, "word"))
             )
             if sum("\u0621" <= char <= "\u064a" for char in text) < 20:
                 continue
@@ -133,15 +118,10 @@ def test_english_beside_vowelled_arabic_keeps_its_leading(library: Library, tmp_
     """The Arabic column grows to hold its marks; the English one stays at the template's 1.4."""
     pdf = tmp_path / "brief.pdf"
     render(library, "bilingual", "bi", pdf)
-    output = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", str(pdf), "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
     tops = sorted(
         float(line.get("yMin", 0))
-        for line in ElementTree.fromstring(output).iter(f"{XHTML}line")
-        if "paragraph beside" in " ".join(word.text or "" for word in line.iter(f"{XHTML}word"))
+        for line in tagged(pdf_boxes(pdf, "-f", "1", "-l", "1", "-bbox-layout"), "line")
+        if "paragraph beside" in " ".join(word.text or "" for word in tagged(line, "word"))
     )
     pitches = [lower - upper for upper, lower in itertools.pairwise(tops)]
     assert len(pitches) >= 10

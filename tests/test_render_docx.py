@@ -34,7 +34,7 @@ from briefing.document import (
 from briefing.errors import BriefingError
 from briefing.library import Library
 from briefing.model import Brief, BriefMeta, LocalText
-from briefing.render.charts import CHART_SIZES_CM
+from briefing.render.charts import CHART_SIZES_CM, SIDE_CHART_KINDS
 from briefing.render.docx import render_docx, split_scripts
 from briefing.templates import Template, load_template
 
@@ -230,7 +230,10 @@ def test_latin_inside_arabic_is_its_own_ltr_run(rendered: dict[str, bytes]) -> N
 def test_arabic_tables_sections_and_alignment(rendered: dict[str, bytes]) -> None:
     body = _body(rendered["ar"])
     tables = body.findall(".//" + w("w:tbl"))
-    assert len(tables) == 4  # cover fields, key points box, key figures, sources
+    # Small charts stand in borderless tables beside their text.
+    beside = [t for t in tables if t.find(".//" + w("w:drawing")) is not None]
+    assert len(beside) == 3  # two donuts and the progress bar
+    assert len(tables) == 4 + 3  # cover fields, key points box, key figures, sources
     for table in tables:
         assert table.find(w("w:tblPr")).find(w("w:bidiVisual")) is not None
     assert body.xpath("./w:sectPr/w:bidi", namespaces=NS)
@@ -369,7 +372,15 @@ def test_charts_are_pictures_with_alt_text_and_captions(
     body = _body(rendered["ar"])
     assert body.xpath(".//wp:docPr/@descr", namespaces=NS) == [c.alt for c in charts]
     width = int(Cm(CHART_SIZES_CM["full"][0]))
-    assert {int(v) for v in body.xpath(".//wp:extent/@cx", namespaces=NS)} == {width}
+    half = int(Cm(CHART_SIZES_CM["half"][0]))
+    extents = [int(v) for v in body.xpath(".//wp:extent/@cx", namespaces=NS)]
+    assert len(extents) == len(charts)
+    for chart, extent in zip(charts, extents, strict=True):
+        if chart.data.kind in SIDE_CHART_KINDS:
+            # Beside its text: at most half size, never squeezed below two fifths.
+            assert 0.4 * width < extent <= half, chart.data.id
+        else:
+            assert extent == width, chart.data.id
     for chart in charts:
         captions = _paragraphs_with_text(body, chart.caption)
         assert [_style_of(p) for p in captions] == ["Caption"]

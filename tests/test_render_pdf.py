@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 
 import pytest
 from bidi.algorithm import get_display
+from readback import pdf_boxes, tagged
+from samples import make_document
 
 from briefing import edits
 from briefing.document import (
@@ -25,13 +26,11 @@ from briefing.document import (
     build_document,
 )
 from briefing.library import Library
-from briefing.model import BriefMeta, LocalText, Section
+from briefing.model import LocalText, Section
 from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 from briefing.text import reshape
 from briefing.verify import canonical, verify_pdf
-
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 TRICKY = Section(
     id="tricky_text",
@@ -65,43 +64,12 @@ TRICKY = Section(
 )
 
 
-def make_document(
-    library: Library,
-    lang: str,
-    *,
-    sections: tuple[str, ...] | None = None,
-    custom: Section | None = None,
-    template: str = "ministry",
-    digits: str = "latin",
-    marking: LocalText | None = None,
-) -> Document:
-    brief = edits.default_brief(library)
-    if custom is not None:
-        brief = edits.add_custom_section(brief, library, custom)
-    if sections is not None:
-        brief = edits.set_sections(brief, sections)
-    meta = BriefMeta(
-        date=date(2025, 10, 20),
-        recipient=LocalText(ar="معالي الوزير", en="The Minister"),
-        drafter=LocalText(ar="إدارة آسيا", en="Asia Department"),
-        reference="BR-2025/117",
-        marking=marking,
-    )
-    brief = replace(brief, meta=meta, digits=digits)  # type: ignore[arg-type]
-    return build_document(brief, library, load_template(template), lang)  # type: ignore[arg-type]
-
-
-def pdf_words(data: bytes, tmp_path: Path) -> list[list[dict[str, Any]]]:
+def pdf_words(data: bytes) -> list[list[dict[str, Any]]]:
     """Return the words of each page: text (canonical) and box, as pdftotext reads them."""
-    path = tmp_path / "read.pdf"
-    path.write_bytes(data)
-    output = subprocess.run(
-        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True
-    ).stdout
     pages = []
-    for page in ElementTree.fromstring(output).iter(f"{XHTML}page"):
+    for page in tagged(pdf_boxes(data), "page"):
         words = []
-        for word in page.iter(f"{XHTML}word"):
+        for word in tagged(page, "word"):
             box = {k: float(word.get(k, 0)) for k in ("xMin", "xMax", "yMin", "yMax")}
             words.append({"text": canonical(word.text or ""), **box})
         pages.append(words)
@@ -184,7 +152,7 @@ def test_marking_header_and_page_numbers_on_every_page(
     arabic_pdf: tuple[Document, bytes], tmp_path: Path
 ) -> None:
     document, data = arabic_pdf
-    pages = pdf_words(data, tmp_path)
+    pages = pdf_words(data)
     marking = shown("مقيد")
     for number, words in enumerate(pages, start=1):
         marks = [w for w in words if w["text"] == marking]
@@ -202,7 +170,7 @@ def test_arabic_text_reads_back_in_order(arabic_pdf: tuple[Document, bytes]) -> 
 
 
 def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_path: Path) -> None:
-    pages = pdf_words(arabic_pdf[1], tmp_path)
+    pages = pdf_words(arabic_pdf[1])
     words = next(page for page in pages if any(w["text"] == shown("المؤشر") for w in page))
     labels = ("المؤشر", "القيمة", "الوحدة", "بتاريخ")  # in reading order
     columns = [find(words, shown(label))["xMin"] for label in labels]
@@ -212,7 +180,7 @@ def test_rtl_table_runs_right_to_left(arabic_pdf: tuple[Document, bytes], tmp_pa
 def test_arabic_bullets_hang_on_the_right(
     arabic_pdf: tuple[Document, bytes], tmp_path: Path
 ) -> None:
-    pages = pdf_words(arabic_pdf[1], tmp_path)
+    pages = pdf_words(arabic_pdf[1])
     checked = 0
     for page in pages:
         for bullet in [w for w in page if w["text"] == "•"]:
@@ -223,38 +191,41 @@ def test_arabic_bullets_hang_on_the_right(
     assert checked >= 3
 
 
-def test_outline_has_one_entry_per_section(
-    arabic_pdf: tuple[Document, bytes], tmp_path: Path, qapp: Any
-) -> None:
+def outline(data: bytes, tmp_path: Path) -> list[tuple[str, int]]:
+    """Return the PDF's top-level bookmarks, (title, page index), as Qt's PDF reader sees them
+    (the test asks for the ``qapp`` fixture)."""
     from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
 
-    document, data = arabic_pdf
-    path = tmp_path / "brief.pdf"
+    path = tmp_path / "outline.pdf"
     path.write_bytes(data)
     reader = QPdfDocument()
     assert reader.load(str(path)) == QPdfDocument.Error.None_
-    model = QPdfBookmarkModel()
-    model.setDocument(reader)
-    titles = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
-        for row in range(model.rowCount())
-    ]
-    pages = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Page))
-        for row in range(model.rowCount())
-    ]
+    try:
+        model = QPdfBookmarkModel()
+        model.setDocument(reader)
+        title, page = int(QPdfBookmarkModel.Role.Title), int(QPdfBookmarkModel.Role.Page)
+        entries = [model.index(row, 0) for row in range(model.rowCount())]
+        return [(model.data(entry, title), model.data(entry, page)) for entry in entries]
+    finally:
+        reader.close()
+
+
+def test_outline_has_one_entry_per_section(
+    arabic_pdf: tuple[Document, bytes], tmp_path: Path, qapp: Any
+) -> None:
+    document, data = arabic_pdf
+    titles, pages = zip(*outline(data, tmp_path), strict=True)
     headings = [b for b in document.blocks if isinstance(b, Heading) and b.level == 1]
-    assert titles == [f"{h.number} {h.text}" for h in headings]
-    texts = ["".join(w["text"] for w in page) for page in pdf_words(data, tmp_path)]
+    assert list(titles) == [f"{h.number} {h.text}" for h in headings]
+    texts = ["".join(w["text"] for w in page) for page in pdf_words(data)]
     for heading, page in zip(headings, pages, strict=True):
         title = canonical(get_display(reshape(f"{heading.number} {heading.text}"), base_dir="R"))
         assert title in texts[page]  # each bookmark opens the page its section starts on
-    reader.close()
 
 
 def test_arabic_digits_reach_the_page_numbers(library: Library, tmp_path: Path) -> None:
     document = make_document(library, "ar", sections=("middle_corridor",), digits="arabic")
-    pages = pdf_words(render_pdf(document), tmp_path)
+    pages = pdf_words(render_pdf(document))
     footer = [w for w in pages[0] if 760 < w["yMin"] < 815 and w["text"] != shown("مقيد")]
     indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
     assert _reads_rtl(footer, ["صفحة", "١", "من", str(len(pages)).translate(indic)])
@@ -265,7 +236,7 @@ def test_no_marking_when_the_brief_has_none(library: Library, tmp_path: Path) ->
         library, "en", sections=("middle_corridor",), marking=LocalText(ar="", en="")
     )
     data = render_pdf(document)
-    text = " ".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    text = " ".join(w["text"] for page in pdf_words(data) for w in page)
     assert "RESTRICTED" not in text
     assert "BR-2025/117" in text
 
@@ -277,7 +248,7 @@ def test_english_brief_with_tricky_text_and_literal_markup(
     data = render_pdf(document)
     assert b"/Lang (en)" in data
     assert verify_pdf(data, document) == []
-    text = "".join(w["text"] for page in pdf_words(data, tmp_path) for w in page)
+    text = "".join(w["text"] for page in pdf_words(data) for w in page)
     assert "<b>notmarkup</b>" in text
     assert "\ufffd" in text  # the emoji's placeholder, with its neighbours kept
     assert "anemoji\ufffdthentheend." in text
@@ -296,7 +267,7 @@ def test_bilingual_rows_put_arabic_on_the_right(library: Library, tmp_path: Path
     data = render_pdf(document)
     assert b"/Lang (ar)" in data
     assert verify_pdf(data, document) == []
-    pages = pdf_words(data, tmp_path)
+    pages = pdf_words(data)
     arabic = find(pages[0], shown("النقاط"))
     english = find(pages[0], "Key")
     assert arabic["xMin"] > english["xMax"]
@@ -353,25 +324,13 @@ def test_pictures_reach_the_pdf_pixel_for_pixel(tmp_path: Path) -> None:
 def test_bilingual_outline_names_both_languages(
     library: Library, tmp_path: Path, qapp: Any
 ) -> None:
-    from PySide6.QtPdf import QPdfBookmarkModel, QPdfDocument
-
     document = make_document(library, "bi", sections=("middle_corridor", "port_of_baku"))
-    path = tmp_path / "brief.pdf"
-    path.write_bytes(render_pdf(document))
-    reader = QPdfDocument()
-    assert reader.load(str(path)) == QPdfDocument.Error.None_
-    model = QPdfBookmarkModel()
-    model.setDocument(reader)
-    titles = [
-        model.data(model.index(row, 0), int(QPdfBookmarkModel.Role.Title))
-        for row in range(model.rowCount())
-    ]
+    titles = [title for title, _page in outline(render_pdf(document), tmp_path)]
     assert titles == [
         "1. الممر الأوسط: شراكة في النقل العابر والطاقة / "
         "1. The Middle Corridor: A Partnership in Transit and Energy",
         "2. ميناء باكو البحري الدولي / 2. The Baku International Sea Trade Port",
     ]
-    reader.close()
 
 
 def test_every_diacritic_reaches_the_text_layer(library: Library, tmp_path: Path) -> None:
@@ -395,7 +354,7 @@ def test_bilingual_items_start_level_and_values_never_wrap(
     library: Library, template: str, tmp_path: Path
 ) -> None:
     document = make_document(library, "bi", template=template)
-    pages = pdf_words(render_pdf(document), tmp_path)
+    pages = pdf_words(render_pdf(document))
     lists = [b for b in document.blocks if isinstance(b, ParallelList)]
     assert {b.role for b in lists} == {"key_points", "talking_points"}
     middle = 595 / 2
@@ -466,7 +425,7 @@ def test_ministry_cover_names_authority_distribution_and_reference(
     if "ar" in langs:
         for word in ("التوزيع", "مكتب", "الوزير"):
             assert word in cover, word
-    words = pdf_words(data, tmp_path)
+    words = pdf_words(data)
     for page in words:
         footer = [w for w in page if w["text"] == "MFA/PP-2025/042" and w["yMin"] > 760]
         assert len(footer) == len(langs)  # the reference in each language's footer

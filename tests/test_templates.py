@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 from PIL import Image
+from samples import write_template
 
 from briefing import edits
 from briefing.cli import main
@@ -43,13 +44,6 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the user templates folder at an empty temporary folder."""
     folder = tmp_path / "user-templates"
     monkeypatch.setenv("BRIEFING_USER_TEMPLATES", str(folder))
-    return folder
-
-
-def write_template(folder: Path, text: str) -> Path:
-    """Write ``text`` as folder/template.toml and return the folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / TEMPLATE_FILE).write_text(text, encoding="utf-8")
     return folder
 
 

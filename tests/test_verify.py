@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,14 @@ from briefing.render import pdf_flowables
 from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 from briefing.text import layout as text_layout
-from briefing.verify import canonical, expected_paragraphs, verify_pdf
+from briefing.text.shaping import reshape
+from briefing.verify import (
+    canonical,
+    expected_paragraphs,
+    extract_lines,
+    presentation_form_problems,
+    verify_pdf,
+)
 
 SECTION = Section(
     id="verify_text",
@@ -116,26 +124,43 @@ def test_brackets_facing_the_wrong_way_are_caught(
     monkeypatch.setattr(text_layout.Run, "shown", property(mirrored))
     document = make_document(library, "ar")
     problems = verify_pdf(render_pdf(document), document)
-    assert any("(COP29)" in p for p in problems)
+    assert any("(COP29)" in p and "brackets out of order" in p for p in problems), problems
 
 
 def test_brackets_placed_without_the_paired_bracket_rule_are_caught(
     library: Library, monkeypatch: pytest.MonkeyPatch, fresh_layout: None
 ) -> None:
-    # The engine without rule N0 printed "Middle Corridor (TITR)." as ".(Middle Corridor (TITR".
+    # The engine without rule N0 printed "Middle Corridor (TITR)." as ".(Middle Corridor (TITR":
+    # its levels are used here with the rest of the reordering unchanged.
     from bidi import algorithm as old_engine
 
-    def without_n0(text: str, base: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-        visual = old_engine.get_display(text, base_dir=base)
-        return visual, tuple(range(len(text))), (1,) * len(text)
+    from briefing.text import bidi as text_bidi
+
+    def levels_without_n0(text: str, base: str) -> list[int]:
+        storage = old_engine.get_empty_storage()
+        storage["base_level"] = old_engine.PARAGRAPH_LEVELS[base]
+        storage["base_dir"] = base
+        old_engine.get_embedding_levels(text, storage)
+        old_engine.explicit_embed_and_overrides(storage)
+        old_engine.resolve_weak_types(storage)
+        old_engine.resolve_neutral_types(storage, False)
+        old_engine.resolve_implicit_levels(storage, False)
+        return [char["level"] for char in storage["chars"]]
 
     ar = "يعرف هذا الطريق باسم Middle Corridor (TITR)."
     document = document_with(library, "ar", ar, "The Middle Corridor (TITR).")
     assert verify_pdf(render_pdf(document), document) == []
     text_layout.layout_text.cache_clear()
-    monkeypatch.setattr(text_layout, "reorder_line", without_n0)
-    problems = verify_pdf(render_pdf(document), document)
-    assert any("Middle Corridor" in p for p in problems), problems
+    text_bidi.reorder_line.cache_clear()
+    monkeypatch.setattr(text_bidi, "_levels", levels_without_n0)
+    try:
+        problems = verify_pdf(render_pdf(document), document)
+    finally:
+        text_bidi.reorder_line.cache_clear()
+    assert problems == [
+        "page 1: paragraph 'يعرف هذا الطريق باسم Middle Corridor…' has its brackets "
+        "out of order or facing the wrong way"
+    ], problems
 
 
 def test_lost_latin_words_are_caught(
@@ -257,3 +282,71 @@ def test_generated_mixed_text_reads_back(
     brief = edits.set_sections(brief, ("verify_text",))
     document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
     assert verify_pdf(render_pdf(document), document) == []
+
+
+def presentation_forms(run: text_layout.Run) -> str:
+    """Return a run's text as the old engine's text layer had it: joined presentation forms."""
+    shaped = reshape(run.logical)
+    return shaped[::-1] if run.rtl else shaped
+
+
+def test_a_text_layer_of_presentation_forms_is_caught(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same pages, but each run's text layer holds what arabic-reshaper made of it:
+    # NFKC folds the forms back to letters, so only the text-layer check can tell.
+    monkeypatch.setattr(text_layout.Run, "shown", property(presentation_forms))
+    document = make_document(library, "ar")
+    problems = verify_pdf(render_pdf(document), document)
+    # (Ligatures read back as one character also put letters out of order.)
+    assert problems[0].startswith("page 1: the text layer gives "), problems
+    assert "Arabic presentation forms (U+FE" in problems[0]
+
+
+def test_the_old_presentation_form_drawing_is_caught(tmp_path: Path) -> None:
+    # Drawn as the first engine drew Arabic: reshaped, reordered, one string per line.
+    from bidi import get_display
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing.fonts import bundled_face
+
+    name = "OldEngineAmiri"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(bundled_face("Amiri").regular)))
+    canvas = Canvas(str(tmp_path / "old.pdf"), pagesize=(400, 200), invariant=1)
+    canvas.setFont(name, 16)
+    canvas.drawRightString(380, 150, get_display(reshape("يعرف هذا الطريق باسم الممر الأوسط")))
+    canvas.showPage()
+    canvas.save()
+    lines = extract_lines((tmp_path / "old.pdf").read_bytes())
+    assert len(lines) == 1 and "\u0627" not in lines[0].raw  # no plain alef: all forms
+    (problem,) = presentation_form_problems(lines)
+    assert problem.startswith("page 1: the text layer gives ") and "U+FE" in problem
+
+
+@pytest.mark.parametrize("lang", ["ar", "bi"])
+def test_the_shipped_briefs_pass(library: Library, lang: str) -> None:
+    brief = replace(
+        edits.default_brief(library), meta=BriefMeta(date=date(2025, 10, 20), reference="BR-2")
+    )
+    document = build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+    assert verify_pdf(render_pdf(document), document) == []
+
+
+def test_verify_on_the_command_line_fails_with_one_line_per_problem(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.cli import EXIT_VERIFY_FAILED, main
+
+    monkeypatch.setattr(text_layout.Run, "shown", property(presentation_forms))
+    status = main([
+        "export", "--lang", "ar", "--format", "pdf", "--out", str(tmp_path), "--verify",
+        "--quiet", "--sections", "middle_corridor",
+    ])
+    assert status == EXIT_VERIFY_FAILED != 0
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors[0].startswith("verify: brief-ar.pdf: page 1: the text layer gives ")
+    assert "presentation forms" in errors[0]
+    assert all(line.startswith("verify: brief-ar.pdf: page ") for line in errors), errors

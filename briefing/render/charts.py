@@ -17,8 +17,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from briefing.atomic import write_atomic
 from briefing.chartdata import ChartData
+from briefing.diskcache import DiskCache
 from briefing.errors import BriefingError
 from briefing.templates import Template
 
@@ -48,6 +48,16 @@ def chart_size_cm(kind: str, size: str) -> tuple[float, float]:
     width, height = CHART_SIZES_CM[size]
     return width, KIND_HEIGHTS_CM.get(kind, {}).get(size, height)
 
+
+# Chart kinds small enough to stand beside the text of a one-language PDF brief.
+SIDE_CHART_KINDS = frozenset({"donut", "progress"})
+
+
+def pdf_chart_size(kind: str, lang: str) -> str:
+    """Return the picture size ("full" or "half") a chart of ``kind`` takes in a PDF."""
+    return "half" if lang == "bi" or kind in SIDE_CHART_KINDS else "full"
+
+
 MEMORY_CACHE_SIZE = 128
 
 # Folder of resources/ holding pictures drawn ahead for the library's own figures, in every
@@ -75,7 +85,6 @@ class DrawingCancelled(BriefingError):
 _lock = threading.RLock()
 _memory_cache: OrderedDict[str, bytes] = OrderedDict()
 _stats = {"draws": 0, "parallel_draws": 0, "memory_hits": 0, "disk_hits": 0}
-_disk_cache_dir: Path | bool | None = True  # True: the user's cache folder, decided lazily
 
 
 # -- public interface -----------------------------------------------------------------------
@@ -322,9 +331,7 @@ def clear_cache(reset_counters: bool = True) -> None:
 
 def configure_disk_cache(folder: Path | bool | None) -> None:
     """Set the disk cache folder: a path, ``None`` to turn it off, ``True`` for the default."""
-    global _disk_cache_dir
-    with _lock:
-        _disk_cache_dir = Path(folder) if isinstance(folder, (str, Path)) else folder
+    _disk.configure_user(folder)
 
 
 # -- drawing in other processes -------------------------------------------------------------
@@ -662,7 +669,7 @@ def _lookup(key: str) -> bytes | None:
             _memory_cache.move_to_end(key)
             _stats["memory_hits"] += 1
             return cached
-    png = _read_disk_cache(key)
+    png = _disk.read(key)
     if png is not None:
         with _lock:
             _stats["disk_hits"] += 1
@@ -674,7 +681,7 @@ def _store(key: str, png: bytes) -> None:
     """Keep a freshly drawn picture in memory and on disk."""
     with _lock:
         _remember(key, png)
-    _write_disk_cache(key, png)
+    _disk.write(key, png, DISK_CACHE_FILES)
 
 
 def _remember(key: str, png: bytes) -> None:
@@ -758,76 +765,16 @@ def _file_identity(path: Path) -> tuple[str, int, int]:
     return (str(path), status.st_size, status.st_mtime_ns)
 
 
-def _disk_folder() -> Path | None:
-    with _lock:
-        setting = _disk_cache_dir
-    if setting is None or setting is False:
-        return None
-    if setting is True:
-        if os.environ.get("BRIEFING_CHART_CACHE", "").lower() in ("0", "off", "no"):
-            return None
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("Briefing", "Briefing")) / "charts"
-    return setting
-
-
-_shipped_setting: Path | bool | None = True  # True: the package's chart-cache folder
-
-
 def configure_shipped_cache(folder: Path | bool | None) -> None:
     """Set the read-only folder of pictures shipped with the program (``None``: none)."""
-    global _shipped_setting
-    with _lock:
-        _shipped_setting = Path(folder) if isinstance(folder, (str, Path)) else folder
+    _disk.configure_shipped(folder)
 
 
-def _shipped_folder() -> Path | None:
-    with _lock:
-        setting = _shipped_setting
-    if setting is None or setting is False:
-        return None
-    if setting is True:
-        from briefing.resources import as_path, resource
-
-        return as_path(resource(SHIPPED_CACHE_FOLDER))
-    return setting
+def _is_whole_png(png: bytes) -> bool:
+    """A cached file is trusted only if it is a whole PNG (ends with the IEND chunk)."""
+    return png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82")
 
 
-def _read_disk_cache(key: str) -> bytes | None:
-    """Return the picture from the user's cache, else from the pictures shipped with the
-    program (the library's charts with its own figures), or None."""
-    for folder in (_disk_folder(), _shipped_folder()):
-        if folder is None:
-            continue
-        try:
-            png = (folder / f"{key}.png").read_bytes()
-        except OSError:
-            continue
-        # A cached file is trusted only if it is a whole PNG (ends with the IEND chunk).
-        if png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82"):
-            return png
-    return None
-
-
-def _write_disk_cache(key: str, png: bytes) -> None:
-    folder = _disk_folder()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{key}.png", png)
-        _prune_disk_cache(folder)
-    except OSError:
-        pass  # a cache that cannot be written only costs a redraw next time
-
-
-def _prune_disk_cache(folder: Path) -> None:
-    """Delete the least recently written pictures beyond DISK_CACHE_FILES."""
-    entries = [entry for entry in os.scandir(folder) if entry.name.endswith(".png")]
-    if len(entries) <= DISK_CACHE_FILES:
-        return
-    entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
-    for entry in entries[: len(entries) - DISK_CACHE_FILES]:
-        with contextlib.suppress(OSError):  # another process removed it first
-            os.unlink(entry.path)
+# The user's cache, else the pictures shipped with the program (the library's charts
+# with its own figures).
+_disk = DiskCache("charts", SHIPPED_CACHE_FOLDER, ".png", _is_whole_png)

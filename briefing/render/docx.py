@@ -50,7 +50,12 @@ from briefing.errors import BriefingError
 from briefing.fonts import ARABIC_FAMILIES, bundled_face, fallback_faces
 from briefing.model import Lang
 from briefing.render import docx_oxml as ox
-from briefing.render.charts import chart_size_cm, render_chart_png
+from briefing.render.charts import (
+    CHART_SIZES_CM,
+    SIDE_CHART_KINDS,
+    chart_size_cm,
+    render_chart_png,
+)
 from briefing.render.docx_fonts import EmbeddedFace, embed_fonts, set_embedding
 
 LOG = logging.getLogger(__name__)
@@ -763,7 +768,16 @@ class _WordWriter:
 
     # -- blocks -------------------------------------------------------------------------
     def _write_blocks(self, container: Any, blocks: Sequence[Block], width: int) -> None:
-        for block in blocks:
+        blocks = list(blocks)
+        beside = self._beside_charts(blocks, width)
+        skipped: set[int] = {index for group in beside.values() for index in group}
+        for position, block in enumerate(blocks):
+            if position in skipped:
+                continue
+            if position in beside:
+                self.layout_table = None
+                self._chart_beside(container, block, [blocks[i] for i in beside[position]], width)
+                continue
             if isinstance(block, Parallel):
                 self._parallel(container, block, width)
                 continue
@@ -779,6 +793,84 @@ class _WordWriter:
                 continue
             self.layout_table = None
             self._block(container, block, width, size="full")
+
+    def _beside_charts(self, blocks: Sequence[Block], width: int) -> dict[int, list[int]]:
+        """Return, by chart position, the paragraphs set beside each small chart.
+
+        A small chart (donut, progress) takes the paragraphs just before it in its
+        section, nearest first, as many as its height holds by an estimate of their lines
+        (Word lays the lines out itself); with none before it, those just after it.
+        """
+        result: dict[int, list[int]] = {}
+        chart_width = min(int(Cm(CHART_SIZES_CM["half"][0])), width * 47 // 100)
+        text_points = (width - chart_width - int(Cm(0.5))) / 12700
+        body = self.sizes["Normal"]
+        line = body * float(self.template.fonts.line_spacing)
+        characters = max(1.0, text_points / (body * 0.5))
+        taken: set[int] = set()
+        for position, block in enumerate(blocks):
+            if not (isinstance(block, Chart) and block.data.kind in SIDE_CHART_KINDS):
+                continue
+            chart_points = chart_size_cm(block.data.kind, "half")[1] / 2.54 * 72
+            lines_room = chart_points / line + 2
+
+            def text_lines(block: Block) -> float:
+                assert isinstance(block, Paragraph)
+                return len(block.text) / characters + 1.0
+
+            def plain(index: int) -> bool:
+                candidate = blocks[index]
+                return (
+                    index not in taken
+                    and isinstance(candidate, Paragraph)
+                    and candidate.role not in ("caption", "note")
+                )
+
+            group: list[int] = []
+            used = 0.0
+            index = position - 1
+            while index >= 0 and plain(index):
+                lines = text_lines(blocks[index])
+                if group and used + lines > lines_room:
+                    break
+                group.insert(0, index)
+                used += lines
+                index -= 1
+            if not group:
+                index = position + 1
+                while index < len(blocks) and plain(index):
+                    lines = text_lines(blocks[index])
+                    if group and used + lines > lines_room:
+                        break
+                    group.append(index)
+                    used += lines
+                    index += 1
+            if group:
+                result[position] = group
+                taken.update(group)
+        return result
+
+    def _chart_beside(
+        self, container: Any, chart: Block, paragraphs: Sequence[Block], width: int
+    ) -> None:
+        """Set a small chart in a borderless two-cell table beside its paragraphs.
+
+        The text stands at the reading start (right in Arabic, the table running right to
+        left), the chart and its caption at the end; the row never breaks across pages.
+        """
+        assert isinstance(chart, Chart)
+        chart_width = min(int(Cm(CHART_SIZES_CM["half"][0])), width * 47 // 100)
+        lang = chart.lang
+        table = self._layout_table(container, 1, [width - chart_width, chart_width], lang)
+        row = table.rows[0]
+        ox.set_row_flags(row._tr, cant_split=True)
+        text_cell, chart_cell = row.cells
+        for paragraph in paragraphs:
+            self._block(text_cell, paragraph, width - chart_width, size="full")
+        self._block(chart_cell, chart, chart_width, size="half")
+        for cell in (text_cell, chart_cell):
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+            self._finish_cell(cell)
 
     def _block(self, container: Any, block: Block, width: int, size: str) -> None:
         if isinstance(block, Cover):

@@ -135,19 +135,18 @@ def set_size(target: Run | BaseOxmlElement, points: float) -> None:
 
 def set_bold(target: Run | BaseOxmlElement, on: bool = True) -> None:
     """Make text bold (or explicitly not bold) for both Latin and complex scripts."""
-    properties = run_properties(target)
-    for tag in ("w:b", "w:bCs"):
-        element = get_or_add(properties, tag, RPR_ORDER)
-        if on:
-            element.attrib.pop(qn("w:val"), None)
-        else:
-            element.set(qn("w:val"), "0")
+    _set_toggle(target, ("w:b", "w:bCs"), on)
 
 
 def set_italic(target: Run | BaseOxmlElement, on: bool = True) -> None:
     """Make text italic (or explicitly upright) for both Latin and complex scripts."""
+    _set_toggle(target, ("w:i", "w:iCs"), on)
+
+
+def _set_toggle(target: Run | BaseOxmlElement, tags: tuple[str, str], on: bool) -> None:
+    """Turn a run property on (the bare element) or explicitly off (``w:val="0"``)."""
     properties = run_properties(target)
-    for tag in ("w:i", "w:iCs"):
+    for tag in tags:
         element = get_or_add(properties, tag, RPR_ORDER)
         if on:
             element.attrib.pop(qn("w:val"), None)

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from briefing.atomic import write_atomic
+from briefing.diskcache import DiskCache
 
 # Bump when the subsetting options (docx_fonts.make_subset) change.
 SUBSET_VERSION = "1"
@@ -35,8 +36,6 @@ _memory: OrderedDict[str, bytes] = OrderedDict()
 _digests: dict[tuple[str, int, int], str] = {}
 _stats = {"made": 0, "memory_hits": 0, "disk_hits": 0}
 _fonttools_version: str | None = None
-_disk_setting: Path | bool | None = True  # True: the user's cache folder
-_shipped_setting: Path | bool | None = True  # True: the package's font-subsets folder
 
 
 def cache_info() -> dict[str, int]:
@@ -55,10 +54,7 @@ def clear_cache() -> None:
 
 def configure(disk: Path | bool | None = True, shipped: Path | bool | None = True) -> None:
     """Set the user's subset folder and the shipped one (``True``: default, ``None``: none)."""
-    global _disk_setting, _shipped_setting
-    with _lock:
-        _disk_setting = Path(disk) if isinstance(disk, (str, Path)) else disk
-        _shipped_setting = Path(shipped) if isinstance(shipped, (str, Path)) else shipped
+    _disk.configure(disk, shipped)
 
 
 def subset_key(path: Path, characters: str) -> str:
@@ -79,19 +75,12 @@ def cached_subset(path: Path, characters: str) -> tuple[str, bytes | None]:
             _memory.move_to_end(key)
             _stats["memory_hits"] += 1
             return key, data
-    for folder in (_user_folder(), _shipped_folder()):
-        if folder is None:
-            continue
-        try:
-            data = (folder / f"{key}.ttf").read_bytes()
-        except OSError:
-            continue
-        if _whole_font(data):
-            with _lock:
-                _stats["disk_hits"] += 1
-            _remember(key, data)
-            return key, data
-    return key, None
+    data = _disk.read(key)
+    if data is not None:
+        with _lock:
+            _stats["disk_hits"] += 1
+        _remember(key, data)
+    return key, data
 
 
 def store(key: str, data: bytes) -> None:
@@ -99,20 +88,7 @@ def store(key: str, data: bytes) -> None:
     with _lock:
         _stats["made"] += 1
     _remember(key, data)
-    folder = _user_folder()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"{key}.ttf", data)
-        entries = sorted(
-            (entry for entry in os.scandir(folder) if entry.name.endswith(".ttf")),
-            key=lambda entry: entry.stat().st_mtime_ns,
-        )
-        for entry in entries[: max(0, len(entries) - DISK_ENTRIES)]:
-            os.unlink(entry.path)
-    except OSError:
-        pass  # a cache that cannot be written only costs another subset next time
+    _disk.write(key, data, DISK_ENTRIES)
 
 
 def font_digest(path: Path | str) -> str:
@@ -252,37 +228,33 @@ def _fonttools() -> str:
     return _fonttools_version
 
 
-def _user_folder(name: str = "font-subsets") -> Path | None:
-    """Return the user's cache folder ``name`` (the Word subsets' by default), or None.
+# The user's subsets, else those of the bundled fonts shipped with the program.
+_disk = DiskCache("font-subsets", SHIPPED_FOLDER, ".ttf", _whole_font)
+
+
+def _user_folder(name: str) -> Path | None:
+    """Return the user's cache folder ``name`` beside the Word subsets' one, or None.
 
     ``configure(disk=…)`` and BRIEFING_CHART_CACHE=off rule every such folder: a folder
     given to ``configure`` holds the Word subsets itself and the others below it.
     """
-    with _lock:
-        setting = _disk_setting
-    if setting is None or setting is False:
+    base = _disk.user_folder()
+    if base is None:
         return None
-    if setting is True:
-        if os.environ.get("BRIEFING_CHART_CACHE", "").lower() in ("0", "off", "no"):
-            return None
-        from platformdirs import user_cache_dir
-
-        return Path(user_cache_dir("Briefing", "Briefing")) / name
-    return setting if name == "font-subsets" else setting / name
+    with _disk._lock:
+        default = _disk._user is True
+    return base.parent / name if default else base / name
 
 
-def _shipped_folder(name: str = SHIPPED_FOLDER) -> Path | None:
-    """Return the shipped folder ``name`` (the Word subsets' by default), or None.
+def _shipped_folder(name: str) -> Path | None:
+    """Return the shipped folder ``name`` beside the Word subsets' one, or None.
 
     A folder given to ``configure(shipped=…)`` holds the Word subsets itself and the
     other shipped kinds below it.
     """
-    with _lock:
-        setting = _shipped_setting
-    if setting is None or setting is False:
+    base = _disk.shipped_folder()
+    if base is None:
         return None
-    if setting is True:
-        from briefing.resources import as_path, resource
-
-        return as_path(resource(name))
-    return setting if name == SHIPPED_FOLDER else setting / name
+    with _disk._lock:
+        default = _disk._shipped is True
+    return base.parent / name if default else base / name

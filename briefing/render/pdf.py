@@ -39,7 +39,15 @@ from briefing.document import (
 from briefing.document import Table as TableBlock
 from briefing.errors import BriefingError
 from briefing.model import Lang
-from briefing.render.pdf_flowables import Box, Picture, Rule, SideBySide, TextBlock
+from briefing.render.pdf_flowables import (
+    Box,
+    ChartBlock,
+    ChartFloat,
+    Picture,
+    Rule,
+    SideBySide,
+    TextBlock,
+)
 from briefing.render.pdf_tags import Recorder, Tag, TagTree
 from briefing.text import Direction, FontSet, TextStyle, draw_lines, font_book, layout_text
 from briefing.text.fonts import arabic_scale
@@ -132,16 +140,92 @@ class _Kit:
 
         A heading starts a new page when less than a few lines' room is left under it,
         instead of being kept with what follows: kept together, a heading and a long
-        table would both move on and leave half a page empty.
+        table would both move on and leave half a page empty. A heading over a chart
+        asks for the room of the chart at its least size.
+
+        A chart takes the paragraphs of its section that follow it (see ChartFloat): a
+        small one has them beside it, and any chart that does not fit lets them fill
+        the page before it.
         """
+        flowables = self.flow(self.document.blocks, self.width, boxed=False)
+        if not self.bilingual:
+            flowables = self._floated(flowables)
         story: list[Flowable] = []
-        room = 2 * self.styles["heading1"].leading + 4 * self.styles["body"].leading
-        for flowable in self.flow(self.document.blocks, self.width, boxed=False):
+        # Room for lines as tall as the language sets them (Arabic lines are taller).
+        base: Direction = "R" if self.document.lang == "ar" else "L"
+        body = TextBlock("", base, self.styles["body"], white)
+        room = 2 * self.styles["heading1"].leading + 4 * body.text_style.leading
+        for position, flowable in enumerate(flowables):
             if isinstance(flowable, (TextBlock, SideBySide)) and flowable.getKeepWithNext():
                 flowable.keepWithNext = False
-                story.append(CondPageBreak(room))
+                following = flowables[position + 1] if position + 1 < len(flowables) else None
+                needed = room
+                if isinstance(following, ChartFloat) and not following.text_first:
+                    chart = following.chart
+                    width = following._columns(self.width)[0] if following.side else self.width
+                    needed = max(room, 2 * self.styles["heading1"].leading
+                                 + chart.min_height(width))
+                elif following is not None:
+                    # A heading may take more lines than two (a bilingual row), and what
+                    # follows starts only with two lines of text (of each language) or a
+                    # table's first rows: never part them.
+                    _, heading = flowable.wrapOn(None, self.width, 1e6)
+                    start = self._least_start(following, body.text_style.leading)
+                    spaces = flowable.getSpaceBefore() + flowable.getSpaceAfter()
+                    needed = max(room, heading + spaces + start)
+                story.append(CondPageBreak(needed))
             story.append(flowable)
         return story
+
+    def _least_start(self, flowable: Flowable, step: float) -> float:
+        """Return the least height at which ``flowable`` can start at the foot of a page."""
+        _, full = flowable.wrapOn(None, self.width, 1e6)
+        height = step
+        while height < full:
+            if flowable.splitOn(None, self.width, height):
+                return height
+            # Finely over the first lines, coarsely past them (a table's tall first row).
+            height += step / 2 if height < 12 * step else 2 * step
+        return full
+
+    def _floated(self, flowables: Sequence[Flowable]) -> list[Flowable]:
+        """Return ``flowables`` with each chart holding the paragraphs that follow it."""
+        result: list[Flowable] = []
+        index = 0
+        while index < len(flowables):
+            flowable = flowables[index]
+            index += 1
+            if not isinstance(flowable, ChartBlock):
+                result.append(flowable)
+                continue
+            followers: list[Flowable] = []
+            while (
+                index < len(flowables)
+                and isinstance(flowables[index], TextBlock)
+                and not flowables[index].getKeepWithNext()
+            ):
+                followers.append(flowables[index])
+                index += 1
+            after = bool(followers)
+            side = ""
+            if flowable.small:
+                if not followers:
+                    # A chart closing its section stands beside the paragraphs before it.
+                    while (
+                        result
+                        and isinstance(result[-1], TextBlock)
+                        and not result[-1].getKeepWithNext()
+                        and not result[-1].bullet
+                    ):
+                        followers.insert(0, result.pop())
+                if followers:
+                    # On the side a line ends: the left in Arabic, the right in English.
+                    side = "left" if self.document.lang == "ar" else "right"
+            chart_float = ChartFloat(flowable, followers, side)
+            # Text read before the chart: a page may end after some of it.
+            chart_float.text_first = bool(side) and not after
+            result.append(chart_float)
+        return result
 
     def flow(self, blocks: Sequence[Block], width: float, boxed: bool) -> list[Flowable]:
         """Return the flowables of ``blocks`` set in a column ``width`` wide.
@@ -300,27 +384,9 @@ class _Kit:
             left = [cell(t, "en", c, header, row_tag) for c, t in enumerate(en_cells)]
             rows.append([*left, *reversed(right)])
         col_widths = [*widths_en[:columns], *reversed(widths_en[columns:])]
-        table = Table(rows, colWidths=col_widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    self._table_font(),
-                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
-                    # A thin rule between the English and the Arabic halves.
-                    ("LINEAFTER", (columns - 1, 0), (columns - 1, -1), 0.6, self.colours["rule"]),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        table.spaceBefore = 2
-        table.spaceAfter = 12
-        return [heading_row, table]
+        # A thin rule between the English and the Arabic halves.
+        rule = ("LINEAFTER", (columns - 1, 0), (columns - 1, -1), 0.6, self.colours["rule"])
+        return [heading_row, self._data_table(rows, col_widths, rule)]
 
     def _parallel_widths(self, en: TableBlock, ar: TableBlock, width: float) -> list[float]:
         """Return the widths of a bilingual table's columns: English ones, then Arabic ones.
@@ -476,25 +542,7 @@ class _Kit:
         if base == "R":
             rows = [list(reversed(row)) for row in rows]
             col_widths.reverse()
-        table = Table(rows, colWidths=col_widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    self._table_font(),
-                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
-            )
-        )
-        table.spaceBefore = 2
-        table.spaceAfter = 12
-        return table
+        return self._data_table(rows, col_widths)
 
     def _column_widths(
         self, block: TableBlock, base: Direction, weights: list[float], width: float
@@ -542,10 +590,19 @@ class _Kit:
         return [value * scale for value in result]
 
     def chart(self, block: Chart, width: float) -> list[Flowable]:
-        """Return the chart picture and its caption, kept together."""
-        from briefing.render.charts import chart_picture, chart_size_cm, picture_name
+        """Return the chart picture and its caption, kept together.
 
-        size = "half" if self.bilingual else "full"
+        A small chart (donut, progress) of a one-language brief is set at half size, in
+        a column beside the text that follows it.
+        """
+        from briefing.render.charts import (
+            chart_picture,
+            chart_size_cm,
+            pdf_chart_size,
+            picture_name,
+        )
+
+        size = pdf_chart_size(block.data.kind, self.document.lang)
         width_cm, height_cm = chart_size_cm(block.data.kind, size)
         picture_width, picture_height = width_cm * cm, height_cm * cm
         if picture_width > width:
@@ -561,8 +618,6 @@ class _Kit:
             what=f"chart {block.data.id}",
             name=picture_name(data, template, size),
         )
-        image.spaceBefore = 6
-        image.keepWithNext = True
         image.tag = self.tags.add("Figure", lang=block.lang, alt=block.alt or block.caption)
         style = self.styles["caption"]
         caption = TextBlock(
@@ -573,7 +628,9 @@ class _Kit:
             space_before=3,
             space_after=style.size * 1.2,
         )
-        return [image, self._tagged(caption, self.tags.add("Caption", lang=block.lang))]
+        chart = ChartBlock(image, self._tagged(caption, self.tags.add("Caption", lang=block.lang)))
+        chart.small = not self.bilingual and size == "half"
+        return [chart]
 
     def cover(self, block: Cover, width: float) -> list[Flowable]:
         """Return the cover block: logo, title, subtitle and the labelled fields."""
@@ -669,6 +726,32 @@ class _Kit:
                 ]
             )
         )
+        return table
+
+    def _data_table(
+        self, rows: list[list[Flowable]], col_widths: list[float], *rules: tuple[Any, ...]
+    ) -> Table:
+        """Return a table of figures in the brief's look: a shaded header row repeated on
+        every page, striped rows, a rule under each row (and ``rules`` after those)."""
+        table = Table(rows, colWidths=col_widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    self._table_font(),
+                    ("BACKGROUND", (0, 0), (-1, 0), self.colours["table_header"]),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [white, self.colours["table_stripe"]]),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, self.colours["rule"]),
+                    *rules,
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        table.spaceBefore = 2
+        table.spaceAfter = 12
         return table
 
     def _table_font(self) -> tuple[Any, ...]:

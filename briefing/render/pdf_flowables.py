@@ -616,3 +616,182 @@ class Picture(Flowable):
             canvas.scale(self.width, self.height)
             canvas.doForm(name)
             canvas.restoreState()
+
+
+# A chart that does not fit the rest of a page is drawn down to this share of its height
+# rather than moved on whole, leaving the rest of the page empty.
+CHART_MIN_SCALE = 0.7
+
+
+class ChartBlock(Flowable):
+    """A chart picture with its caption under it, never parted.
+
+    When the room left on a page is short of the picture's height, the picture is drawn
+    smaller (keeping its proportions, down to ``CHART_MIN_SCALE``) instead of moving on.
+    """
+
+    def __init__(self, picture: Picture, caption: TextBlock, space_before: float = 6.0) -> None:
+        super().__init__()
+        self.picture = picture
+        self.caption = caption
+        self.full = (picture.width, picture.height)
+        self.spaceBefore = space_before
+        self.spaceAfter = caption.getSpaceAfter()
+        self.scale = 1.0
+        self.small = False  # may stand in a column beside the text that follows it
+        self.width = 0.0
+        self.height = 0.0
+        self._caption_height = 0.0
+
+    def __repr__(self) -> str:
+        return f"ChartBlock({self.picture.name!r})"
+
+    def caption_height(self, avail_width: float) -> float:
+        """Return the height of the caption and the gap above it at ``avail_width``."""
+        _, height = self.caption.wrap(avail_width, 1e6)
+        return height + self.caption.getSpaceBefore()
+
+    def min_height(self, avail_width: float) -> float:
+        """Return the least height the chart may be drawn at: smallest picture and caption."""
+        width, height = self.full
+        fitted = height * min(1.0, avail_width / width)
+        return fitted * CHART_MIN_SCALE + self.caption_height(avail_width)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the size, the picture made smaller when that lets it fit ``avail_height``."""
+        width, height = self.full
+        scale = min(1.0, avail_width / width)
+        caption = self.caption_height(avail_width)
+        if height * scale + caption > avail_height + 1e-6:
+            # Drawn smaller to fit, never below the least size (then it moves on whole).
+            fitting = (avail_height - caption) / height
+            if fitting >= scale * CHART_MIN_SCALE:
+                scale = fitting
+        self.scale = scale
+        self.picture.width, self.picture.height = width * scale, height * scale
+        self._caption_height = caption
+        self.width = avail_width
+        self.height = height * scale + caption
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """A chart and its caption do not part: fit whole or move on."""
+        _, height = self.wrap(avail_width, avail_height)
+        return [self] if height <= avail_height + 1e-6 else []
+
+    def draw(self) -> None:
+        """Draw the picture centred, the caption under it."""
+        picture = self.picture
+        picture.drawOn(self.canv, (self.width - picture.width) / 2, self.height - picture.height)
+        self.caption.drawOn(self.canv, 0, 0)
+
+
+class ChartFloat(Flowable):
+    """A chart and the text of its section that follows it, as a typesetter floats them.
+
+    With ``side`` ("left" or "right") a small chart stands in a column of ``share`` of
+    the width and the following paragraphs run beside it while they are shorter than the
+    chart; the rest run at full width under both. When the chart does not fit the rest of
+    the page, the following text moves up to fill the page and the chart floats on to
+    the next one.
+    """
+
+    def __init__(
+        self,
+        chart: ChartBlock,
+        followers: Sequence[Flowable],
+        side: str = "",
+        share: float = 0.47,
+        gap: float = 14.0,
+    ) -> None:
+        super().__init__()
+        self.chart = chart
+        self.followers = list(followers)
+        self.side = side
+        self.share = share
+        self.gap = gap
+        self.text_first = False  # the text beside the chart is read before it
+        self.spaceBefore = chart.getSpaceBefore()
+        self.spaceAfter = (
+            self.followers[-1].getSpaceAfter() if self.followers else chart.getSpaceAfter()
+        )
+        self.width = 0.0
+        self.height = 0.0
+        self.row_height = 0.0
+        self.beside: list[Flowable] = []
+        self.rest: list[Flowable] = []
+        self._placed: list[tuple[Flowable, float, float, float]] = []
+
+    def __repr__(self) -> str:
+        return f"ChartFloat({self.chart!r}, {len(self.followers)} following)"
+
+    def _columns(self, avail_width: float) -> tuple[float, float]:
+        chart_width = min(self.chart.full[0], avail_width * self.share)
+        return chart_width, avail_width - chart_width - self.gap
+
+    def _layout(self, avail_width: float, avail_height: float) -> None:
+        placed: list[tuple[Flowable, float, float, float]] = []
+        self.beside, self.rest = [], list(self.followers)
+        if self.side:
+            chart_width, text_width = self._columns(avail_width)
+            _, chart_height = self.chart.wrapOn(self.canv, chart_width, avail_height)
+            chart_x = 0.0 if self.side == "left" else avail_width - chart_width
+            text_x = chart_width + self.gap if self.side == "left" else 0.0
+            used = 0.0
+            # Whole paragraphs go beside the chart while the column is shorter than it.
+            while self.rest and isinstance(self.rest[0], TextBlock):
+                item = self.rest[0]
+                gap = (
+                    max(self.beside[-1].getSpaceAfter(), item.getSpaceBefore())
+                    if self.beside
+                    else 0.0
+                )
+                if used + gap >= chart_height - item.text_style.leading:
+                    break
+                if item.text_style.align == "justify":
+                    # A narrow column holds too few words a line to justify without gaps.
+                    item.text_style = replace(item.text_style, align="start")
+                _, height = item.wrapOn(self.canv, text_width, 1e6)
+                placed.append((item, text_x, used + gap, height))
+                used += gap + height
+                self.beside.append(self.rest.pop(0))
+            # The chart first: drawn (and read) before the text beside it.
+            placed.insert(0, (self.chart, chart_x, 0.0, chart_height))
+            y = max(chart_height, used)
+        else:
+            _, y = self.chart.wrapOn(self.canv, avail_width, avail_height)
+            placed.append((self.chart, 0.0, 0.0, y))
+        self.row_height = y
+        previous: Flowable = self.chart if not self.beside else self.beside[-1]
+        for item in self.rest:
+            y += max(previous.getSpaceAfter(), item.getSpaceBefore())
+            _, height = item.wrapOn(self.canv, avail_width, max(1.0, avail_height - y))
+            placed.append((item, 0.0, y, height))
+            y += height
+            previous = item
+        self._placed = placed
+        self.width = avail_width
+        self.height = y
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Return the size of the chart, the text beside it and the text under it."""
+        self._layout(avail_width, avail_height)
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Set the chart here with the text beside it, or move text up and float the chart."""
+        self._layout(avail_width, avail_height)
+        if self.row_height <= avail_height + 1e-6:
+            if not self.rest:
+                return [self]
+            here = ChartFloat(self.chart, self.beside, self.side, self.share, self.gap)
+            return [here, *self.rest]
+        if not self.followers:
+            return []
+        later = ChartFloat(self.chart, self.followers[1:], self.side, self.share, self.gap)
+        return [self.followers[0], later]
+
+    def draw(self) -> None:
+        """Draw the chart and the text at their places, top down."""
+        for item, x, y, height in self._placed:
+            item.drawOn(self.canv, x, self.height - y - height)

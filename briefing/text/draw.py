@@ -58,7 +58,31 @@ def draw_lines(
     glyph names) in the order they are shown, as an unshaped run drawn character by
     character would be: readers put right-to-left text back in logical order
     themselves, as they do for any PDF, and the span keeps a letter's marks, which
-    the font moves up, down and sideways, with it.
+    the font moves up, down and sideways, with it. Each glyph's ToUnicode entry holds
+    the characters it draws, for readers that ignore the spans.
+
+    What readers make of it (measured with poppler 22.12, pypdf 7, pdfminer.six
+    20260107) decided this form:
+
+    - pypdf and readers like it take glyphs in the order they are written and reverse
+      right-to-left stretches themselves: so the runs of a right-to-left line are
+      written stretch by stretch from the right (see ``_reading_order``), and a
+      paragraph with Latin runs in brackets comes back verbatim. Its one miss: it
+      gives a space or full stop to the direction of what was written before it, so
+      an Arabic stretch ending in one right after a Latin stretch on the same line
+      ("Aktau (Kazakhstan) قريباً.") hands it to the Latin.
+    - pdftotext sorts a line by position and reorders it with a rule of its own, not
+      the bidi algorithm: reading from the right it gives every neutral between a
+      Latin run and the Arabic after it to the Arabic, so no content can make it give
+      "(CLX) ويعرف" back (it gives ") Caspian Link (CLXويعرف", for other producers'
+      files too), and its character table gives the Arabic comma the class of a
+      digit. Arabic on its own comes back verbatim. One span for a whole line in
+      logical order is read as shown order and comes out reversed; -raw keeps the
+      page left-to-right and puts a word's last haraka first.
+    - pdfminer.six has neither spans nor a bidi step: it gives glyphs in the order of
+      their positions, so Arabic reads reversed whatever is written. Writing glyphs
+      in logical order would fix it and break pdftotext's spans, whose extent runs
+      from the first glyph written to the last.
     """
     if not lines:
         return
@@ -71,7 +95,7 @@ def draw_lines(
             (run.x, run, run.font, run.size) for run in line.runs if run.glyphs
         ]
         pieces += [(space_x, None, name, size) for space_x, name, size in line.spaces]
-        for piece_x, run, name, size in sorted(pieces, key=lambda piece: piece[0]):
+        for piece_x, run, name, size in _reading_order(pieces, line.rtl):
             font = embedded_font(document, name)
             if run is None:
                 # A word space is drawn as the font's space glyph, so that a reader of
@@ -101,6 +125,47 @@ def draw_lines(
     canvas.restoreState()
 
 
+Piece = tuple[float, "Run | None", str, float]
+
+
+def _reading_order(pieces: list[Piece], rtl: bool) -> list[Piece]:
+    """Return a line's runs and word spaces in the order they are written to the page.
+
+    Where they are drawn does not depend on it (each piece is placed on its own), but
+    readers that take text in the order it was written, mapping each glyph to text
+    and reversing right-to-left letters themselves, do. Such a reader expects each
+    stretch of one direction in visual order, left to right, and the stretches in the
+    order they are read: so a right-to-left line's stretches are written from right to
+    left, each left to right. A word space goes with the stretch on both sides of it,
+    else with the paragraph's direction.
+    """
+    ordered = sorted(pieces, key=lambda piece: piece[0])
+    if not rtl or all(piece[1] is None or piece[1].rtl for piece in ordered):
+        return ordered  # one direction: left to right is the order it reads in
+    # Each piece's direction: a run's own; a space's is left-to-right only between two
+    # left-to-right runs.
+    kinds: list[bool | None] = [None if piece[1] is None else piece[1].rtl for piece in ordered]
+    last: bool | None = None
+    before: list[bool | None] = []
+    for kind in kinds:
+        before.append(last)
+        last = kind if kind is not None else last
+    last = None
+    for index in range(len(kinds) - 1, -1, -1):
+        kind = kinds[index]
+        if kind is None:
+            kinds[index] = not (before[index] is False and last is False)
+        else:
+            last = kind
+    stretches: list[list[Piece]] = []
+    for index, piece in enumerate(ordered):
+        if index and kinds[index] == kinds[index - 1]:
+            stretches[-1].append(piece)
+        else:
+            stretches.append([piece])
+    return [piece for stretch in reversed(stretches) for piece in stretch]
+
+
 def fp(value: float) -> str:
     """Return ``value`` as a short PDF number (three decimals at most)."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
@@ -122,7 +187,7 @@ def _show(run: Run, font: Any) -> str:
     """
     size = run.size
     per_point = 1000.0 / size
-    texts = cluster_texts(run.logical, run.glyphs)
+    texts = cluster_texts(run.logical, run.glyphs, run.font)
     parts: list[str] = []
     array: list[str] = []
     pending = 0.0  # thousandths to move before the next glyph

@@ -86,6 +86,7 @@ class Line:
     width: float
     logical: str
     spaces: tuple[tuple[float, str, float], ...] = ()
+    rtl: bool = False  # the paragraph's direction is right to left
 
 
 @dataclass(frozen=True)
@@ -495,4 +496,4 @@ def _set_line(
             continue
         runs.append(replace(run, x=x))
         x += run.width
-    return Line(tuple(runs), natural + extra * gaps, logical, tuple(spaces))
+    return Line(tuple(runs), natural + extra * gaps, logical, tuple(spaces), base == "R")

@@ -19,6 +19,7 @@ import marshal
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -270,21 +271,72 @@ def shaped_width(text: str, font_name: str, size: float) -> float:
     return shape(text, font_name, size).width
 
 
-def cluster_texts(text: str, glyphs: tuple[Glyph, ...]) -> list[str]:
+def cluster_texts(text: str, glyphs: tuple[Glyph, ...], font_name: str = "") -> list[str]:
     """Return the characters of ``text`` each glyph stands for (logical order).
 
-    A cluster's characters go to the first glyph of that cluster in the run; the other
-    glyphs of a cluster (a letter drawn in two pieces) stand for nothing.
+    Most clusters are one glyph, which stands for all their characters. When the font
+    draws a cluster in several glyphs (a letter and a mark it places in its own way,
+    أُ or a shadda with its vowel), a reader that maps glyphs to text one by one
+    (ToUnicode) should find each character on the glyph that draws it: with
+    ``font_name``, a glyph that the font's character map gives for one of the
+    cluster's characters stands for that character, and the characters left over go
+    one each to the cluster's other glyphs in logical order. A glyph left with
+    nothing stands for nothing; without ``font_name``, or when nothing matches, the
+    cluster's first glyph stands for the whole cluster.
     """
-    starts = sorted({glyph.cluster for glyph in glyphs})
+    clusters = [glyph.cluster for glyph in glyphs]
+    starts = sorted(set(clusters))
     ends = {start: end for start, end in zip(starts, [*starts[1:], len(text)], strict=True)}
-    seen: set[int] = set()
-    result = []
-    for glyph in glyphs:
-        if glyph.cluster in seen:
-            result.append("")
+    if len(starts) == len(clusters) or not font_name:
+        # One glyph per cluster (nearly every run), or no font to tell glyphs apart.
+        seen: set[int] = set()
+        simple = []
+        for cluster in clusters:
+            simple.append("" if cluster in seen else text[cluster : ends[cluster]])
+            seen.add(cluster)
+        return simple
+    members: dict[int, list[int]] = {}
+    for index, glyph in enumerate(glyphs):
+        members.setdefault(glyph.cluster, []).append(index)
+    result = [""] * len(glyphs)
+    nominal = _nominal(font_name)
+    # In a right-to-left run the glyphs come in visual order: clusters go down.
+    rtl = len(glyphs) > 1 and glyphs[0].cluster > glyphs[-1].cluster
+    for start, indexes in members.items():
+        chars = text[start : ends[start]]
+        if len(indexes) == 1:
+            result[indexes[0]] = chars
             continue
-        seen.add(glyph.cluster)
-        result.append(text[glyph.cluster : ends[glyph.cluster]])
+        if rtl:
+            indexes = indexes[::-1]
+        left: list[str] = []
+        for char in chars:
+            gid = nominal(char)
+            owner = next((i for i in indexes if glyphs[i].gid == gid and not result[i]), None)
+            if owner is None:
+                left.append(char)
+            else:
+                result[owner] = char
+        empty = [i for i in indexes if not result[i]]
+        if len(left) == len(chars):
+            result[indexes[0]] = chars  # nothing matched: the first glyph takes all
+            continue
+        for position, char in enumerate(left):
+            target = empty[position] if position < len(empty) else None
+            if target is None:
+                owner = next(i for i in reversed(indexes) if result[i])
+                result[owner] += char
+            else:
+                result[target] = char
     return result
 
+
+@lru_cache(maxsize=256)
+def _nominal(font_name: str) -> Callable[[str], int | None]:
+    """Return a function giving the glyph id the font's character map has for a character."""
+    font = hb_font(font_file(font_name)).font
+
+    def nominal(char: str) -> int | None:
+        return font.get_nominal_glyph(ord(char))
+
+    return nominal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication
 
+from briefing.gui.app import AppController
 from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language
 from briefing.gui.mainwindow import MainWindow
@@ -105,6 +106,25 @@ def settings(private_data: Path) -> AppSettings:
 def autosaver(session: Session, private_data: Path) -> Autosaver:
     """Return an autosaver writing to the test's private folder (timer not started)."""
     return Autosaver(session, data_dir() / "autosave")
+
+
+@pytest.fixture
+def make_controller(
+    qapp: QApplication, library: Library, prompts: FakePrompts
+) -> Callable[[], AppController]:
+    """Return a maker of app controllers, each over a fresh session with its own autosaver in
+    the test's private folder, asking ``prompts``, with no preview when a window shows."""
+
+    def make() -> AppController:
+        session = Session(library)
+        controller = AppController(
+            qapp, session, AppSettings(), Autosaver(session, data_dir() / "autosave"),
+            prompts_factory=lambda _parent: prompts,  # type: ignore[arg-type,return-value]
+        )
+        controller.preview_on_show = False
+        return controller
+
+    return make
 
 
 @pytest.fixture

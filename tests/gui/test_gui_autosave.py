@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from PySide6.QtWidgets import QApplication
 
 from briefing import edits
 from briefing.gui.app import AppController
@@ -14,6 +13,8 @@ from briefing.gui.session import Session
 from briefing.gui.settings import AppSettings, data_dir
 from briefing.library import Library
 from briefing.store import load_brief
+
+MakeController = Callable[[], AppController]  # the make_controller fixture
 
 
 def test_data_folder_follows_the_environment(private_data: Path) -> None:
@@ -92,13 +93,11 @@ def test_every_edit_is_journalled_within_a_second(
     autosaver.finish()
 
 
-def _controller(qapp: QApplication, library: Library, prompts: Any) -> AppController:
-    session = Session(library)
-    controller = AppController(
-        qapp, session, AppSettings(), Autosaver(session, data_dir() / "autosave"),
-        prompts_factory=lambda _parent: prompts,  # type: ignore[arg-type,return-value]
-    )
-    controller.preview_on_show = False
+def _start_up(make_controller: MakeController, qtbot: Any) -> AppController:
+    """Start the app as at launch: a new controller, its window, then the recovery offer."""
+    controller = make_controller()
+    qtbot.addWidget(controller.build_window())
+    controller.offer_recovery()
     return controller
 
 
@@ -114,13 +113,12 @@ def _crash_with_brief(library: Library) -> Session:
 
 
 def test_start_up_offers_the_autosaved_brief(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+    make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     crashed = _crash_with_brief(library)
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
+    window = controller.window
+    assert window is not None
     assert len(prompts.asked_recover) == 1
     assert controller.session.brief == crashed.brief
     assert controller.session.is_modified()
@@ -132,14 +130,11 @@ def test_start_up_offers_the_autosaved_brief(
 
 
 def test_declined_recovery_is_dropped(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+    make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     _crash_with_brief(library)
     prompts.recover_answer = False
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     assert controller.session.brief.digits == "latin"
     assert not controller.session.is_modified()
@@ -147,10 +142,7 @@ def test_declined_recovery_is_dropped(
     controller.autosaver.timer.stop()
     # A clean start after a clean exit asks nothing.
     controller.autosaver.finish()
-    again = _controller(qapp, library, prompts)
-    again_window = again.build_window()
-    qtbot.addWidget(again_window)
-    again.offer_recovery()
+    again = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     again.autosaver.timer.stop()
 
@@ -169,13 +161,10 @@ def _crashed_journal(library: Library, title: str) -> Path:
 
 
 def test_recovery_is_kept_until_the_brief_is_saved(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any, tmp_path: Path
+    make_controller: MakeController, qtbot: Any, library: Library, tmp_path: Path
 ) -> None:
     journal = _crashed_journal(library, "Recovered title")
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert controller.session.brief.meta.title.en == "Recovered title"
     # The recovered journal is still on disk, now this window's own.
     assert controller.autosaver.journal_dir == journal
@@ -187,23 +176,17 @@ def test_recovery_is_kept_until_the_brief_is_saved(
 
 
 def test_each_crashed_window_offers_its_own_recovery(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+    make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     first = _crashed_journal(library, "First window")
     second = _crashed_journal(library, "Second window")
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 1
     taken = controller.session.brief.meta.title.en
     assert taken in {"First window", "Second window"}
     controller.autosaver.finish()
     # The other journal was left untouched and is offered at the next start.
-    again = _controller(qapp, library, prompts)
-    again_window = again.build_window()
-    qtbot.addWidget(again_window)
-    again.offer_recovery()
+    again = _start_up(make_controller, qtbot)
     assert len(prompts.asked_recover) == 2
     assert {taken, again.session.brief.meta.title.en} == {"First window", "Second window"}
     again.autosaver.finish()
@@ -211,17 +194,14 @@ def test_each_crashed_window_offers_its_own_recovery(
 
 
 def test_a_second_window_never_touches_a_live_journal(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+    make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     live = Session(library)
     live_saver = Autosaver(live, data_dir() / "autosave")
     live_saver.start()
     live.apply("title", edits.set_meta_text, "title", "en", "Still being edited")
     assert live_saver.save_now()
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert prompts.asked_recover == [], "a running window did not crash"
     controller.autosaver.finish()
     assert load_brief(live_saver.brief_file).meta.title.en == "Still being edited"
@@ -229,14 +209,11 @@ def test_a_second_window_never_touches_a_live_journal(
 
 
 def test_declined_recovery_removes_only_that_journal(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any
+    make_controller: MakeController, qtbot: Any, library: Library, prompts: Any
 ) -> None:
     journal = _crashed_journal(library, "Not wanted")
     prompts.recover_answer = False
-    controller = _controller(qapp, library, prompts)
-    window = controller.build_window()
-    qtbot.addWidget(window)
-    controller.offer_recovery()
+    controller = _start_up(make_controller, qtbot)
     assert not journal.exists()
     assert controller.autosaver.lock is not None
     controller.autosaver.finish()

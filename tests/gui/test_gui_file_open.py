@@ -9,26 +9,19 @@ from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from briefing import edits
-from briefing.gui.app import AppController
-from briefing.gui.autosave import Autosaver
-from briefing.gui.session import Session
-from briefing.gui.settings import AppSettings, data_dir
 from briefing.library import Library
 from briefing.store import save_brief
 
 
 def test_file_open_event_opens_the_brief(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any, tmp_path: Path
+    qapp: QApplication, make_controller: Any, qtbot: Any, library: Library, prompts: Any,
+    tmp_path: Path,
 ) -> None:
     brief = edits.set_digits(edits.default_brief(library), "arabic")
     path = tmp_path / "from-finder.brief"
     save_brief(brief, path)
-    session = Session(library)
-    controller = AppController(
-        qapp, session, AppSettings(), Autosaver(session, data_dir() / "autosave"),
-        prompts_factory=lambda _parent: prompts,  # type: ignore[arg-type,return-value]
-    )
-    controller.preview_on_show = False
+    controller = make_controller()
+    session = controller.session
     qapp.installEventFilter(controller)
     try:
         window = controller.build_window()

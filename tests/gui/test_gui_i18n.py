@@ -10,11 +10,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
 from briefing import edits
-from briefing.gui.app import AppController
-from briefing.gui.autosave import Autosaver
 from briefing.gui.i18n import install_language, translation_file
-from briefing.gui.session import Session
-from briefing.gui.settings import AppSettings, data_dir
+from briefing.gui.settings import AppSettings
 from briefing.gui.settings_dialog import SettingsDialog
 from briefing.library import Library
 from briefing.resources import as_path, resource
@@ -56,14 +53,11 @@ def test_settings_dialog_keeps_the_choice(settings: AppSettings) -> None:
 
 
 def test_switching_language_rebuilds_the_window_around_the_same_brief(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any, monkeypatch: Any
+    qapp: QApplication, make_controller: Any, qtbot: Any, library: Library, prompts: Any,
+    monkeypatch: Any,
 ) -> None:
-    session = Session(library)
-    controller = AppController(
-        qapp, session, AppSettings(), Autosaver(session, data_dir() / "autosave"),
-        prompts_factory=lambda _parent: prompts,  # type: ignore[arg-type,return-value]
-    )
-    controller.preview_on_show = False
+    controller = make_controller()
+    session = controller.session
     controller.ui_lang = "en"
     first = controller.build_window()
     qtbot.addWidget(first)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
@@ -23,6 +25,8 @@ from briefing.model import LocalText, Section
 CHECKED = Qt.CheckState.Checked
 UNCHECKED = Qt.CheckState.Unchecked
 
+M = TypeVar("M")
+
 
 def _tester(model: Any) -> QAbstractItemModelTester:
     return QAbstractItemModelTester(
@@ -30,13 +34,31 @@ def _tester(model: Any) -> QAbstractItemModelTester:
     )
 
 
+def _tested(model: M) -> Iterator[M]:
+    """Yield ``model`` with Qt's model tester checking it until the test ends."""
+    tester = _tester(model)
+    yield model
+    del tester
+
+
+@pytest.fixture
+def section_list(session: Session) -> Iterator[SectionListModel]:
+    yield from _tested(SectionListModel(session))
+
+
+@pytest.fixture
+def figure_table(session: Session) -> Iterator[FigureTableModel]:
+    yield from _tested(FigureTableModel(session))
+
+
 def _ids(model: SectionListModel) -> list[str]:
     return [model.index(r).data(ID_ROLE) for r in range(model.rowCount())]
 
 
-def test_section_rows_follow_the_brief_then_the_rest(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_section_rows_follow_the_brief_then_the_rest(
+    session: Session, section_list: SectionListModel
+) -> None:
+    model = section_list
     library_ids = list(session.library.section_ids())
     assert _ids(model) == library_ids
     assert all(model.index(r).data(Qt.ItemDataRole.CheckStateRole) == CHECKED
@@ -45,12 +67,12 @@ def test_section_rows_follow_the_brief_then_the_rest(session: Session) -> None:
     assert model.index(0).data() == title
     arabic = SectionListModel(session, ui_lang="ar")
     assert arabic.index(0).data() == session.library.sections[0].title.ar
-    del tester
 
 
-def test_unchecking_leaves_a_section_out_and_undo_brings_it_back(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_unchecking_leaves_a_section_out_and_undo_brings_it_back(
+    session: Session, section_list: SectionListModel
+) -> None:
+    model = section_list
     before = _ids(model)
     second = before[1]
     assert model.setData(model.index(1), UNCHECKED.value, Qt.ItemDataRole.CheckStateRole)
@@ -68,12 +90,10 @@ def test_unchecking_leaves_a_section_out_and_undo_brings_it_back(session: Sessio
     model.setData(model.index(1), CHECKED, Qt.ItemDataRole.CheckStateRole)
     assert session.brief.sections[1] == second
     assert _ids(model) == before
-    del tester
 
 
-def test_unticked_rows_can_be_moved(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_unticked_rows_can_be_moved(session: Session, section_list: SectionListModel) -> None:
+    model = section_list
     before = _ids(model)
     second = before[1]
     model.setData(model.index(1), UNCHECKED, Qt.ItemDataRole.CheckStateRole)
@@ -84,12 +104,10 @@ def test_unticked_rows_can_be_moved(session: Session) -> None:
     assert session.brief.sections == sections, "moving a left-out row changes no content"
     model.setData(model.index(2), CHECKED, Qt.ItemDataRole.CheckStateRole)
     assert session.brief.sections.index(second) == 2
-    del tester
 
 
-def test_moving_rows_reorders_the_brief(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_moving_rows_reorders_the_brief(session: Session, section_list: SectionListModel) -> None:
+    model = section_list
     first, second, third = _ids(model)[:3]
     assert model.move_row(0, 1)
     assert session.brief.sections[:3] == (second, first, third)
@@ -99,12 +117,12 @@ def test_moving_rows_reorders_the_brief(session: Session) -> None:
     session.undo_stack.undo()
     session.undo_stack.undo()
     assert session.brief.sections[:3] == (first, second, third)
-    del tester
 
 
-def test_drag_and_drop_moves_the_dragged_section(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_drag_and_drop_moves_the_dragged_section(
+    session: Session, section_list: SectionListModel
+) -> None:
+    model = section_list
     order = _ids(model)
     data = model.mimeData([model.index(0)])
     assert model.canDropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
@@ -116,12 +134,12 @@ def test_drag_and_drop_moves_the_dragged_section(session: Session) -> None:
     model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, QModelIndex())
     assert session.brief.sections[-1] == order[1]
     assert not model.canDropMimeData(data, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
-    del tester
 
 
-def test_list_view_moves_keep_the_moved_row_tracked(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_list_view_moves_keep_the_moved_row_tracked(
+    session: Session, section_list: SectionListModel
+) -> None:
+    model = section_list
     order = _ids(model)
     tracked = QPersistentModelIndex(model.index(1))
     # What QListView calls for an internal drag: row 1 before row 4.
@@ -130,12 +148,12 @@ def test_list_view_moves_keep_the_moved_row_tracked(session: Session) -> None:
     assert tracked.isValid() and tracked.row() == 3, "the dragged row stays selected"
     assert tracked.data(ID_ROLE) == order[1]
     assert not model.moveRow(QModelIndex(), 99, QModelIndex(), 0)
-    del tester
 
 
-def test_own_sections_are_listed_and_marked(session: Session) -> None:
-    model = SectionListModel(session)
-    tester = _tester(model)
+def test_own_sections_are_listed_and_marked(
+    session: Session, section_list: SectionListModel
+) -> None:
+    model = section_list
     mine = Section(id="my_note", title=LocalText(ar="ملاحظتي", en="My note"),
                    body=LocalText(ar="نص", en="Text"))
     session.apply("add", edits.add_custom_section, session.library, mine)
@@ -146,16 +164,16 @@ def test_own_sections_are_listed_and_marked(session: Session) -> None:
     assert model.index(0).data(CUSTOM_ROLE) is False
     session.apply("remove", edits.remove_custom_section, "my_note")
     assert model.row_of("my_note") == -1
-    del tester
 
 
 def _row(model: FigureTableModel, figure_id: str) -> int:
     return model.figure_ids.index(figure_id)
 
 
-def test_figure_value_edit_changes_the_brief(session: Session) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_figure_value_edit_changes_the_brief(
+    session: Session, figure_table: FigureTableModel
+) -> None:
+    model = figure_table
     figure_id = "kz_oil_reserves"
     row, column = _row(model, figure_id), model.column_of("value")
     index = model.index(row, column)
@@ -168,12 +186,12 @@ def test_figure_value_edit_changes_the_brief(session: Session) -> None:
     session.undo_stack.undo()
     assert session.brief.override(figure_id) is None
     assert index.data(Qt.ItemDataRole.BackgroundRole) is None
-    del tester
 
 
-def test_bad_value_is_refused_marked_red_and_explained(session: Session, qtbot: Any) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_bad_value_is_refused_marked_red_and_explained(
+    session: Session, figure_table: FigureTableModel, qtbot: Any
+) -> None:
+    model = figure_table
     figure_id = "kz_exports_eu_share"
     row, column = _row(model, figure_id), model.column_of("value")
     index = model.index(row, column)
@@ -199,12 +217,12 @@ def test_bad_value_is_refused_marked_red_and_explained(session: Session, qtbot: 
     assert model.setData(index, "40")
     assert index.data(ERROR_ROLE) == ""
     assert session.brief.override(figure_id).value == Decimal(40)
-    del tester
 
 
-def test_text_columns_follow_the_chosen_language(session: Session) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_text_columns_follow_the_chosen_language(
+    session: Session, figure_table: FigureTableModel
+) -> None:
+    model = figure_table
     figure_id = "kz_oil_reserves"
     row, column = _row(model, figure_id), model.column_of("label")
     model.set_text_lang("ar")
@@ -217,12 +235,12 @@ def test_text_columns_follow_the_chosen_language(session: Session) -> None:
     assert changed.label == LocalText(ar="احتياطي النفط", en=original.label.en)
     model.set_text_lang("en")
     assert model.index(row, column).data() == original.label.en
-    del tester
 
 
-def test_unit_qualifier_and_date_are_checked(session: Session) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_unit_qualifier_and_date_are_checked(
+    session: Session, figure_table: FigureTableModel
+) -> None:
+    model = figure_table
     figure_id = "kz_oil_reserves"
     row = _row(model, figure_id)
     unit = model.index(row, model.column_of("unit"))
@@ -240,12 +258,12 @@ def test_unit_qualifier_and_date_are_checked(session: Session) -> None:
     assert "2025-10-20" in as_of.data(ERROR_ROLE)
     assert model.setData(as_of, "2025-11-01")
     assert session.brief.override(figure_id).as_of.isoformat() == "2025-11-01"
-    del tester
 
 
-def test_reset_puts_figures_back_in_one_step(session: Session) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_reset_puts_figures_back_in_one_step(
+    session: Session, figure_table: FigureTableModel
+) -> None:
+    model = figure_table
     value = model.column_of("value")
     rows = [_row(model, "kz_oil_reserves"), _row(model, "kz_gas_reserves")]
     model.setData(model.index(rows[0], value), "9")
@@ -258,12 +276,12 @@ def test_reset_puts_figures_back_in_one_step(session: Session) -> None:
     assert not model.errors
     session.undo_stack.undo()
     assert len(session.brief.figure_overrides) == 2
-    del tester
 
 
-def test_decimal_comma_and_arabic_digits_are_accepted(session: Session) -> None:
-    model = FigureTableModel(session)
-    tester = _tester(model)
+def test_decimal_comma_and_arabic_digits_are_accepted(
+    session: Session, figure_table: FigureTableModel
+) -> None:
+    model = figure_table
     figure_id = "kz_exports_eu_share"
     row, column = _row(model, figure_id), model.column_of("value")
     index = model.index(row, column)
@@ -275,7 +293,6 @@ def test_decimal_comma_and_arabic_digits_are_accepted(session: Session) -> None:
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "from 0 to 100" in tip and figure_id not in tip, "a label, not an internal id"
     assert model.allowed_range(row) == "from 0 to 100"
-    del tester
 
 
 def test_figure_messages_speak_arabic_in_the_arabic_interface(

@@ -11,10 +11,8 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from briefing import edits
-from briefing.gui.app import AppController
-from briefing.gui.autosave import Autosaver
 from briefing.gui.session import Session
-from briefing.gui.settings import AppSettings, data_dir
+from briefing.gui.settings import data_dir
 from briefing.gui.single_instance import (
     InstanceServer,
     connect_handler,
@@ -37,14 +35,9 @@ def test_no_running_app_means_nothing_is_handed(private_data: Path, tmp_path: Pa
 
 
 def test_a_second_start_hands_its_brief_to_the_running_app(
-    qapp: QApplication, qtbot: Any, library: Library, prompts: Any, tmp_path: Path
+    qapp: QApplication, make_controller: Any, qtbot: Any, library: Library, tmp_path: Path
 ) -> None:
-    session = Session(library)
-    controller = AppController(
-        qapp, session, AppSettings(), Autosaver(session, data_dir() / "autosave"),
-        prompts_factory=lambda _parent: prompts,  # type: ignore[arg-type,return-value]
-    )
-    controller.preview_on_show = False
+    controller = make_controller()
     window = controller.build_window()
     qtbot.addWidget(window)
     controller.autosaver.start()
