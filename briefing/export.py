@@ -266,9 +266,10 @@ def render(document: Document, fmt: str) -> bytes:
 _MESSAGE = struct.Struct("!BIQ")
 _STARTED, _RENDERED, _FAILED, _REPORT = range(4)
 
-# A rough cost of rendering a file in each language, relative to English, to split the
-# files of one format between two processes: a bilingual file holds both texts, Arabic
-# is shaped. Measured on the library's brief.
+# A rough cost of rendering each file, relative to an English Word file, to split the
+# files between two processes: a PDF is laid out line by line and embeds font subsets, a
+# bilingual file holds both texts, Arabic is shaped. Measured on the library's brief.
+_FORMAT_COST = {"pdf": 1.6, "docx": 1.0}
 _LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
 
 # Called in the second process when it starts, and when its files are done; what the
@@ -301,25 +302,35 @@ def split_jobs(
 ) -> tuple[list[int], list[int]]:
     """Return the job numbers this process renders and those a second one renders.
 
-    With both formats, the Word files go to the second process: they need none of the
-    fonts the PDF files parse and subset, so neither process repeats the other's work,
-    and the two lanes cost about the same. With one format, the costliest files are
-    dealt first, each to the lane with less work so far.
+    With both formats, the Word files go to the second process (they need none of the
+    fonts the PDF files parse and subset), then the cheapest PDF files too while that
+    shortens the longer lane. With one format, the costliest files are dealt first, each
+    to the lane with less work so far.
     """
-    formats = {fmt for _lang, _document, fmt in jobs}
-    if formats == {"pdf", "docx"}:
-        here = [index for index, job in enumerate(jobs) if job[2] == "pdf"]
-        return here, [index for index in range(len(jobs)) if index not in here]
 
     def cost(index: int) -> float:
-        return _LANG_COST.get(jobs[index][0], 1.0)
+        lang, _document, fmt = jobs[index]
+        return _FORMAT_COST.get(fmt, 1.0) * _LANG_COST.get(lang, 1.0)
+
+    formats = {fmt for _lang, _document, fmt in jobs}
+    if formats == {"pdf", "docx"}:
+        here = sorted((i for i, job in enumerate(jobs) if job[2] == "pdf"), key=cost)
+        there = [i for i, job in enumerate(jobs) if job[2] != "pdf"]
+        loads = [sum(map(cost, here)), sum(map(cost, there))]
+        while len(here) > 1:
+            moved = cost(here[0])
+            if max(loads[0] - moved, loads[1] + moved) >= max(loads):
+                break
+            there.append(here.pop(0))
+            loads = [loads[0] - moved, loads[1] + moved]
+        return sorted(here), sorted(there)
 
     lanes: tuple[list[int], list[int]] = ([], [])
-    loads = [0.0, 0.0]
+    weights = [0.0, 0.0]
     for index in sorted(range(len(jobs)), key=lambda i: (-cost(i), i)):
-        lane = 0 if loads[0] <= loads[1] else 1
+        lane = 0 if weights[0] <= weights[1] else 1
         lanes[lane].append(index)
-        loads[lane] += cost(index)
+        weights[lane] += cost(index)
     return sorted(lanes[0]), sorted(lanes[1])
 
 
@@ -433,7 +444,7 @@ class _Files:
         (the same error, one line); files the second process did not send because it
         died without a word are rendered here, so a lost process costs time, not files.
         """
-        _load_shared(self.jobs)
+        _load_shared([self.jobs[index] for index in there])
         read_fd, write_fd = os.pipe()
         # The child starts with the stop signals blocked so that none interrupts it
         # before it has set how it handles them; its objects are left out of the
@@ -549,6 +560,11 @@ def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
     from briefing.text.fonts import arabic_scale, font_book
 
     font_subsets.fonttools_version()
+    if any(fmt == "pdf" for _lang, _document, fmt in jobs):
+        from briefing.render import load_platypus
+
+        load_platypus()
+        import briefing.render.pdf  # noqa: F401  (this process renders PDF files anyway)
     for fonts in {(d.template.fonts.arabic, d.template.fonts.latin) for _l, d, _f in jobs}:
         font_set = FontSet(*fonts)
         font_book(font_set)

@@ -204,8 +204,10 @@ def test_an_export_on_a_second_thread_stays_in_its_process(tmp_path: Path) -> No
 def test_the_files_are_split_with_work_on_both_sides() -> None:
     jobs = [(lang, None, fmt) for lang in ("ar", "en", "bi") for fmt in ("pdf", "docx")]
     here, there = split_jobs(jobs)  # type: ignore[arg-type]
-    assert [jobs[i][2] for i in here] == ["pdf"] * 3
-    assert [jobs[i][2] for i in there] == ["docx"] * 3
+    # Word files to the second process, and the cheapest PDF file to even the lanes.
+    assert [f"{jobs[i][0]}.{jobs[i][2]}" for i in here] == ["ar.pdf", "bi.pdf"]
+    assert [f"{jobs[i][0]}.{jobs[i][2]}" for i in there] == [
+        "ar.docx", "en.pdf", "en.docx", "bi.docx"]
     pdf = [job for job in jobs if job[2] == "pdf"]
     here, there = split_jobs(pdf)  # type: ignore[arg-type]
     assert [pdf[i][0] for i in here] == ["bi"]  # the largest alone, the two others together
