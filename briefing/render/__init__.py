@@ -40,7 +40,7 @@ def load_platypus() -> None:
             return _PatternOnFirstUse(pattern, flags)
         return real(pattern, flags)
 
-    re.compile = compile_later  # type: ignore[assignment]
+    re.compile = compile_later
     try:
         import reportlab.platypus  # noqa: F401
     finally:
