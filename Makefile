@@ -50,11 +50,13 @@ bench: $(STAMP) system-deps
 	$(PY) -m compileall -q briefing
 	QT_QPA_PLATFORM=offscreen $(PY) -m briefing.bench
 
-# Draws the library's charts with its own figures into resources/chart-cache and makes the
-# bundled fonts' Word subsets into resources/font-subsets, shipped so that a first export
-# draws no chart and subsets no font; run after changing the chart drawing, numbers.py,
-# figures, fonts, matplotlib or fontTools (tests/test_chart_shipped_cache.py and
-# tests/test_font_subsets.py say when they are stale).
+# Draws the library's charts with its own figures into resources/chart-cache, makes the
+# bundled fonts' Word subsets into resources/font-subsets and their measures (with the
+# shipped templates' checks) into resources/font-measures, shipped so that a first export
+# draws no chart, subsets no Word font and parses no bundled font for its measures; run
+# after changing the chart drawing, numbers.py, figures, fonts, templates, matplotlib,
+# reportlab or fontTools (tests/test_chart_shipped_cache.py, tests/test_font_subsets.py
+# and tests/test_font_cache.py say when they are stale).
 chart-cache: $(STAMP)
 	$(PY) -m briefing.chart_cache
 

@@ -9,12 +9,17 @@ pictures are simply not found, and this is run again.
 
 It also fills ``resources/font-subsets`` with the Word subsets of every bundled font
 keeping the fixed repertoire (``font_subsets``), so that a first Word export subsets
-nothing either.
+nothing either, and ``resources/font-measures`` with what an export measures of every
+bundled font (reportlab's parse, ink extents, mark boxes) and finds checking the shipped
+templates' fonts and pictures, named like the entries of the user's cache folders, so
+that a first export parses no bundled font for them.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,8 +81,39 @@ def build_subsets(folder: Path) -> int:
     return len(bundled_fonts())
 
 
+def build_measures(folder: Path) -> int:
+    """Measure every bundled font and check every shipped template into ``folder``, one
+    subfolder per kind (old entries removed); return the number of entries."""
+    from briefing import templates
+    from briefing.text import fonts
+
+    shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        made = Path(scratch) / "font-subsets"
+        font_subsets.configure(disk=made, shipped=None)
+        templates._font_problem.cache_clear()
+        templates._asset_problem.cache_clear()
+        try:
+            for path in bundled_fonts():
+                fonts.measure_font(path)
+            for row in list_templates():
+                if row["origin"] == "shipped":
+                    load_template_folder(Path(row["path"]), False)
+        finally:
+            font_subsets.configure()
+            templates._font_problem.cache_clear()
+            templates._asset_problem.cache_clear()
+        count = 0
+        for kind in font_subsets.SHIPPED_KINDS:
+            source = made / kind
+            if source.is_dir():
+                shutil.copytree(source, folder / kind)
+                count += len(list(source.iterdir()))
+    return count
+
+
 def _size_mb(folder: Path) -> float:
-    return sum(path.stat().st_size for path in folder.iterdir()) / 1e6
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
 
 
 def main() -> int:
@@ -87,6 +123,10 @@ def main() -> int:
     fonts = as_path(resource(font_subsets.SHIPPED_FOLDER))
     count = build_subsets(fonts)
     print(f"{count} font subsets in {fonts} ({_size_mb(fonts):.1f} MB)")
+    measures = as_path(resource(font_subsets.SHIPPED_MEASURES))
+    count = build_measures(measures)
+    print(f"{count} font measures and template checks in {measures} "
+          f"({_size_mb(measures):.1f} MB)")
     return 0
 
 

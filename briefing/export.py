@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import re
+import signal
+import struct
+import sys
 import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextlib import suppress as contextlib_suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from briefing.atomic import StagedFiles
 from briefing.chartdata import ChartData
@@ -37,7 +43,7 @@ from briefing.model import (
     relation_problems,
     validate_figure,
 )
-from briefing.render.charts import SIDE_CHART_KINDS, draw_ahead, pdf_chart_size
+from briefing.render.charts import SIDE_CHART_KINDS, _fork_is_safe, draw_ahead, pdf_chart_size
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -245,6 +251,9 @@ def _charts_in(blocks: Sequence[Block]) -> Iterator[ChartData]:
 def render(document: Document, fmt: str) -> bytes:
     """Return the bytes of ``document`` rendered as ``fmt`` ("pdf" or "docx")."""
     if fmt == "pdf":
+        from briefing.render import load_platypus
+
+        load_platypus()
         from briefing.render.pdf import render_pdf
 
         return render_pdf(document)
@@ -253,12 +262,86 @@ def render(document: Document, fmt: str) -> bytes:
     return render_docx(document)
 
 
+# Messages from the export's second process: kind, job number, payload length.
+_MESSAGE = struct.Struct("!BIQ")
+_STARTED, _RENDERED, _FAILED, _REPORT = range(4)
+
+# A rough cost of rendering each file, relative to an English Word file, to split the
+# files between two processes: a PDF is laid out line by line and embeds font subsets, a
+# bilingual file holds both texts, Arabic is shaped. Measured on the library's brief.
+_FORMAT_COST = {"pdf": 1.6, "docx": 1.0}
+_LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
+
+# Called in the second process when it starts, and when its files are done; what the
+# latter returns (anything that pickles) is sent back and kept in ``worker_reports``
+# (the benchmark's stage times).
+worker_init: Callable[[], None] | None = None
+worker_report: Callable[[], object] | None = None
+worker_reports: list[object] = []
+
+
+def _export_processes() -> int:
+    """Return how many processes an export may render its files in (1 or 2).
+
+    Two where forking is safe (see ``_fork_is_safe``) and a second processor is there;
+    BRIEFING_EXPORT_PROCESSES=1 keeps everything in this process.
+    """
+    setting = os.environ.get("BRIEFING_EXPORT_PROCESSES", "")
+    if setting.isdigit():
+        wanted = int(setting)
+    else:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            wanted = os.cpu_count() or 1
+    return 2 if wanted > 1 and _fork_is_safe() else 1
+
+
+def split_jobs(
+    jobs: Sequence[tuple[OutputLang, Document, str]],
+) -> tuple[list[int], list[int]]:
+    """Return the job numbers this process renders and those a second one renders.
+
+    With both formats, the Word files go to the second process (they need none of the
+    fonts the PDF files parse and subset), then the cheapest PDF files too while that
+    shortens the longer lane. With one format, the costliest files are dealt first, each
+    to the lane with less work so far.
+    """
+
+    def cost(index: int) -> float:
+        lang, _document, fmt = jobs[index]
+        return _FORMAT_COST.get(fmt, 1.0) * _LANG_COST.get(lang, 1.0)
+
+    formats = {fmt for _lang, _document, fmt in jobs}
+    if formats == {"pdf", "docx"}:
+        here = sorted((i for i, job in enumerate(jobs) if job[2] == "pdf"), key=cost)
+        there = [i for i, job in enumerate(jobs) if job[2] != "pdf"]
+        loads = [sum(map(cost, here)), sum(map(cost, there))]
+        while len(here) > 1:
+            moved = cost(here[0])
+            if max(loads[0] - moved, loads[1] + moved) >= max(loads):
+                break
+            there.append(here.pop(0))
+            loads = [loads[0] - moved, loads[1] + moved]
+        return sorted(here), sorted(there)
+
+    lanes: tuple[list[int], list[int]] = ([], [])
+    weights = [0.0, 0.0]
+    for index in sorted(range(len(jobs)), key=lambda i: (-cost(i), i)):
+        lane = 0 if weights[0] <= weights[1] else 1
+        lanes[lane].append(index)
+        weights[lane] += cost(index)
+    return sorted(lanes[0]), sorted(lanes[1])
+
+
 class _Files:
-    """The files of one export, rendered in one lane or two (PDF on a thread, Word here).
+    """The files of one export, rendered in one lane, two threads or two processes.
 
     With charts drawn by other processes, a lane often waits for a picture; the other
     lane then lays out its own document meanwhile instead of the processor idling.
     The PDF and Word renderers share no state but the chart cache, which is locked.
+    With every picture at hand, the files are split between this process and one forked
+    from it (where forking is safe), which sends the bytes back through a pipe.
     """
 
     def __init__(
@@ -282,9 +365,15 @@ class _Files:
         self.started = 0
         self.stop = threading.Event()
         self.failure: BaseException | None = None
+        self.announced: set[str] = set()  # files the second process began
 
-    def render(self, two_lanes: bool) -> None:
+    def render(self, two_lanes: bool, processes: int = 1) -> None:
         """Render every file; raise the first failure (after both lanes have stopped)."""
+        if processes > 1 and len(self.jobs) > 1:
+            here, there = split_jobs(self.jobs)
+            if here and there:
+                self._render_forked(here, there)
+                return
         if not two_lanes:
             self._lane(self.jobs, catch=False)
             return
@@ -298,23 +387,41 @@ class _Files:
         if self.failure is not None:
             raise self.failure
 
-    def _lane(self, jobs: list[tuple[OutputLang, Document, str]], catch: bool) -> None:
+    def _begin(self, name: str) -> None:
+        with self.lock:
+            step = self.started
+            self.started += 1
+        if self.progress:
+            self.progress(name, step, len(self.jobs))
+
+    def _render_one(
+        self, lang: OutputLang, document: Document, fmt: str
+    ) -> tuple[bytes, list[str]]:
+        name = f"{self.stem}-{lang}.{fmt}"
+        data = render(document, fmt)
+        problems: list[str] = []
+        if self.verify and fmt == "pdf":
+            from briefing.verify import verify_pdf
+
+            problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
+        return data, problems
+
+    def _lane(
+        self,
+        jobs: list[tuple[OutputLang, Document, str]],
+        catch: bool,
+        announced: frozenset[str] = frozenset(),
+    ) -> None:
         try:
             for lang, document, fmt in jobs:
                 if self.stop.is_set():
                     return  # the other lane failed
                 name = f"{self.stem}-{lang}.{fmt}"
+                if name not in announced:
+                    self._begin(name)
+                data, problems = self._render_one(lang, document, fmt)
                 with self.lock:
-                    step = self.started
-                    self.started += 1
-                if self.progress:
-                    self.progress(name, step, len(self.jobs))
-                data = render(document, fmt)
-                if self.verify and fmt == "pdf":
-                    from briefing.verify import verify_pdf
-
-                    self.problems[name] = [f"{name}: {p}" for p in verify_pdf(data, document)]
-                with self.lock:
+                    self.problems[name] = problems
                     self.data[name] = data
         except BaseException as exc:
             if not catch:
@@ -327,6 +434,204 @@ class _Files:
                 # The other lane may be waiting for a picture: release it at once rather
                 # than have it draw the picture itself for a file that will not be written.
                 self.on_failure()
+
+    # -- two processes --------------------------------------------------------------------
+
+    def _render_forked(self, here: list[int], there: list[int]) -> None:
+        """Render the jobs ``here`` in this process and ``there`` in a forked one.
+
+        A failure on either side stops the other and is raised here as it was raised
+        (the same error, one line); files the second process did not send because it
+        died without a word are rendered here, so a lost process costs time, not files.
+        """
+        _load_shared([self.jobs[index] for index in there])
+        read_fd, write_fd = os.pipe()
+        # The child starts with the stop signals blocked so that none interrupts it
+        # before it has set how it handles them; its objects are left out of the
+        # collector's scans (copying no page just to mark it visited).
+        gc.freeze()
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        finally:
+            if pid != 0:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                gc.unfreeze()
+        if pid == 0:
+            os.close(read_fd)
+            self._child(there, write_fd)
+        os.close(write_fd)
+        if pid < 0:  # no process to spare: render everything here
+            os.close(read_fd)
+            self._lane(self.jobs, catch=False)
+            return
+        received: set[int] = set()
+        reader = threading.Thread(
+            target=self._receive, args=(read_fd, received), name="export-worker", daemon=True
+        )
+        reader.start()
+        try:
+            self._lane([self.jobs[index] for index in here], catch=True)
+        finally:
+            if self.failure is not None:
+                with contextlib_suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            reader.join()
+            with contextlib_suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        if self.failure is not None:
+            raise self.failure
+        missing = [self.jobs[index] for index in there if index not in received]
+        # Files the second process had begun were announced then: not a second time.
+        self._lane(missing, catch=False, announced=frozenset(self.announced))
+
+    def _receive(self, fd: int, received: set[int]) -> None:
+        """Collect what the second process sends until it ends."""
+        with open(fd, "rb") as stream:
+            while True:
+                header = stream.read(_MESSAGE.size)
+                if len(header) < _MESSAGE.size:
+                    return
+                kind, index, length = _MESSAGE.unpack(header)
+                payload = stream.read(length)
+                if len(payload) < length:
+                    return  # it died while writing: what it did not finish is done here
+                if kind == _STARTED:
+                    lang, _document, fmt = self.jobs[index]
+                    name = f"{self.stem}-{lang}.{fmt}"
+                    self.announced.add(name)
+                    self._begin(name)
+                elif kind == _RENDERED:
+                    data, problems = pickle.loads(payload)  # from our own child
+                    lang, _document, fmt = self.jobs[index]
+                    name = f"{self.stem}-{lang}.{fmt}"
+                    with self.lock:
+                        self.data[name] = data
+                        self.problems[name] = problems
+                        received.add(index)
+                elif kind == _FAILED:
+                    with self.lock:
+                        self.failure = self.failure or pickle.loads(payload)
+                    self.stop.set()
+                elif kind == _REPORT:
+                    worker_reports.append(pickle.loads(payload))
+
+    def _child(self, jobs: list[int], fd: int) -> NoReturn:
+        """Run the second process: render ``jobs``, send each file, then end.
+
+        It ignores Ctrl-C (its parent handles it and ends it) and never returns: it ends
+        with ``os._exit``, so nothing of the parent (exit handlers, buffered output, a
+        test runner) runs twice.
+        """
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            self.progress = None
+            if worker_init is not None:
+                worker_init()
+            try:
+                for index in jobs:
+                    _send(fd, _STARTED, index, b"")
+                    data, problems = self._render_one(*self.jobs[index])
+                    message = pickle.dumps((data, problems), protocol=pickle.HIGHEST_PROTOCOL)
+                    _send(fd, _RENDERED, index, message)
+            except BaseException as exc:  # sent back and raised by the parent
+                _send(fd, _FAILED, 0, _picklable_error(exc))
+            else:
+                status = 0
+            if worker_report is not None:
+                _send(fd, _REPORT, 0, pickle.dumps(worker_report()))
+        except BaseException:
+            pass
+        finally:
+            os._exit(status)
+
+
+def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
+    """Load, before forking, what the renderers of both processes use: the text layout
+    (the Word writer measures table columns with it) and the documents' fonts, so that
+    neither process loads them a second time."""
+    from briefing.render import font_subsets
+    from briefing.text import FontSet
+    from briefing.text.fonts import arabic_scale, font_book
+
+    font_subsets.fonttools_version()
+    if any(fmt == "pdf" for _lang, _document, fmt in jobs):
+        from briefing.render import load_platypus
+
+        load_platypus()
+        import briefing.render.pdf  # noqa: F401  (this process renders PDF files anyway)
+    for fonts in {(d.template.fonts.arabic, d.template.fonts.latin) for _l, d, _f in jobs}:
+        font_set = FontSet(*fonts)
+        font_book(font_set)
+        arabic_scale(font_set)
+
+
+def _send(fd: int, kind: int, index: int, payload: bytes) -> None:
+    view = memoryview(_MESSAGE.pack(kind, index, len(payload)) + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _picklable_error(exc: BaseException) -> bytes:
+    """Return ``exc`` pickled so that it unpickles as the same error with the same message,
+    else as a BriefingError (or RuntimeError, for a fault of the program) saying the same."""
+    try:
+        message = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
+        back = pickle.loads(message)
+        if type(back) is type(exc) and str(back) == str(exc):
+            return message
+    except Exception:
+        pass
+    if isinstance(exc, BriefingError):
+        return pickle.dumps(BriefingError(str(exc)))
+    return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def _render_all(
+    brief: Brief,
+    out_dir: Path,
+    langs: Sequence[OutputLang],
+    fmts: Sequence[str],
+    template: str | None,
+    verify: bool,
+    progress: Progress | None,
+    library: Library,
+    force: bool,
+    result: ExportResult,
+) -> _Files:
+    """Check the brief, build its documents and render every file in memory."""
+    # Charts are drawn by other processes while the text is laid out here; they start
+    # loading their drawing library now, while the template is read.
+    with draw_ahead() as charts_ahead:
+        tmpl = load_template(template or brief.template)
+        check_brief(brief, library)
+        marking = brief.meta.marking if brief.meta.marking is not None else tmpl.marking
+        where = "marking" if brief.meta.marking is not None else f"template {tmpl.id}: marking"
+        check_marking(marking, where)
+        result.warnings = marking_warnings(marking, where)
+        out_dir = Path(out_dir)
+        check_output_folder(out_dir)
+        documents = build_documents(brief, langs, tmpl, library)
+        names = export_names(list(documents), fmts, brief)
+        foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
+        if foreign:
+            raise OverwriteRefused(foreign)
+        charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
+        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel,
+                       stem=file_stem(brief))
+        drawing = charts_ahead.drawing
+        if drawing:
+            files.render(two_lanes=len(fmts) > 1)
+    if not drawing:
+        # Every picture is at hand and the drawing processes are gone: with no other
+        # thread left, the files can be split with a forked process.
+        files.render(two_lanes=False, processes=_export_processes())
+    return files
 
 
 def export(
@@ -350,26 +655,10 @@ def export(
     langs = check_languages(list(languages) if languages else list(brief.languages))
     fmts = check_formats(list(formats))
     result = ExportResult()
-    # Charts are drawn by other processes while the text is laid out here; they start
-    # loading their drawing library now, while the template is read.
-    with _few_collections(), draw_ahead() as charts_ahead:
-        tmpl = load_template(template or brief.template)
-        check_brief(brief, library)
-        marking = brief.meta.marking if brief.meta.marking is not None else tmpl.marking
-        where = "marking" if brief.meta.marking is not None else f"template {tmpl.id}: marking"
-        check_marking(marking, where)
-        result.warnings = marking_warnings(marking, where)
-        out_dir = Path(out_dir)
-        check_output_folder(out_dir)
-        documents = build_documents(brief, langs, tmpl, library)
-        names = export_names(list(documents), fmts, brief)
-        foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
-        if foreign:
-            raise OverwriteRefused(foreign)
-        charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
-        files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel,
-                       stem=file_stem(brief))
-        files.render(two_lanes=charts_ahead.drawing and len(fmts) > 1)
+    out_dir = Path(out_dir)
+    with _few_collections():
+        files = _render_all(brief, out_dir, langs, fmts, template, verify, progress, library,
+                            force, result)
     outputs = [(name, files.data[name]) for name in files.names]
     result.problems = [problem for name in files.names for problem in files.problems[name]]
     total = len(outputs)
@@ -383,6 +672,10 @@ def export(
         # A failed rename names the export it would have replaced (a folder in its way …).
         where = exc.filename2 or out_dir
         raise BriefingError(f"cannot write to {where}: {exc.strerror or exc}") from None
+    # Runs shaped for the first time are kept for the next export (a new process, say).
+    shaping = sys.modules.get("briefing.text.shaping")
+    if shaping is not None:
+        shaping.save_kept_runs()
     if progress:
         progress("done", total, total)
     return result

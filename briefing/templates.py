@@ -597,12 +597,53 @@ def _check_font_file(
     return family
 
 
+# Bump when a check of a template's font or picture changes what it finds, so that the
+# results kept in the user's cache folder (by the file's bytes) are found again.
+CHECKS_VERSION = "1"
+CHECKS_FOLDER = "template-checks"
+CHECKS_ENTRIES = 256
+
+
+def _kept_check(path: Path, kind: str, args: list[Any], check: Callable[[], Any]) -> Any:
+    """Return what ``check`` of the file ``path`` found, kept in the user's cache folder by
+    a hash of the file's bytes, ``kind``, ``args``, fontTools' version and CHECKS_VERSION,
+    so that the next run reads it back instead of opening the font or picture again."""
+    import hashlib
+    import json
+
+    from briefing.render import font_subsets
+
+    try:
+        digest = font_subsets.font_digest(path)
+    except OSError:
+        return check()  # the check says what is wrong with a file that cannot be read
+    name = json.dumps([CHECKS_VERSION, font_subsets.fonttools_version(), kind, digest, *args])
+    key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".json"
+    stored = font_subsets.read_cached(CHECKS_FOLDER, key)
+    if stored is not None:
+        try:
+            return json.loads(stored)
+        except ValueError:
+            pass  # torn: checked again
+    found = check()
+    font_subsets.write_cached(CHECKS_FOLDER, key, json.dumps(found).encode("utf-8"),
+                              CHECKS_ENTRIES)
+    return found
+
+
 @cache
 def _font_problem(
     path: Path, _mtime: int, _size: int, script: str, named: bool = True
 ) -> tuple[str, str]:
     """Return (problem or "", family name or "" unless ``named``) for a font file; cached
-    per file version."""
+    per file version, and in the user's cache folder by the file's bytes."""
+    problem, family = _kept_check(
+        path, "font", [script, named], lambda: _read_font_problem(path, script, named)
+    )
+    return str(problem), str(family)
+
+
+def _read_font_problem(path: Path, script: str, named: bool) -> tuple[str, str]:
     from fontTools.ttLib import TTFont
 
     try:
@@ -635,7 +676,13 @@ def _check_asset(path: Path, fail: Callable[[str], BriefingError]) -> None:
 
 @cache
 def _asset_problem(path: Path, _mtime: int, _size: int) -> str:
-    """Return what is wrong with a logo or letterhead file, or ""; cached per file version."""
+    """Return what is wrong with a logo or letterhead file, or ""; cached per file version,
+    and in the user's cache folder by the file's bytes."""
+    kind = f"asset{path.suffix.lower()}"
+    return str(_kept_check(path, kind, [], lambda: _read_asset_problem(path)))
+
+
+def _read_asset_problem(path: Path) -> str:
     if path.suffix.lower() == ".docx":
         try:
             with zipfile.ZipFile(path) as archive:

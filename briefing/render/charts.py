@@ -155,9 +155,12 @@ def render_charts_parallel(items: Iterable[Item], workers: int | None = None) ->
 class DrawingAhead:
     """What ``draw_ahead`` yields: ``submit`` the pictures to draw, once."""
 
-    def __init__(self, processes: _DrawingProcesses | None, minimum: int) -> None:
+    def __init__(
+        self, processes: _DrawingProcesses | None, minimum: int, workers: int = 0
+    ) -> None:
         self.processes = processes
         self.minimum = max(minimum, 1)
+        self.workers = workers  # processes to start on submit (0: none)
 
     @property
     def active(self) -> bool:
@@ -178,7 +181,8 @@ class DrawingAhead:
 
     def submit(self, items: Iterable[Item]) -> None:
         """Have the new pictures among ``items`` drawn, the first ones first."""
-        if self.processes is None:
+        global _drawing_ahead
+        if self.processes is None and not self.workers:
             return
         jobs: dict[str, Item] = {}
         for item in items:
@@ -190,56 +194,62 @@ class DrawingAhead:
                 jobs[key] = item
         if len(jobs) < self.minimum:
             jobs = {}
+        if self.processes is None:
+            workers, self.workers = self.workers, 0
+            if not jobs or not _fork_is_safe():
+                return  # every picture is at hand: no process is started at all
+            with _lock:
+                if _drawing_ahead is not None:
+                    return  # another block draws: these are drawn as asked for
+            # Forked with no lock held (and, as forking is safe here, no other thread).
+            try:
+                self.processes = _DrawingProcesses(workers)
+            except OSError:
+                return  # no process to spare: everything is drawn here instead
+            with _lock:
+                _drawing_ahead = self.processes
         self.processes.submit(list(jobs), list(jobs.values()))
 
 
 @contextmanager
 def draw_ahead(workers: int | None = None, minimum: int = 1) -> Iterator[DrawingAhead]:
-    """Start processes that draw charts while the caller goes on working; yield their handle.
+    """Yield a handle whose ``submit`` starts processes that draw the charts not at hand
+    while the caller goes on working.
 
-    The processes are forked at once and start loading matplotlib (half a second) while
-    the caller loads its template and builds its documents; it then ``submit``s the
-    pictures it will need. Inside the block ``render_chart_png`` hands over a submitted
-    picture as soon as it is drawn (waiting for it if need be) instead of drawing it, so
-    an export lays out and writes text here while its charts are drawn on the other
-    processors, and this process never loads matplotlib. The first process forks the
-    others once matplotlib is loaded, so it is loaded only once. The pictures are the same
-    bytes as drawn here.
+    The processes start loading matplotlib (half a second) as soon as the pictures are
+    submitted and some are neither in memory nor on disk; with every picture at hand none
+    is started. Inside the block ``render_chart_png`` hands over a submitted picture as
+    soon as it is drawn (waiting for it if need be) instead of drawing it, so an export
+    lays out and writes text here while its charts are drawn on the other processors,
+    and this process never loads matplotlib. The first process forks the others once
+    matplotlib is loaded, so it is loaded only once. The pictures are the same bytes as
+    drawn here.
 
     Nothing is started where forking is not safe (see ``_fork_is_safe``), when another
-    block is open, or with ``workers`` (default: the number of processors, at most 4, or
-    BRIEFING_CHART_WORKERS) of 1; then, and for fewer than ``minimum`` new pictures,
+    block is drawing, or with ``workers`` (default: the number of processors, at most 4,
+    or BRIEFING_CHART_WORKERS) of 1; then, and for fewer than ``minimum`` new pictures,
     charts are drawn as they are asked for. Leaving the block stops the processes if
     they are still drawing and waits for them, whatever happened inside.
     """
     global _drawing_ahead
     wanted = workers if workers is not None else _default_workers()
-    processes: _DrawingProcesses | None = None
-    if wanted > 1 and _fork_is_safe():
-        with _lock:
-            busy = _drawing_ahead is not None
-        if not busy:
-            try:
-                processes = _DrawingProcesses(wanted)
-            except OSError:
-                processes = None  # no process to spare: everything is drawn here instead
-    if processes is None:
-        yield DrawingAhead(None, minimum)
-        return
+    ahead = DrawingAhead(None, minimum, wanted if wanted > 1 and _fork_is_safe() else 0)
     try:
-        with _lock:
-            _drawing_ahead = processes
-        yield DrawingAhead(processes, minimum)
+        yield ahead
     finally:
-        with _lock:
-            _drawing_ahead = None
-        processes.close()
-        # Pictures drawn but not asked for (yet) are kept like any other.
-        for key, png in processes.unclaimed().items():
+        processes = ahead.processes
+        ahead.workers = 0
+        if processes is not None:
             with _lock:
-                _stats["draws"] += 1
-                _stats["parallel_draws"] += 1
-            _store(key, png)
+                if _drawing_ahead is processes:
+                    _drawing_ahead = None
+            processes.close()
+            # Pictures drawn but not asked for (yet) are kept like any other.
+            for key, png in processes.unclaimed().items():
+                with _lock:
+                    _stats["draws"] += 1
+                    _stats["parallel_draws"] += 1
+                _store(key, png)
 
 
 def _default_workers() -> int:

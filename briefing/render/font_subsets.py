@@ -15,11 +15,13 @@ version and SUBSET_VERSION: a changed font, repertoire or fontTools is simply no
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from briefing.atomic import write_atomic
 from briefing.diskcache import DiskCache
 
 # Bump when the subsetting options (docx_fonts.make_subset) change.
@@ -89,6 +91,66 @@ def store(key: str, data: bytes) -> None:
     _disk.write(key, data, DISK_ENTRIES)
 
 
+def font_digest(path: Path | str) -> str:
+    """Return the SHA-256 of a font file's bytes (read once per file version a process)."""
+    return _font_digest(Path(path))
+
+
+def fonttools_version() -> str:
+    """Return fontTools' version without importing it."""
+    return _fonttools()
+
+
+def user_folder(folder_name: str) -> Path | None:
+    """Return the user's cache folder ``folder_name``, or None when caching is off."""
+    return _user_folder(folder_name)
+
+
+# Measures of the bundled fonts and checks of the shipped templates, made like those kept
+# in the user's cache folders and shipped (``python -m briefing.chart_cache``), so that a
+# first export parses no bundled font for them either.
+SHIPPED_MEASURES = "font-measures"
+SHIPPED_KINDS = ("font-faces", "font-facts", "template-checks")
+
+
+def read_cached(folder_name: str, key: str) -> bytes | None:
+    """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``, else
+    shipped with the program (for the kinds in SHIPPED_KINDS), else None."""
+    folders = [_user_folder(folder_name)]
+    if folder_name in SHIPPED_KINDS:
+        shipped = _shipped_folder(SHIPPED_MEASURES)
+        folders.append(shipped / folder_name if shipped is not None else None)
+    for folder in folders:
+        if folder is None:
+            continue
+        try:
+            return (folder / key).read_bytes()
+        except OSError:
+            continue
+    return None
+
+
+def write_cached(folder_name: str, key: str, data: bytes, entries: int) -> None:
+    """Keep ``data`` under ``key`` in the user's cache folder ``folder_name``, which holds
+    at most ``entries`` files (the least recently written go first)."""
+    folder = _user_folder(folder_name)
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / key, data)
+        found = sorted(os.scandir(folder), key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in found[: max(0, len(found) - entries)]:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # a cache that cannot be written only costs the work again next time
+
+
+def whole_font(data: bytes) -> bool:
+    """Return True for bytes that start like a whole TrueType or OpenType font."""
+    return _whole_font(data)
+
+
 def fs_type(path: Path) -> int:
     """Return the OS/2 fsType of a font file (0 without an OS/2 table), read directly."""
     table = os2_table(path)
@@ -147,17 +209,52 @@ def _font_digest(path: Path) -> str:
 
 
 def _fonttools() -> str:
-    """Return fontTools' version without importing it (a tenth of a second)."""
+    """Return fontTools' version without importing more than its package (its own
+    ``version``, the same string its installed metadata says, read in a hundredth of the
+    time that reading the metadata takes)."""
     global _fonttools_version
     if _fonttools_version is None:
-        from importlib.metadata import PackageNotFoundError, version
-
         try:
-            _fonttools_version = version("fonttools")
-        except PackageNotFoundError:
-            _fonttools_version = "unknown"
+            import fontTools
+
+            _fonttools_version = str(fontTools.version)
+        except (ImportError, AttributeError):
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                _fonttools_version = version("fonttools")
+            except PackageNotFoundError:
+                _fonttools_version = "unknown"
     return _fonttools_version
 
 
 # The user's subsets, else those of the bundled fonts shipped with the program.
 _disk = DiskCache("font-subsets", SHIPPED_FOLDER, ".ttf", _whole_font)
+
+
+def _user_folder(name: str) -> Path | None:
+    """Return the user's cache folder ``name`` beside the Word subsets' one, or None.
+
+    ``configure(disk=…)`` and BRIEFING_CHART_CACHE=off rule every such folder: a folder
+    given to ``configure`` holds the Word subsets itself and the others below it.
+    """
+    base = _disk.user_folder()
+    if base is None:
+        return None
+    with _disk._lock:
+        default = _disk._user is True
+    return base.parent / name if default else base / name
+
+
+def _shipped_folder(name: str) -> Path | None:
+    """Return the shipped folder ``name`` beside the Word subsets' one, or None.
+
+    A folder given to ``configure(shipped=…)`` holds the Word subsets itself and the
+    other shipped kinds below it.
+    """
+    base = _disk.shipped_folder()
+    if base is None:
+        return None
+    with _disk._lock:
+        default = _disk._shipped is True
+    return base.parent / name if default else base / name

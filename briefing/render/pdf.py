@@ -78,7 +78,7 @@ class _Kit:
         self.template = template
         typography = template.fonts
         self.fonts = FontSet(typography.arabic, typography.latin)
-        font_book(self.fonts)  # registers every face once, before layout starts
+        font_book(self.fonts)  # registers the template's faces, before layout starts
         body = float(typography.size_body)
         heading = float(typography.size_heading)
         title = float(typography.size_title)

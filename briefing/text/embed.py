@@ -22,15 +22,15 @@ import contextlib
 import contextvars
 import hashlib
 import io
+import json
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from fontTools import subset
-from fontTools.ttLib import TTFont as ToolsFont
 from reportlab.pdfbase import pdfdoc
 
+from briefing.render import font_subsets
 from briefing.text.shaping import font_file, hb_font
 
 _lock = threading.Lock()
@@ -198,14 +198,73 @@ def _whole_file(filename: str) -> tuple[bytes, dict[str, Any]]:
 
 _subset_cache: dict[tuple[str, tuple[int, ...]], tuple[bytes, dict[str, Any]]] = {}
 
+# Bump when the subsetting below changes, so that subsets kept on disk are made again.
+SUBSET_VERSION = "1"
+# The user's cache folder of PDF subsets, and how many it keeps (a few hundred kB each;
+# an export of the library in three languages uses about a dozen).
+DISK_FOLDER = "pdf-subsets"
+DISK_ENTRIES = 96
+_MAGIC = b"BRPDFSUB1\n"
+
 
 def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]]:
-    """Return the font file cut down to ``gids`` (ids kept) and the metrics the PDF needs."""
+    """Return the font file cut down to ``gids`` (ids kept) and the metrics the PDF needs.
+
+    Kept for the process and in the user's cache folder, named by a hash of the font's
+    bytes, the glyphs, fontTools' version and SUBSET_VERSION.
+    """
     key = (filename, gids)
     with _lock:
         cached = _subset_cache.get(key)
     if cached is not None:
         return cached
+    disk_key = _disk_key(filename, gids)
+    found = _read_disk(disk_key)
+    if found is None:
+        found = _make_subset(filename, gids)
+        _write_disk(disk_key, *found)
+    with _lock:
+        if len(_subset_cache) > 64:
+            _subset_cache.clear()
+        _subset_cache[key] = found
+    return found
+
+
+def _disk_key(filename: str, gids: tuple[int, ...]) -> str:
+    digest = hashlib.sha256()
+    for part in (SUBSET_VERSION, font_subsets.fonttools_version(),
+                 font_subsets.font_digest(filename), ",".join(map(str, gids))):
+        digest.update(part.encode("ascii", "replace") + b"\0")
+    return digest.hexdigest()[:32] + ".sub"
+
+
+def _read_disk(key: str) -> tuple[bytes, dict[str, Any]] | None:
+    """Return a subset kept on disk, or None (also for a torn or foreign file)."""
+    stored = font_subsets.read_cached(DISK_FOLDER, key)
+    if stored is None or not stored.startswith(_MAGIC):
+        return None
+    try:
+        header_end = stored.index(b"\n", len(_MAGIC))
+        info = json.loads(stored[len(_MAGIC) : header_end])
+        data = stored[header_end + 1 :]
+        if len(data) != info.pop("length") or not font_subsets.whole_font(data):
+            return None
+        info["bbox"] = tuple(info["bbox"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return data, info
+
+
+def _write_disk(key: str, data: bytes, info: dict[str, Any]) -> None:
+    header = json.dumps({**info, "length": len(data)}, sort_keys=True).encode("ascii")
+    font_subsets.write_cached(DISK_FOLDER, key, _MAGIC + header + b"\n" + data, DISK_ENTRIES)
+
+
+def _make_subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]]:
+    # fontTools' subsetter takes a tenth of a second to import: only when a subset is made.
+    from fontTools import subset
+    from fontTools.ttLib import TTFont as ToolsFont
+
     font = ToolsFont(filename, recalcBBoxes=False, recalcTimestamp=False)
     order = font.getGlyphOrder()
     info = _font_info(font)
@@ -226,15 +285,10 @@ def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]
     out = io.BytesIO()
     font.save(out)
     font.close()
-    result = (out.getvalue(), info)
-    with _lock:
-        if len(_subset_cache) > 64:
-            _subset_cache.clear()
-        _subset_cache[key] = result
-    return result
+    return out.getvalue(), info
 
 
-def _postscript_name(font: ToolsFont) -> str:
+def _postscript_name(font: Any) -> str:
     name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or "Font"
     return "".join(c for c in name if c.isalnum() or c in "-_") or "Font"
 

@@ -14,6 +14,8 @@ HarfBuzz returns it in visual order and mirrors brackets in right-to-left runs i
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import re
 import threading
 import unicodedata
@@ -102,11 +104,121 @@ def font_file(font_name: str) -> str:
     return str(pdfmetrics.getFont(font_name).face.filename)
 
 
+Units = tuple[tuple[int, int, int, int, int], ...]
+_RunKey = tuple[str, str, str, tuple[str, ...]]
+
+# Shaped runs are kept between runs of the program, per font file, in the user's cache
+# folder: a file per font, named by a hash of the font's bytes, HarfBuzz's version and
+# SHAPING_VERSION (bump it when the buffer settings below change), holding at most
+# KEPT_RUNS runs (those used last first) in at most KEPT_FONTS files.
+SHAPING_VERSION = "1"
+KEPT_FOLDER = "shaping"
+KEPT_RUNS = 20_000
+KEPT_FONTS = 16
+_KEPT_MAGIC = b"BRSHAPE1"
+
+
+class _KeptRuns:
+    """The runs of one font file shaped before, read from the cache folder once."""
+
+    def __init__(self, filename: str) -> None:
+        from briefing.render import font_subsets
+
+        name = "\0".join((SHAPING_VERSION, hb.__version__, font_subsets.font_digest(filename)))
+        self.key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".runs"
+        self.runs: dict[_RunKey, Units] = {}
+        self.used: set[_RunKey] = set()
+        self.added = False
+        stored = font_subsets.read_cached(KEPT_FOLDER, self.key)
+        if stored is not None and stored.startswith(_KEPT_MAGIC):
+            try:
+                runs = marshal.loads(stored[len(_KEPT_MAGIC) :])
+            except (ValueError, EOFError, TypeError):
+                runs = None  # torn: shaped again
+            if isinstance(runs, dict):
+                self.runs = runs
+
+    def save(self) -> None:
+        """Write the runs back if new ones were shaped: those used this time first."""
+        from briefing.render import font_subsets
+
+        if not self.added:
+            return
+        kept = {key: self.runs[key] for key in self.used}
+        for key, units in self.runs.items():
+            if len(kept) >= KEPT_RUNS:
+                break
+            kept.setdefault(key, units)
+        self.runs = kept
+        self.used = set()
+        self.added = False
+        data = _KEPT_MAGIC + marshal.dumps(kept)
+        font_subsets.write_cached(KEPT_FOLDER, self.key, data, KEPT_FONTS)
+
+
+_kept: dict[str, _KeptRuns | None] = {}
+
+
+def _kept_runs(filename: str) -> _KeptRuns | None:
+    """Return the kept runs of ``filename`` (None where no cache folder is used)."""
+    from briefing.render import font_subsets
+
+    with _lock:
+        if filename in _kept:
+            return _kept[filename]
+    kept: _KeptRuns | None = None
+    if font_subsets.user_folder(KEPT_FOLDER) is not None:
+        try:
+            kept = _KeptRuns(filename)
+        except OSError:
+            kept = None
+    with _lock:
+        return _kept.setdefault(filename, kept)
+
+
+def save_kept_runs() -> None:
+    """Write the runs shaped since the last call to the user's cache folder."""
+    with _lock:
+        every = [kept for kept in _kept.values() if kept is not None]
+        for kept in every:
+            kept.save()
+
+
+def forget_kept_runs() -> None:
+    """Forget the kept runs read in this process (tests; the cache folder changed)."""
+    with _lock:
+        _kept.clear()
+    _shape_units.cache_clear()
+    shape.cache_clear()
+
+
 @lru_cache(maxsize=65536)
 def _shape_units(
     text: str, filename: str, direction: ShapeDirection, language: str, features: tuple[str, ...]
-) -> tuple[tuple[int, int, int, int, int], ...]:
+) -> Units:
     """Return ``(gid, cluster, x advance, x offset, y offset)`` per glyph, in font units."""
+    kept = _kept_runs(filename)
+    key = (text, direction, language, features)
+    if kept is not None:
+        with _lock:
+            found = kept.runs.get(key)
+            if found is not None:
+                kept.used.add(key)
+                return found
+    units = _shape_now(text, filename, direction, language, features)
+    if kept is not None:
+        with _lock:
+            if len(kept.runs) < 2 * KEPT_RUNS:  # a long session keeps its memory bounded
+                kept.runs[key] = units
+                kept.used.add(key)
+                kept.added = True
+    return units
+
+
+def _shape_now(
+    text: str, filename: str, direction: ShapeDirection, language: str, features: tuple[str, ...]
+) -> Units:
+    """Shape a run with HarfBuzz (see ``_shape_units``)."""
     font = hb_font(filename)
     buffer = hb.Buffer()
     buffer.add_str(text)
