@@ -619,6 +619,12 @@ class Picture(Flowable):
 CHART_MIN_SCALE = 0.7
 
 
+def _at_page_top(flowable: Flowable) -> bool:
+    """Return whether ``flowable`` is being set at the top of its frame (a fresh page)."""
+    frame = getattr(flowable, "_frame", None)
+    return bool(frame is not None and getattr(frame, "_atTop", False))
+
+
 class ChartBlock(Flowable):
     """A chart picture with its caption under it, never parted.
 
@@ -659,9 +665,10 @@ class ChartBlock(Flowable):
         scale = min(1.0, avail_width / width)
         caption = self.caption_height(avail_width)
         if height * scale + caption > avail_height + 1e-6:
-            # Drawn smaller to fit, never below the least size (then it moves on whole).
+            # Drawn smaller to fit, never below the least size (then it moves on whole),
+            # unless it already stands at the top of a page: no later page has more room.
             fitting = (avail_height - caption) / height
-            if fitting >= scale * CHART_MIN_SCALE:
+            if fitting >= scale * CHART_MIN_SCALE or (_at_page_top(self) and fitting > 0):
                 scale = fitting
         self.scale = scale
         self.picture.width, self.picture.height = width * scale, height * scale
@@ -717,9 +724,17 @@ class ChartFloat(Flowable):
         self.beside: list[Flowable] = []
         self.rest: list[Flowable] = []
         self._placed: list[tuple[Flowable, float, float, float]] = []
+        # The followers' own styles: a paragraph set beside the chart is not justified,
+        # one that ends up at full width under it (or on a page before it) is again.
+        self._styles = [getattr(item, "text_style", None) for item in self.followers]
 
     def __repr__(self) -> str:
         return f"ChartFloat({self.chart!r}, {len(self.followers)} following)"
+
+    def _copy(self, followers: Sequence[Flowable]) -> "ChartFloat":
+        other = ChartFloat(self.chart, followers, self.side, self.share, self.gap)
+        other.text_first = self.text_first
+        return other
 
     def _columns(self, avail_width: float) -> tuple[float, float]:
         chart_width = min(self.chart.full[0], avail_width * self.share)
@@ -727,7 +742,12 @@ class ChartFloat(Flowable):
 
     def _layout(self, avail_width: float, avail_height: float) -> None:
         placed: list[tuple[Flowable, float, float, float]] = []
+        for item, style in zip(self.followers, self._styles):
+            if style is not None:
+                item.text_style = style
         self.beside, self.rest = [], list(self.followers)
+        # Handed on to the chart, so that it may shrink at the top of a page.
+        self.chart._frame = getattr(self, "_frame", None)
         if self.side:
             chart_width, text_width = self._columns(avail_width)
             _, chart_height = self.chart.wrapOn(self.canv, chart_width, avail_height)
@@ -780,12 +800,28 @@ class ChartFloat(Flowable):
         if self.row_height <= avail_height + 1e-6:
             if not self.rest:
                 return [self]
-            here = ChartFloat(self.chart, self.beside, self.side, self.share, self.gap)
-            return [here, *self.rest]
+            return [self._copy(self.beside), *self.rest]
         if not self.followers:
             return []
-        later = ChartFloat(self.chart, self.followers[1:], self.side, self.share, self.gap)
-        return [self.followers[0], later]
+        # The chart does not fit here: the first paragraph fills the page, split when
+        # it is taller than the room, and the chart floats on with the rest. Whatever
+        # comes first must fit the room, or the whole float moves to the next page.
+        for item, style in zip(self.followers, self._styles):
+            if style is not None:
+                item.text_style = style
+        first, *others = self.followers
+        room = avail_height - max(0.0, first.getSpaceBefore() - self.getSpaceBefore())
+        _, height = first.wrapOn(self.canv, avail_width, max(1.0, room))
+        if height <= room + 1e-6:
+            return [first, self._copy(others)]
+        parts = first.splitOn(self.canv, avail_width, room) if room > 0 else []
+        if len(parts) < 2:
+            return []
+        head, *tail = parts
+        _, height = head.wrapOn(self.canv, avail_width, room)
+        if height > room + 1e-6:
+            return []
+        return [head, self._copy([*tail, *others])]
 
     def draw(self) -> None:
         """Draw the chart and the text at their places, top down."""
