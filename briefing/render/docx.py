@@ -819,7 +819,10 @@ class _WordWriter:
                 self._parallel_table(container, block, width)
                 continue
             self.layout_table = None
-            self._block(container, block, width, size="full")
+            # A small chart is drawn at half size even with no paragraph beside it, as in
+            # the PDF: each kind has one picture size per one-language file.
+            small = isinstance(block, Chart) and block.data.kind in SIDE_CHART_KINDS
+            self._block(container, block, width, size="half" if small else "full")
 
     def _beside_charts(self, blocks: Sequence[Block], width: int) -> dict[int, list[int]]:
         """Return, by chart position, the paragraphs set beside each small chart.

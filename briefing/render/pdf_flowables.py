@@ -731,7 +731,7 @@ class ChartFloat(Flowable):
     def __repr__(self) -> str:
         return f"ChartFloat({self.chart!r}, {len(self.followers)} following)"
 
-    def _copy(self, followers: Sequence[Flowable]) -> "ChartFloat":
+    def _copy(self, followers: Sequence[Flowable]) -> ChartFloat:
         other = ChartFloat(self.chart, followers, self.side, self.share, self.gap)
         other.text_first = self.text_first
         return other
@@ -742,7 +742,7 @@ class ChartFloat(Flowable):
 
     def _layout(self, avail_width: float, avail_height: float) -> None:
         placed: list[tuple[Flowable, float, float, float]] = []
-        for item, style in zip(self.followers, self._styles):
+        for item, style in zip(self.followers, self._styles, strict=True):
             if style is not None:
                 item.text_style = style
         self.beside, self.rest = [], list(self.followers)
@@ -806,7 +806,7 @@ class ChartFloat(Flowable):
         # The chart does not fit here: the first paragraph fills the page, split when
         # it is taller than the room, and the chart floats on with the rest. Whatever
         # comes first must fit the room, or the whole float moves to the next page.
-        for item, style in zip(self.followers, self._styles):
+        for item, style in zip(self.followers, self._styles, strict=True):
             if style is not None:
                 item.text_style = style
         first, *others = self.followers
