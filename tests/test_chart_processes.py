@@ -21,10 +21,11 @@ from briefing import edits
 from briefing.chartdata import ChartData, resolve_chart
 from briefing.document import build_document
 from briefing.errors import BriefingError
-from briefing.export import chart_pictures
+from briefing.export import chart_pictures, render
 from briefing.library import Library
-from briefing.model import Brief
+from briefing.model import Brief, LocalText
 from briefing.render import charts
+from briefing.render import docx as docx_renderer
 from briefing.render.chart_drawing import encode_png
 from briefing.templates import Template, load_template
 
@@ -77,6 +78,7 @@ from briefing.errors import BriefingError
 from briefing.export import export
 from briefing.library import load_library
 from briefing.render import charts
+from briefing.render import docx as docx_renderer
 from briefing.templates import load_template
 
 def children():
@@ -274,3 +276,42 @@ def test_pictures_are_lossless_png_with_their_resolution(width: int, height: int
     assert np.array_equal(np.asarray(image), pixels)
     assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.01)
     assert png == encode_png(pixels.tobytes(), width, height, charts.DPI)
+
+
+def test_the_renderers_ask_for_the_pictures_an_export_draws_ahead(
+    library: Library, template: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sections cut to their first paragraph (or none), so that small charts also stand
+    # alone, with no paragraph to stand beside.
+    sections = []
+    for number, section_id in enumerate(library.section_ids()):
+        section = library.section(section_id)
+        assert section is not None
+        keep = 0 if number % 2 else 1
+        body = LocalText(
+            "\n\n".join(section.body.ar.split("\n\n")[:keep]),
+            "\n\n".join(section.body.en.split("\n\n")[:keep]),
+        )
+        sections.append(replace(section, id=f"{section_id}_short", body=body))
+    brief = replace(
+        charted_brief(library),
+        custom_sections=tuple(sections),
+        sections=tuple(section.id for section in sections),
+    )
+    documents = [build_document(brief, library, template, lang) for lang in LANGUAGES]
+    wanted = {
+        charts.picture_name(*item) for item in chart_pictures(documents, ("pdf", "docx"))
+    }
+    asked: set[str] = set()
+    real = charts.render_chart_png
+
+    def asking(data: ChartData, template: Template, size: str = "full") -> bytes:
+        asked.add(charts.picture_name(data, template, size))
+        return real(data, template, size)
+
+    monkeypatch.setattr(charts, "render_chart_png", asking)
+    monkeypatch.setattr(docx_renderer, "render_chart_png", asking)
+    for document in documents:
+        for fmt in ("pdf", "docx"):
+            assert render(document, fmt)
+    assert asked and asked == wanted
