@@ -173,7 +173,7 @@ def _subset_tag(filename: str, gids: list[int]) -> str:
     return "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
 
 
-def _font_info(font: ToolsFont) -> dict[str, Any]:
+def _font_info(font: Any) -> dict[str, Any]:
     head, hhea, post = font["head"], font["hhea"], font["post"]
     os2 = font.get("OS/2")
     return {
@@ -192,6 +192,8 @@ def _whole_file(filename: str) -> tuple[bytes, dict[str, Any]]:
     """Return the font file as it is and the metrics the PDF needs (read lazily)."""
     with open(filename, "rb") as handle:
         data = handle.read()
+    from fontTools.ttLib import TTFont as ToolsFont
+
     with ToolsFont(io.BytesIO(data), lazy=True) as font:
         return data, _font_info(font)
 
