@@ -91,3 +91,21 @@ def test_signature_read_directly_matches_fonttools(path):
         assert panose[4:6] == f"{os2.panose.bWeight:02X}"
         assert f'w:usb0="{os2.ulUnicodeRange1:08X}"' in sig
         assert f'w:csb0="{os2.ulCodePageRange1:08X}"' in sig
+
+
+@pytest.mark.parametrize("template", ["ministry", "minimal", "bilingual"])
+def test_the_librarys_word_briefs_find_every_subset_shipped(caches, template):
+    """A first export after installing makes no subset: every character the shipped
+    templates write (direction marks included) is in the repertoire."""
+    from briefing.document import build_document
+    from briefing.edits import default_brief
+    from briefing.library import load_library
+    from briefing.render.docx import render_docx
+    from briefing.templates import load_template
+
+    library = load_library()
+    brief = default_brief(library, template)
+    for lang in ("ar", "en", "bi"):
+        render_docx(build_document(brief, library, load_template(template), lang))
+    info = font_subsets.cache_info()
+    assert info["made"] == 0 and info["disk_hits"] > 0, info

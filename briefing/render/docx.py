@@ -98,13 +98,15 @@ def _property(text: str) -> str:
 
 
 # Characters every embedded subset keeps: printable Latin-1, Latin Extended-A, the
-# Arabic block, general punctuation, the euro sign and the bullet.
+# Arabic block, the zero-width and direction marks (a bracketed Latin word in Arabic
+# stands behind a left-to-right mark), general punctuation, the euro sign and the bullet.
 SUBSET_REPERTOIRE = "".join(
     chr(code)
     for start, end in (
         (0x20, 0x7E),
         (0xA0, 0x17F),
         (0x600, 0x6FF),
+        (0x200B, 0x200F),
         (0x2010, 0x2044),
         (0x20AC, 0x20AC),
     )
