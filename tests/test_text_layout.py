@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefing.fonts import bundled_face
 from briefing.text import FontSet, TextStyle, layout_text, normalize, reorder_line
-from briefing.text.layout import Line, measure_text
+from briefing.text.layout import Line, measure_text, two_line_threshold
 from briefing.text.shaping import cluster_texts
 
 RLM = "\u200f"
@@ -303,3 +303,25 @@ def test_the_text_layer_keeps_vowels_over_a_shadda_with_their_word(size: float) 
 def test_the_text_layer_keeps_a_final_mark_on_its_word_in_english_text(size: float) -> None:
     text = read_back("The words كتابٌ and دوراً are Arabic.", "L", size, 50.0)
     assert text == unicodedata.normalize("NFKC", "ThewordsكتابٌandدوراًareArabic.")
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("Trade turnover between Azerbaijan and Kazakhstan", "L"),
+        ("Azerbaijan–Kazakhstan trade turnover, 2025", "L"),
+        ("حجم التبادل التجاري بين أذربيجان وكازاخستان", "R"),
+        ("ميناء باكو (Port of Baku) البحري الدولي", "R"),
+        ("Cargo", "L"),
+    ],
+)
+def test_two_line_threshold_is_where_the_breaker_first_needs_two_lines(
+    text: str, base: str
+) -> None:
+    start = TextStyle(AMIRI_SERIF, 9, 9 * 1.3, False, "start")  # type: ignore[arg-type]
+    natural, widest = measure_text(text, base, start)  # type: ignore[arg-type]
+    threshold = two_line_threshold(text, base, start)  # type: ignore[arg-type]
+    assert widest - 1e-6 <= threshold <= natural + 1e-6
+    assert len(layout_text(text, base, start, threshold + 1e-9).lines) <= 2  # type: ignore[arg-type]
+    if threshold - 0.05 >= widest:
+        assert len(layout_text(text, base, start, threshold - 0.05).lines) > 2  # type: ignore[arg-type]

@@ -1387,14 +1387,22 @@ _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
 
 @cache
 def _two_line_width(text: str, base: Any, style: Any) -> float:
-    """Return the narrowest width (points) at which ``text`` takes two lines at most."""
-    from briefing.text.layout import layout_text, measure_text
+    """Return the narrowest width (points) at which ``text`` takes two lines at most.
+
+    The answer is that of a halving search between the widest word and the whole line,
+    to half a point, asking the line breaker each time; the breaker fills its first
+    line greedily, so two lines suffice exactly from the narrowest of the widths
+    ``max(first line, rest)`` over every place a line may end (a space, or after a dash
+    inside a word), and the search's steps follow from that width without laying out.
+    """
+    from briefing.text.layout import measure_text, two_line_threshold
 
     natural, widest = measure_text(text, base, style)
+    threshold = two_line_threshold(text, base, style)
     low, high = widest, natural
     while high - low > 0.5:
         middle = (low + high) / 2
-        if len(layout_text(text, base, style, middle).lines) <= 2:
+        if threshold <= middle + 1e-6:
             high = middle
         else:
             low = middle

@@ -453,6 +453,41 @@ def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, f
     return natural, widest
 
 
+def _line_width(words: Sequence[_Word], space: float, start: float | None = None) -> float:
+    """Return the width of words set on one line, summed as the line breaker sums them."""
+    used = start
+    for word in words:
+        used = word.width if used is None else used + space + word.width
+    return used or 0.0
+
+
+def two_line_threshold(text: str, base: Direction, style: TextStyle) -> float:
+    """Return the narrowest width at which ``text`` breaks into two lines at most.
+
+    The line breaker fills a line greedily, so ``text`` fits two lines of a width
+    exactly when some place a line may end (a space, or after a dash inside a word)
+    leaves both the first line and the rest within it.
+    """
+    words = _words(text, base, style)
+    if not words:
+        return 0.0
+    space = _space(base, style)
+    best = _line_width(words, space)
+    for index, word in enumerate(words):
+        if index:
+            best = min(
+                best,
+                max(_line_width(words[:index], space), _line_width(words[index:], space)),
+            )
+        for position in _break_after(word):
+            head = _width(word.text[:position], word.fonts[:position])
+            tail = _width(word.text[position:], word.fonts[position:])
+            first = head if not index else _line_width(words[:index], space) + space + head
+            rest = _line_width(words[index + 1 :], space, tail)
+            best = min(best, max(first, rest))
+    return best
+
+
 @lru_cache(maxsize=8192)
 def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> TextLayout:
     """Return ``text`` (logical order, plain: never markup) laid out in lines of ``width`` points.
