@@ -243,3 +243,29 @@ def test_a_first_export_reads_the_shipped_measures_and_parses_no_bundled_font(
     finally:
         font_subsets.configure()
         templates._font_problem.cache_clear()
+
+
+def test_the_word_writers_character_map_is_the_fonts_and_is_kept(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.render import docx
+
+    font = tmp_path / "face.ttf"
+    shutil.copyfile(bundled("Amiri-Regular.ttf"), font)
+    with ToolsFont(str(font)) as tools:
+        expected = frozenset(tools.getBestCmap())
+    assert docx._font_cmap(font) == expected
+    assert len(list((cache / fonts.FACTS_FOLDER).iterdir())) == 1
+    # A later process reads the kept map: it opens no font with fontTools.
+    docx._code_points.cache_clear()
+    fonts.code_point_ranges.cache_clear()
+    opened: list[str] = []
+    real = ToolsFont.__init__
+
+    def opening(self: object, file: object = None, *args: object, **kwargs: object) -> None:
+        opened.append(str(file))
+        real(self, file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ToolsFont, "__init__", opening)
+    assert docx._font_cmap(font) == expected
+    assert opened == []

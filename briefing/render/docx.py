@@ -1417,11 +1417,20 @@ def _arabic_scale(arabic: Any, latin: Any) -> float:
 
 
 def _font_cmap(path: Path) -> frozenset[int]:
-    """Return the code points a font file maps (read once per file)."""
-    from fontTools.ttLib import TTFont
+    """Return the code points a font file maps (read once per file version a process, and
+    kept in the font measures so that a later process does not parse the font)."""
+    status = path.stat()
+    return _code_points(str(path), status.st_size, status.st_mtime_ns)
 
-    with TTFont(str(path), lazy=True) as font:
-        return frozenset((font.getBestCmap() or {}).keys())
+
+@cache
+def _code_points(filename: str, size: int, mtime: int) -> frozenset[int]:
+    from briefing.text.fonts import code_point_ranges
+
+    del size, mtime  # only part of the key
+    return frozenset(
+        code for first, last in code_point_ranges(filename) for code in range(first, last + 1)
+    )
 
 
 def _at_least(properties: BaseOxmlElement) -> None:

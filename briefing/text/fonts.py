@@ -115,7 +115,7 @@ def facts_keys(path: Path) -> list[str]:
     digest = font_subsets.font_digest(path)
     return [
         *(_facts_key(measure, digest, ()) for measure in
-          ("ink_extent", "_glyph_boxes", "_units_per_em")),
+          ("ink_extent", "_glyph_boxes", "_units_per_em", "code_point_ranges")),
         *(_facts_key("_glyph_top", digest, (char,)) for char in MEASURED_TOPS),
     ]
 
@@ -125,6 +125,7 @@ def measure_font(path: Path) -> None:
     ink_extent.__wrapped__(str(path))
     _glyph_boxes.__wrapped__(str(path))
     _units_per_em.__wrapped__(str(path))
+    code_point_ranges.__wrapped__(str(path))
     for char in MEASURED_TOPS:
         _glyph_top.__wrapped__(str(path), char)
     _load_font(path.stem, path)
@@ -390,6 +391,27 @@ def _glyph_boxes(filename: str) -> dict[int, tuple[float, float]]:
             glyph.recalcBounds(glyf)
             result[code] = (float(glyph.yMin), float(glyph.yMax))
         return result
+
+
+def _ranges(value: Any) -> tuple[tuple[int, int], ...]:
+    return tuple((int(first), int(last)) for first, last in value)
+
+
+@lru_cache(maxsize=32)
+@_kept_on_disk(_ranges)
+def code_point_ranges(filename: str) -> tuple[tuple[int, int], ...]:
+    """Return the code points a font file maps, as ``(first, last)`` runs in order."""
+    from fontTools.ttLib import TTFont as ToolsFont
+
+    with ToolsFont(filename, lazy=True) as font:
+        codes = sorted((font.getBestCmap() or {}).keys())
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return tuple(runs)
 
 
 @lru_cache(maxsize=16)
