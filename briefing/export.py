@@ -271,6 +271,10 @@ _STARTED, _RENDERED, _FAILED, _REPORT = range(4)
 # bilingual file holds both texts, Arabic is shaped. Measured on the library's brief.
 _FORMAT_COST = {"pdf": 1.6, "docx": 1.0}
 _LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
+# What the first PDF file costs the Word files' process on top: that process has laid
+# out no PDF yet, and parses and subsets the PDF fonts again (an English PDF took twice
+# as long there as beside the other PDF files).
+_PDF_START_COST = 1.0
 
 # Called in the second process when it starts, and when its files are done; what the
 # latter returns (anything that pickles) is sent back and kept in ``worker_reports``
@@ -304,8 +308,8 @@ def split_jobs(
 
     With both formats, the Word files go to the second process (they need none of the
     fonts the PDF files parse and subset), then the cheapest PDF files too while that
-    shortens the longer lane. With one format, the costliest files are dealt first, each
-    to the lane with less work so far.
+    shortens the longer lane, counting what a first PDF file costs that process. With
+    one format, the costliest files are dealt first, each to the lane with less work.
     """
 
     def cost(index: int) -> float:
@@ -319,10 +323,11 @@ def split_jobs(
         loads = [sum(map(cost, here)), sum(map(cost, there))]
         while len(here) > 1:
             moved = cost(here[0])
-            if max(loads[0] - moved, loads[1] + moved) >= max(loads):
+            start = 0.0 if any(jobs[i][2] == "pdf" for i in there) else _PDF_START_COST
+            if max(loads[0] - moved, loads[1] + moved + start) >= max(loads):
                 break
             there.append(here.pop(0))
-            loads = [loads[0] - moved, loads[1] + moved]
+            loads = [loads[0] - moved, loads[1] + moved + start]
         return sorted(here), sorted(there)
 
     lanes: tuple[list[int], list[int]] = ([], [])
