@@ -707,3 +707,34 @@ def test_undated_brief_claims_no_dates_and_control_characters_are_dropped(
     assert _paragraphs_with_text(_body(data), "نصمع رموز تحكم")
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_package_writer_gives_the_bytes_zipfile_gives() -> None:
+    import io
+    import os
+    import zipfile
+
+    from briefing.render import docx as word
+
+    members = [
+        ("[Content_Types].xml", b"<Types/>" * 40),
+        ("word/document.xml", "<w:t>مرحبا</w:t>".encode() * 200),
+        ("word/fonts/font1.odttf", os.urandom(5000) + bytes(5000)),
+        ("word/media/image1.png", bytes(range(256)) * 30),
+        ("word/media/image2.png", bytes(range(256)) * 30),  # the same picture again
+    ]
+    date_time = (2026, 3, 14, 0, 0, 0)
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members:
+            member = zipfile.ZipInfo(name, date_time=date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            level = 1 if name.endswith(".odttf") else None
+            target.writestr(member, content, compresslevel=level)
+    made = word._zip_members(members, date_time)
+    assert made == expected.getvalue()
+    assert word._zip_members(members, date_time) == made  # from the kept streams, too
+    with zipfile.ZipFile(io.BytesIO(made)) as archive:
+        assert archive.testzip() is None
+        assert [archive.read(name) for name, _ in members] == [c for _, c in members]
