@@ -723,6 +723,9 @@ def test_a_renderer_crash_is_one_line_status_3(
         return real(document, fmt)
 
     monkeypatch.setattr(briefing.export, "render", render)
+    # Renders are counted in this process: no second one takes a share of the files
+    # (forking is refused anyway once an earlier test has started a Qt thread).
+    monkeypatch.setenv("BRIEFING_EXPORT_PROCESSES", "1")
     before = folder_state(out_dir)
     status = main(["export", "--lang", "ar,en,bi", "--sections", "conclusion", "--out",
                    str(out_dir)])
