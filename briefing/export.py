@@ -43,6 +43,7 @@ from briefing.model import (
     relation_problems,
     validate_figure,
 )
+from briefing.pipes import read_messages, write_all
 from briefing.render.charts import SIDE_CHART_KINDS, _fork_is_safe, draw_ahead, pdf_chart_size
 from briefing.templates import Template, load_template
 
@@ -493,35 +494,24 @@ class _Files:
         self._lane(missing, catch=False, announced=frozenset(self.announced))
 
     def _receive(self, fd: int, received: set[int]) -> None:
-        """Collect what the second process sends until it ends."""
-        with open(fd, "rb") as stream:
-            while True:
-                header = stream.read(_MESSAGE.size)
-                if len(header) < _MESSAGE.size:
-                    return
-                kind, index, length = _MESSAGE.unpack(header)
-                payload = stream.read(length)
-                if len(payload) < length:
-                    return  # it died while writing: what it did not finish is done here
-                if kind == _STARTED:
-                    lang, _document, fmt = self.jobs[index]
-                    name = f"{self.stem}-{lang}.{fmt}"
-                    self.announced.add(name)
-                    self._begin(name)
-                elif kind == _RENDERED:
-                    data, problems = pickle.loads(payload)  # from our own child
-                    lang, _document, fmt = self.jobs[index]
-                    name = f"{self.stem}-{lang}.{fmt}"
-                    with self.lock:
-                        self.data[name] = data
-                        self.problems[name] = problems
-                        received.add(index)
-                elif kind == _FAILED:
-                    with self.lock:
-                        self.failure = self.failure or pickle.loads(payload)
-                    self.stop.set()
-                elif kind == _REPORT:
-                    worker_reports.append(pickle.loads(payload))
+        """Collect what the second process sends until it ends (what it did not finish
+        is done here)."""
+        for (kind, index, _length), payload in read_messages(fd, _MESSAGE):
+            if kind == _STARTED:
+                self.announced.add(self.names[index])
+                self._begin(self.names[index])
+            elif kind == _RENDERED:
+                data, problems = pickle.loads(payload)  # from our own child
+                with self.lock:
+                    self.data[self.names[index]] = data
+                    self.problems[self.names[index]] = problems
+                    received.add(index)
+            elif kind == _FAILED:
+                with self.lock:
+                    self.failure = self.failure or pickle.loads(payload)
+                self.stop.set()
+            elif kind == _REPORT:
+                worker_reports.append(pickle.loads(payload))
 
     def _child(self, jobs: list[int], fd: int) -> NoReturn:
         """Run the second process: render ``jobs``, send each file, then end.
@@ -577,9 +567,7 @@ def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:
-    view = memoryview(_MESSAGE.pack(kind, index, len(payload)) + payload)
-    while view:
-        view = view[os.write(fd, view) :]
+    write_all(fd, _MESSAGE.pack(kind, index, len(payload)) + payload)
 
 
 def _picklable_error(exc: BaseException) -> bytes:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from briefing.chartdata import ChartData
 from briefing.diskcache import DiskCache
 from briefing.errors import BriefingError
+from briefing.pipes import read_messages, write_all
 from briefing.templates import Template
 
 if TYPE_CHECKING:
@@ -436,7 +437,7 @@ class _DrawingProcesses:
         try:
             if items:
                 message = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
-                _write_all(self.work, struct.pack("!Q", len(message)) + message)
+                write_all(self.work, struct.pack("!Q", len(message)) + message)
         except OSError:
             pass  # the process is gone: every picture is drawn here instead
         finally:
@@ -451,21 +452,15 @@ class _DrawingProcesses:
     def _receive(self, fd: int) -> None:
         """Collect the pictures arriving on one pipe until its process ends."""
         try:
-            with open(fd, "rb") as stream:
-                while True:
-                    header = stream.read(_HEADER.size)
-                    if len(header) < _HEADER.size:
+            for (index, status, _length), payload in read_messages(fd, _HEADER):
+                with self.changed:
+                    if index >= len(self.keys):
                         break
-                    index, status, length = _HEADER.unpack(header)
-                    payload = stream.read(length)
-                    with self.changed:
-                        if len(payload) < length or index >= len(self.keys):
-                            break  # the process died while writing
-                        key = self.keys[index]
-                        if status == 0:
-                            self.pictures[key] = payload
-                        self.finished.add(key)
-                        self.changed.notify_all()
+                    key = self.keys[index]
+                    if status == 0:
+                        self.pictures[key] = payload
+                    self.finished.add(key)
+                    self.changed.notify_all()
         finally:
             with self.changed:
                 self.open_pipes -= 1
@@ -568,7 +563,7 @@ def _drawing_process(work: int, outputs: list[int]) -> NoReturn:
         for output in outputs[len(used) :]:
             os.close(output)
         tickets, tickets_in = os.pipe()
-        _write_all(tickets_in, b"".join(_TICKET.pack(index) for index in range(len(items))))
+        write_all(tickets_in, b"".join(_TICKET.pack(index) for index in range(len(items))))
         os.close(tickets_in)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
         still_open = list(used[1:])  # pipes of processes not forked yet
@@ -649,13 +644,7 @@ def _draw_tickets(items: list[Item], tickets: int, output: int, stoppable: bool 
             payload, status = draw_png(*items[index]), 0
         except Exception:  # the parent draws it again and reports the error itself
             payload, status = b"", 1
-        _write_all(output, _HEADER.pack(index, status, len(payload)) + payload)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+        write_all(output, _HEADER.pack(index, status, len(payload)) + payload)
 
 
 # -- caching helpers ------------------------------------------------------------------------
