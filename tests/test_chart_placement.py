@@ -11,12 +11,12 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
 import numpy as np
 import pikepdf
 import pytest
 from PIL import Image
+from readback import pdf_boxes, tagged
 
 from briefing import edits
 from briefing.export import export
@@ -106,18 +106,7 @@ def chart_boxes(pdf: Path) -> list[Box]:
 
 def words(pdf: Path) -> list[Box]:
     """Return the box of every word of the text layer."""
-    result = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True
-    )
-    root = ElementTree.fromstring(result.stdout)
-    found = []
-    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
-        for word in page.iter("{http://www.w3.org/1999/xhtml}word"):
-            left, top, right, bottom = (
-                float(word.get(key, 0)) for key in ("xMin", "yMin", "xMax", "yMax")
-            )
-            found.append(Box(number, left, top, right, bottom))
-    return found
+    return [box for box, _text in _words_with_text(pdf)]
 
 
 # Bilingual PDFs where a half-size chart closing its section still needs more room than
@@ -228,13 +217,10 @@ def _beside(pdf: Path, lang: str) -> None:
 
 
 def _words_with_text(pdf: Path) -> list[tuple[Box, str]]:
-    result = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True
-    )
-    root = ElementTree.fromstring(result.stdout)
+    """Return the box and text of every word of the text layer, in pdftotext's order."""
     found = []
-    for number, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
-        for word in page.iter("{http://www.w3.org/1999/xhtml}word"):
+    for number, page in enumerate(tagged(pdf_boxes(pdf, "-bbox"), "page"), start=1):
+        for word in tagged(page, "word"):
             left, top, right, bottom = (
                 float(word.get(key, 0)) for key in ("xMin", "yMin", "xMax", "yMax")
             )
