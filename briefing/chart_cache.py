@@ -82,8 +82,8 @@ def build_subsets(folder: Path) -> int:
 
 
 def build_measures(folder: Path) -> int:
-    """Measure every bundled font and check every shipped template into ``folder``, one
-    subfolder per kind (old entries removed); return the number of entries."""
+    """Measure every bundled font, check every shipped template and parse the English
+    hyphenation patterns into ``folder``, one subfolder per kind (old entries removed); return the number of entries."""
     from briefing import templates
     from briefing.text import fonts
 
@@ -99,6 +99,7 @@ def build_measures(folder: Path) -> int:
             for row in list_templates():
                 if row["origin"] == "shipped":
                     load_template_folder(Path(row["path"]), False)
+            _parse_hyphenation()
         finally:
             font_subsets.configure()
             templates._font_problem.cache_clear()
@@ -110,6 +111,19 @@ def build_measures(folder: Path) -> int:
                 shutil.copytree(source, folder / kind)
                 count += len(list(source.iterdir()))
     return count
+
+
+def _parse_hyphenation() -> None:
+    """Parse the English hyphenation dictionary, keeping its patterns where the font
+    measures are being made."""
+    import pyphen
+
+    from briefing.text import layout
+
+    pyphen.hdcache.clear()
+    layout._dictionary.cache_clear()
+    layout._dictionary()
+    layout._dictionary.cache_clear()
 
 
 def _size_mb(folder: Path) -> float:

@@ -269,3 +269,88 @@ def test_the_word_writers_character_map_is_the_fonts_and_is_kept(
     monkeypatch.setattr(ToolsFont, "__init__", opening)
     assert docx._font_cmap(font) == expected
     assert opened == []
+
+
+@pytest.fixture
+def fresh_dictionary() -> Iterator[None]:
+    """Forget the English hyphenation dictionary this process parsed or read back."""
+    import pyphen
+
+    from briefing.text import layout
+
+    pyphen.hdcache.clear()
+    layout._dictionary.cache_clear()
+    yield
+    pyphen.hdcache.clear()
+    layout._dictionary.cache_clear()
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Return the list that each parse of a hyphenation dictionary is noted in."""
+    import pyphen
+
+    parsed: list[Path] = []
+    real = pyphen.HyphDict.__init__
+
+    def parsing(self: object, path: Path) -> None:
+        parsed.append(path)
+        real(self, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", parsing)
+    return parsed
+
+
+WORDS = ("cooperation", "infrastructure", "transportation", "international", "Kazakhstan")
+
+
+def _positions_parsed_now() -> dict[str, list[int]]:
+    import pyphen
+
+    parsed = pyphen.HyphDict(pyphen.LANGUAGES["en_GB"])
+    return {word: parsed.positions(word) for word in WORDS}
+
+
+def test_a_first_export_reads_the_shipped_hyphenation_patterns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_dictionary: None
+) -> None:
+    from briefing.text import layout
+
+    expected = _positions_parsed_now()
+    folder = as_path(resource(font_subsets.SHIPPED_MEASURES)) / layout.HYPHENATION_FOLDER
+    assert (folder / layout.hyphenation_key()).is_file(), (
+        "shipped hyphenation patterns are stale (run make chart-cache)"
+    )
+    font_subsets.configure(disk=tmp_path / "empty", shipped=True)
+    parsed = _parses(monkeypatch)
+    try:
+        dictionary = layout._dictionary()
+        assert parsed == []
+        assert {word: dictionary.hd.positions(word) for word in WORDS} == expected  # type: ignore[attr-defined]
+    finally:
+        font_subsets.configure()
+
+
+def test_torn_hyphenation_patterns_are_parsed_again_and_kept_whole(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, fresh_dictionary: None
+) -> None:
+    from briefing.text import layout
+
+    expected = _positions_parsed_now()
+    parsed = _parses(monkeypatch)
+    layout._dictionary()
+    assert len(parsed) == 1  # nothing kept yet: parsed, and kept
+    (kept,) = (cache / layout.HYPHENATION_FOLDER).iterdir()
+    whole = kept.read_bytes()
+    kept.write_bytes(whole[: len(whole) // 2])  # torn
+    import pyphen
+
+    pyphen.hdcache.clear()
+    layout._dictionary.cache_clear()
+    dictionary = layout._dictionary()
+    assert len(parsed) == 2
+    assert {word: dictionary.hd.positions(word) for word in WORDS} == expected  # type: ignore[attr-defined]
+    assert kept.read_bytes() == whole
+    pyphen.hdcache.clear()
+    layout._dictionary.cache_clear()
+    layout._dictionary()  # read back whole: no parse
+    assert len(parsed) == 2

@@ -106,11 +106,12 @@ def user_folder(folder_name: str) -> Path | None:
     return _user_folder(folder_name)
 
 
-# Measures of the bundled fonts and checks of the shipped templates, made like those kept
-# in the user's cache folders and shipped (``python -m briefing.chart_cache``), so that a
-# first export parses no bundled font for them either.
+# Measures of the bundled fonts, checks of the shipped templates and the parsed English
+# hyphenation patterns, made like those kept in the user's cache folders and shipped
+# (``python -m briefing.chart_cache``), so that a first export parses no bundled font and
+# no dictionary for them either.
 SHIPPED_MEASURES = "font-measures"
-SHIPPED_KINDS = ("font-faces", "font-facts", "template-checks")
+SHIPPED_KINDS = ("font-faces", "font-facts", "template-checks", "hyphenation")
 
 
 def read_cached(folder_name: str, key: str) -> bytes | None:
