@@ -83,7 +83,8 @@ def build_subsets(folder: Path) -> int:
 
 def build_measures(folder: Path) -> int:
     """Measure every bundled font, check every shipped template and parse the English
-    hyphenation patterns into ``folder``, one subfolder per kind (old entries removed); return the number of entries."""
+    hyphenation patterns into ``folder``, one subfolder per kind (old entries removed);
+    return the number of entries."""
     from briefing import templates
     from briefing.text import fonts
 
