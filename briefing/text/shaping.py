@@ -25,14 +25,19 @@ from functools import lru_cache
 from typing import Literal
 
 import uharfbuzz as hb
-from arabic_reshaper import ArabicReshaper
 from reportlab.pdfbase import pdfmetrics
 
-# Kept only to describe what an older PDF looked like (the reader of the text layer
-# compares against it); the renderer no longer uses presentation forms.
-_RESHAPER = ArabicReshaper(
-    configuration={"delete_harakat": False, "ARABIC LIGATURE ALLAH": False}
-)
+
+@lru_cache(maxsize=1)
+def _reshaper() -> object:
+    """Return the reshaper, kept only to describe what an older PDF looked like (the reader
+    of the text layer compares against it); the renderer no longer uses presentation
+    forms, so an export does not import it (with fontTools' font reader: 25 ms)."""
+    from arabic_reshaper import ArabicReshaper
+
+    return ArabicReshaper(
+        configuration={"delete_harakat": False, "ARABIC LIGATURE ALLAH": False}
+    )
 
 # Break opportunities: ordinary white space. No-break spaces (U+00A0, U+202F) stay inside
 # their word so that "20 %" or "COP 29" written with them never splits.
@@ -53,7 +58,7 @@ def reshape(word: str) -> str:
     """Return ``word`` with Arabic letters in their joined presentation forms (legacy)."""
     if not any("\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u08ff" for char in word):
         return word
-    return str(_RESHAPER.reshape(word))
+    return str(_reshaper().reshape(word))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
