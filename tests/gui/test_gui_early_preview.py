@@ -74,3 +74,52 @@ def test_the_preview_embeds_fonts_whole_and_reads_as_the_export(
     assert shown and {row[-4] for row in shown} == {"no"}
     assert {row[-4] for row in _fonts(exported[0], tmp_path)} == {"yes"}
     assert _text(preview, tmp_path) == _text(exported[0], tmp_path)
+
+
+def test_after_the_first_preview_the_chart_drawing_is_loaded_off_the_window(
+    session: Session, monkeypatch: Any
+) -> None:
+    import threading
+
+    from briefing.gui import workers
+
+    warmed: list[tuple[object, str, str]] = []
+    done = threading.Event()
+
+    def warm(brief: object, library: object, lang: str) -> None:
+        warmed.append((brief, lang, threading.current_thread().name))
+        done.set()
+        raise RuntimeError("a failed warm-up is only logged")
+
+    monkeypatch.setattr(workers, "WARM_CHARTS_AFTER_S", 0.0)
+    monkeypatch.setattr(workers, "prewarm_chart_drawing", warm)
+    early = EarlyPreview()
+    early.render(session.brief, session.library, "ar")
+    data = early.take(session.brief, "ar")
+    assert data is not None and data.startswith(b"%PDF")
+    assert done.wait(60)
+    assert warmed == [(session.brief, "ar", "early-preview")]
+
+
+def test_the_warm_up_draws_the_first_chart_at_the_size_the_preview_shows_it(
+    session: Session, monkeypatch: Any
+) -> None:
+    import threading
+
+    from briefing.gui import workers
+    from briefing.render import chart_drawing
+
+    drawn: list[tuple[str, str]] = []
+    here = threading.current_thread()
+
+    def draw(data: Any, _template: object, size: str) -> bytes:
+        if threading.current_thread() is here:  # not an earlier test's warm-up
+            drawn.append((data.id, size))
+        return b""
+
+    monkeypatch.setattr(chart_drawing, "draw_png", draw)
+    for lang in ("en", "bi"):
+        workers.prewarm_chart_drawing(session.brief, session.library, lang)
+    (first_en, first_bi) = drawn
+    assert first_en[0] == first_bi[0]  # the brief's first chart, once per call
+    assert first_bi[1] == "half"  # bilingual columns show charts at half size
