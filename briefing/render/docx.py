@@ -120,8 +120,9 @@ SUBSET_REPERTOIRE = "".join(
 COMPACT_LINE_SPACING = 1.4
 
 # Tallest a chart picture is shown in Word (cm), by picture size: the PDF may draw a chart
-# down to 0.7 of its height where the page has less room; Word shows it at about 0.8.
-WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 5.4}
+# down to 0.7 of its height where the page has less room; Word shows a full chart at 0.8
+# of its height and a half-size one (set in a bilingual column, or beside text) at 0.7.
+WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 4.6}
 
 # Twips (1/20 pt) of inner cell margin of the tables used only for layout.
 LAYOUT_CELL_MARGIN = 113  # 2 mm
