@@ -119,10 +119,11 @@ SUBSET_REPERTOIRE = "".join(
 # Line pitch, as a multiple of the type size, of titles, headings, tables and captions.
 COMPACT_LINE_SPACING = 1.4
 
-# Tallest a chart picture is shown in Word (cm), by picture size: the PDF may draw a chart
-# down to 0.7 of its height where the page has less room; Word shows a full chart at 0.8
-# of its height and a half-size one (set in a bilingual column, or beside text) at 0.7.
-WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 4.6}
+# Tallest a chart picture is shown in Word (cm): the PDF may draw a chart down to 0.7 of
+# its height where the page has less room, Word cannot. A full chart is shown at 0.8 of
+# its height; a pair of half-size ones in a bilingual row (which moves on whole) at 0.7; a
+# small chart beside its text at 0.83 (the row breaks across pages).
+WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 5.4, "column": 4.6}
 
 # Twips (1/20 pt) of inner cell margin of the tables used only for layout.
 LAYOUT_CELL_MARGIN = 113  # 2 mm
@@ -851,7 +852,8 @@ class _WordWriter:
         for position, block in enumerate(blocks):
             if not (isinstance(block, Chart) and block.data.kind in SIDE_CHART_KINDS):
                 continue
-            chart_points = chart_size_cm(block.data.kind, "half")[1] / 2.54 * 72
+            shown = min(chart_size_cm(block.data.kind, "half")[1], WORD_CHART_HEIGHT_CM["half"])
+            chart_points = shown / 2.54 * 72
             lines_room = chart_points / line + 2
 
             def text_lines(block: Block) -> float:
@@ -1186,10 +1188,11 @@ class _WordWriter:
     def _chart(self, container: Any, block: Chart, width: int, size: str) -> None:
         png = render_chart_png(block.data, self.template, size)
         chart_width, chart_height = chart_size_cm(block.data.kind, size)
+        cap = "column" if self._in_column(container) else size
         # Word cannot draw a chart smaller where the page has less room left, as the PDF
         # does; each is drawn at the height cap instead, so that fewer charts move on to
         # the next page and leave the foot of the one before empty.
-        scale = min(1.0, width / int(Cm(chart_width)), WORD_CHART_HEIGHT_CM[size] / chart_height)
+        scale = min(1.0, width / int(Cm(chart_width)), WORD_CHART_HEIGHT_CM[cap] / chart_height)
         paragraph = self._new_paragraph(container, block.lang, "Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         # Keep the picture with its caption; in a bilingual row the row already does.
