@@ -59,3 +59,50 @@ def libreoffice_pdf(
     for source, pdf in zip(sources, pdfs, strict=True):
         assert pdf.is_file(), f"LibreOffice wrote no PDF for {source.name}"
     return pdfs
+
+
+def footer_top(pdf: Path) -> float:
+    """Return the top (points from the page top) of the footer LibreOffice printed: the
+    highest word in the lower half that stands at the same place on every page.
+
+    A footer taller than the bottom margin pushes the body up, so the margin alone does
+    not say where the body ends.
+    """
+    pages = list(tagged(pdf_boxes(pdf, "-bbox"), "page"))
+    places: list[set[tuple[str, int, int]]] = []
+    for page in pages:
+        half = float(page.get("height", 842)) / 2
+        places.append({
+            (word.text or "", round(float(word.get("yMin", 0))), round(float(word.get("xMin", 0))))
+            for word in tagged(page, "word")
+            if float(word.get("yMin", 0)) > half
+        })
+    # The first page may carry a letterhead's own footer.
+    common = set.intersection(*places[1:]) if len(places) > 2 else set.intersection(*places)
+    if not common:
+        return float(pages[0].get("height", 842))
+    return float(min(y for _, y, _ in common))
+
+
+def empty_feet(pdf: Path, top: float, bottom: float, dpi: int = 30) -> list[float]:
+    """Return, page by page, the share of the body (``top`` to ``bottom``, points from the
+    page top) that lies below the page's lowest inked row."""
+    import tempfile
+
+    import numpy as np
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", str(pdf), f"{folder}/p"],
+            check=True, timeout=120,
+        )
+        pictures = sorted(Path(folder).glob("p-*.pgm"), key=lambda p: int(p.stem.split("-")[1]))
+        feet = []
+        for picture in pictures:
+            grey = np.asarray(Image.open(picture))
+            first, last = round(top * dpi / 72), round(bottom * dpi / 72)
+            inked = np.where((grey[first:last] < 230).any(axis=1))[0]
+            body = last - first
+            feet.append((body - 1 - inked[-1]) / body if len(inked) else 1.0)
+    return feet

@@ -119,6 +119,12 @@ SUBSET_REPERTOIRE = "".join(
 # Line pitch, as a multiple of the type size, of titles, headings, tables and captions.
 COMPACT_LINE_SPACING = 1.4
 
+# Tallest a chart picture is shown in Word (cm): the PDF may draw a chart down to 0.7 of
+# its height where the page has less room, Word cannot. A full chart is shown at 0.8 of
+# its height; a pair of half-size ones in a bilingual row (which moves on whole) at 0.7; a
+# small chart beside its text at 0.83 (the row breaks across pages).
+WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 5.4, "column": 4.6}
+
 # Twips (1/20 pt) of inner cell margin of the tables used only for layout.
 LAYOUT_CELL_MARGIN = 113  # 2 mm
 # Space between the Arabic and English columns of a bilingual brief.
@@ -846,7 +852,8 @@ class _WordWriter:
         for position, block in enumerate(blocks):
             if not (isinstance(block, Chart) and block.data.kind in SIDE_CHART_KINDS):
                 continue
-            chart_points = chart_size_cm(block.data.kind, "half")[1] / 2.54 * 72
+            shown = min(chart_size_cm(block.data.kind, "half")[1], WORD_CHART_HEIGHT_CM["half"])
+            chart_points = shown / 2.54 * 72
             lines_room = chart_points / line + 2
 
             def text_lines(block: Block) -> float:
@@ -898,7 +905,9 @@ class _WordWriter:
         lang = chart.lang
         table = self._layout_table(container, 1, [width - chart_width, chart_width], lang)
         row = table.rows[0]
-        ox.set_row_flags(row._tr, cant_split=True)
+        # The row may break across pages: its paragraphs then go on beside the rest of
+        # the page instead of moving on whole and leaving a hole (the chart and its
+        # caption stay together in their cell).
         text_cell, chart_cell = row.cells
         for paragraph in paragraphs:
             self._block(text_cell, paragraph, width - chart_width, size="full")
@@ -1009,7 +1018,7 @@ class _WordWriter:
         )
         for row_index, values in enumerate((block.header, *block.rows)):
             row = table.rows[row_index]
-            if row_index:
+            if row_index and not _long_row(values):
                 ox.set_row_flags(row._tr, cant_split=True)
             header = row_index == 0
             cells = row.cells  # python-docx works the row's cells out afresh on each call
@@ -1019,6 +1028,8 @@ class _WordWriter:
                 paragraph = self._new_paragraph(cell, block.lang, style)
                 if column in block.numeric:
                     paragraph.alignment = numeric_alignment
+                # The header row stays with the first row (and a heading with the table).
+                paragraph.paragraph_format.keep_with_next = header
                 colour = self.colours["table_header_text"] if header else None
                 self._write_text(paragraph, value, block.lang, style, bold=header, colour=colour)
                 if header:
@@ -1073,7 +1084,7 @@ class _WordWriter:
         lines = [(ar.header, en.header), *zip(ar.rows, en.rows, strict=True)]
         for row_index, (ar_cells, en_cells) in enumerate(lines):
             row = table.rows[row_index]
-            if row_index:
+            if row_index and not _long_row((*ar_cells, *en_cells)):
                 ox.set_row_flags(row._tr, cant_split=True)
             header = row_index == 0
             cells = row.cells
@@ -1177,7 +1188,11 @@ class _WordWriter:
     def _chart(self, container: Any, block: Chart, width: int, size: str) -> None:
         png = render_chart_png(block.data, self.template, size)
         chart_width, chart_height = chart_size_cm(block.data.kind, size)
-        scale = min(1.0, width / int(Cm(chart_width)))
+        cap = "column" if self._in_column(container) else size
+        # Word cannot draw a chart smaller where the page has less room left, as the PDF
+        # does; each is drawn at the height cap instead, so that fewer charts move on to
+        # the next page and leave the foot of the one before empty.
+        scale = min(1.0, width / int(Cm(chart_width)), WORD_CHART_HEIGHT_CM[cap] / chart_height)
         paragraph = self._new_paragraph(container, block.lang, "Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         # Keep the picture with its caption; in a bilingual row the row already does.
@@ -1191,6 +1206,7 @@ class _WordWriter:
         )
         ox.describe_pictures(run, block.alt, block.data.title)
         caption = self._new_paragraph(container, block.lang, "Caption")
+        caption.paragraph_format.keep_together = True
         self._write_text(caption, block.caption, block.lang, "Caption")
 
     def _cover(self, container: Any, block: Cover, width: int) -> None:
@@ -1277,6 +1293,12 @@ class _WordWriter:
                     width_here = inner - (CELL_BOX_INSET if self._is_shaded(cell) else 0)
                     self._block(cell, child, width_here, size="half")
                 self._finish_cell(cell)
+            if all(isinstance(b, Heading) for b in (*ar_blocks, *en_blocks)):
+                # A heading row stays with the row (or table) after it: LibreOffice keeps
+                # a row with the next when every paragraph of it is kept with the next.
+                for cell in cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         covers = [b for b in (*block.ar, *block.en) if isinstance(b, Cover)]
         if covers and covers[0].style == "title":
             self.layout_table = None
@@ -1410,6 +1432,15 @@ def _two_line_width(text: str, base: Any, style: Any) -> float:
         else:
             low = middle
     return high
+
+
+# A table row with a cell longer than this (characters) holds a paragraph rather than a
+# figure: it may break across pages instead of moving on whole (with its heading).
+LONG_CELL = 160
+
+
+def _long_row(values: Sequence[str]) -> bool:
+    return any(len(value) > LONG_CELL for value in values)
 
 
 def _arabic_scale(arabic: Any, latin: Any) -> float:
