@@ -171,8 +171,9 @@ def _key_figures(document: Document) -> ParallelTable:
 def _word_table(data: bytes, block: ParallelTable) -> Any:
     header = [*block.en.header, *reversed(block.ar.header)]
     for table in _part(data, "word/document.xml").iter(w("w:tbl")):
-        first = table.find(w("w:tr"))
-        cells = [_paragraph_text(cell) for cell in first.findall(w("w:tc"))]
+        rows = table.findall(w("w:tr"))
+        # The column header follows the row of the table's headings.
+        cells = [_paragraph_text(cell) for cell in rows[1].findall(w("w:tc"))] if rows[1:] else []
         if cells == header:
             return table
     raise AssertionError("the bilingual key-figures table is not in the Word file")

@@ -515,11 +515,20 @@ def test_bilingual_lists_and_tables_keep_rows_aligned(
     assert [b.role for b in tables] == ["key_figures", "sources"]
     figures = tables[0]
     table = next(
-        t for t in body.iter(w("w:tbl")) if _text(t).startswith(figures.en.header[0])
+        t for t in body.iter(w("w:tbl")) if _text(t).startswith(figures.en_heading.text)
     )
     columns = len(figures.en.header)
+    rows_here = table.findall(w("w:tr"))
+    # The headings are the table's first row (English over the English columns), and
+    # they repeat with the column header on every page the table takes.
+    heading_cells = rows_here[0].findall(w("w:tc"))
+    assert [_text(c) for c in heading_cells] == [figures.en_heading.text, figures.ar_heading.text]
+    assert all(r.find(f"{w('w:trPr')}/{w('w:tblHeader')}") is not None for r in rows_here[:2])
+    assert [_text(c) for c in rows_here[1].findall(w("w:tc"))] == [
+        *figures.en.header, *reversed(figures.ar.header)
+    ]
     for row, ar_row, en_row in zip(
-        table.findall(w("w:tr"))[1:], figures.ar.rows, figures.en.rows, strict=True
+        rows_here[2:], figures.ar.rows, figures.en.rows, strict=True
     ):
         texts = [_text(c) for c in row.findall(w("w:tc"))]
         assert texts == [*en_row, *reversed(ar_row)]

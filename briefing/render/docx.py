@@ -823,9 +823,7 @@ class _WordWriter:
                 self._parallel_list(container, block, width)
                 continue
             if isinstance(block, ParallelTable):
-                self._parallel(
-                    container, Parallel((block.ar_heading,), (block.en_heading,), "heading"), width
-                )
+                # The headings are the table's own first row (see _parallel_table).
                 self.layout_table = None
                 self._parallel_table(container, block, width)
                 continue
@@ -1073,17 +1071,20 @@ class _WordWriter:
         ar, en = block.ar, block.en
         count = len(en.header)
         columns, size = self._parallel_columns(ar, en, width)
-        table = self._add_table(container, 1 + len(en.rows), columns, "en", TABLE_STYLE)
-        ox.set_table_look(table._tbl.tblPr, first_row=True, banded_rows=True)
+        table = self._add_table(container, 2 + len(en.rows), columns, "en", TABLE_STYLE)
+        # The style's first-row format is left off: the first row holds the headings, and
+        # the column header is shaded directly (banding then starts on the same rows).
+        ox.set_table_look(table._tbl.tblPr, first_row=False, banded_rows=True)
         ox.set_cell_margins(
             table._tbl.tblPr,
             {"left": CELL_MARGIN, "right": CELL_MARGIN, "top": 28, "bottom": 28},
             table=True,
         )
-        ox.set_row_flags(table.rows[0]._tr, header=True, cant_split=True)
+        self._table_headings(table, block, count)
+        ox.set_row_flags(table.rows[1]._tr, header=True, cant_split=True)
         lines = [(ar.header, en.header), *zip(ar.rows, en.rows, strict=True)]
         for row_index, (ar_cells, en_cells) in enumerate(lines):
-            row = table.rows[row_index]
+            row = table.rows[row_index + 1]
             if row_index and not _long_row((*ar_cells, *en_cells)):
                 ox.set_row_flags(row._tr, cant_split=True)
             header = row_index == 0
@@ -1109,6 +1110,30 @@ class _WordWriter:
                         cell._tc.get_or_add_tcPr(), self.colours["table_header"], ox.TCPR_ORDER
                     )
         self._spacer_after_table(container, "ar")
+
+    def _table_headings(self, table: WordTable, block: ParallelTable, count: int) -> None:
+        """Write the headings of a bilingual table as its first row, English over the
+        English columns, Arabic over the Arabic ones, unruled and unshaded.
+
+        A heading row of the layout table before it was kept with the next by its
+        paragraphs, yet LibreOffice left it alone at a page foot whenever the table's
+        first rows moved on; as a repeated header row of the table itself it goes with
+        them, and tells on the next page what the continued table is.
+        """
+        row = table.rows[0]
+        ox.set_row_flags(row._tr, header=True, cant_split=True)
+        cells = row.cells
+        english = cells[0].merge(cells[count - 1]) if count > 1 else cells[0]
+        arabic = cells[count].merge(cells[2 * count - 1]) if count > 1 else cells[count]
+        for cell, heading in ((english, block.en_heading), (arabic, block.ar_heading)):
+            properties = cell._tc.get_or_add_tcPr()
+            ox.set_cell_borders(properties, dict.fromkeys(("top", "left", "bottom", "right"),
+                                                          None))
+            ox.set_shading(properties, "#FFFFFF", ox.TCPR_ORDER)
+            self._heading(cell, heading)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+            self._finish_cell(cell)
 
     def _parallel_columns(self, ar: Table, en: Table, width: int) -> tuple[list[int], float]:
         """Return a bilingual table's column widths (EMU, left to right) and its type size.
