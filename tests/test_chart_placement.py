@@ -109,24 +109,9 @@ def words(pdf: Path) -> list[Box]:
     return [box for box, _text in _words_with_text(pdf)]
 
 
-# Bilingual PDFs where a half-size chart closing its section still needs more room than
-# its least size leaves, and moves on leaving a quarter of the page empty (bilingual
-# template page 4, ministry page 7); parting a section's heading from its text instead
-# would be worse.
-KNOWN_HOLES = {("bilingual", "bi"), ("ministry", "bi")}
-
-
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("template", SHIPPED)
 def test_no_page_foot_is_left_empty_for_a_chart(
-    exported: dict[str, Path], template: str, lang: str, request: pytest.FixtureRequest
-) -> None:
-    if (template, lang) in KNOWN_HOLES:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a known hole"))
-    _no_empty_foot(exported, template, lang)
-
-
-def _no_empty_foot(
     exported: dict[str, Path], template: str, lang: str
 ) -> None:
     pdf = exported[f"{template}-{lang}"]
