@@ -775,8 +775,8 @@ class ChartFloat(Flowable):
         self.beside: list[Flowable] = []
         self.rest: list[Flowable] = []
         self._placed: list[tuple[Flowable, float, float, float]] = []
-        # The followers' own styles: a paragraph set beside the chart is not justified,
-        # one that ends up at full width under it (or on a page before it) is again.
+        # The followers' own styles: an Arabic paragraph set beside the chart is not
+        # justified, one that ends up at full width under it (or on a page before it) is.
         self._styles = [getattr(item, "text_style", None) for item in self.followers]
 
     def __repr__(self) -> str:
@@ -827,8 +827,11 @@ class ChartFloat(Flowable):
                 )
                 if used + gap >= chart_height - item.text_style.leading:
                     break
-                if item.text_style.align == "justify":
-                    # A narrow column holds too few words a line to justify without gaps.
+                if item.text_style.align == "justify" and item.base == "R":
+                    # English is justified here as in the body (hyphenated, its spaces
+                    # held tight); Arabic, whose justified spaces may grow to five
+                    # times their width, would read back in pieces in so few words a
+                    # line, so it stays ragged beside a chart.
                     item.text_style = replace(item.text_style, align="start")
                 _, height = item.wrapOn(self.canv, text_width, 1e6)
                 placed.append((item, text_x, used + gap, height))
