@@ -136,8 +136,8 @@ def rendered(
             )
             if len(line.words) >= 4 and owner is not None:
                 found.append((line, owner))
-        # A paragraph set beside a chart is ragged on purpose (a narrow column): only the
-        # paragraphs that reach the right margin are justified.
+        # Only the paragraphs that reach the right margin are taken: one set beside a
+        # chart ends at a narrower measure (test_chart_placement checks it is justified).
         reach: dict[int, float] = {}
         for line, owner in found:
             reach[owner] = max(reach.get(owner, 0.0), line.right)

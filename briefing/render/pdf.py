@@ -14,7 +14,6 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import cm, mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Frame,
     PageTemplate,
@@ -43,6 +42,7 @@ from briefing.render.pdf_flowables import (
     Box,
     ChartBlock,
     ChartFloat,
+    FloatingDocTemplate,
     Picture,
     Rule,
     SideBySide,
@@ -301,7 +301,8 @@ class _Kit:
                 )
             ]
         heading = block.role == "heading"
-        row = SideBySide(right, left, GUTTER, keep_with_next=heading)
+        # The two charts of a row float together: both languages keep the same top.
+        row = SideBySide(right, left, GUTTER, keep_with_next=heading, floats=block.role == "chart")
         if shared_logo and self.template.logo is not None:
             return [self._logo(None), row]
         return [row]
@@ -968,7 +969,7 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
         def decorate_page(self, page: int, pages: int) -> None:
             kit.decorate(self, page, pages)
 
-    template = BaseDocTemplate(
+    template = FloatingDocTemplate(
         buffer,
         pagesize=kit.page_size,
         leftMargin=kit.margins["left"],

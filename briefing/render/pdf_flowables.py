@@ -13,7 +13,8 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfdoc
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate
+from reportlab.platypus.flowables import Flowable, Spacer
 
 from briefing.errors import BriefingError
 from briefing.render.pdf_tags import Tag, tagged
@@ -343,10 +344,14 @@ class SideBySide(Flowable):
         space_after: float = 0.0,
         keep_with_next: bool = False,
         level: bool = False,
+        floats: bool = False,
     ) -> None:
         super().__init__()
         self.right = Stack(right)
         self.left = Stack(left)
+        # A row of charts (one per language) floats: when it does not fit the rest of
+        # the page, the rows after it fill the page and it heads the next one.
+        self.floats = floats
         # Level the first lines: the tops of their letters at the same height, not only
         # the tops of the two columns (Arabic lines are taller than English ones).
         self.level = level
@@ -368,6 +373,11 @@ class SideBySide(Flowable):
         """Return the row's size: the taller column plus padding."""
         column = self.column_width(avail_width)
         inner = avail_height - 2 * self.padding
+        if self.floats:
+            # Handed on to the charts, so that they may shrink at the top of a page.
+            for stack in (self.right, self.left):
+                if stack.items:
+                    stack.items[0]._frame = getattr(self, "_frame", None)
         _, right = self.right.wrapOn(self.canv, column, inner)
         _, left = self.left.wrapOn(self.canv, column, inner)
         self._drops = (0.0, 0.0)
@@ -386,11 +396,12 @@ class SideBySide(Flowable):
         right_head, right_tail = split_items(self.right.items, column, inner, self.canv)
         left_head, left_tail = split_items(self.left.items, column, inner, self.canv)
         if not right_head and not left_head:
-            return []
+            return postponed(self) if self.floats else []
         if not right_tail and not left_tail:
             return [self]
         if (self.right.items and not right_head) or (self.left.items and not left_head):
-            return []  # one language cannot start here: move the whole row on
+            # One language cannot start here: move the whole row on.
+            return postponed(self) if self.floats else []
         return [
             SideBySide(
                 right_head,
@@ -625,6 +636,43 @@ def _at_page_top(flowable: Flowable) -> bool:
     return bool(frame is not None and getattr(frame, "_atTop", False))
 
 
+class Postponed(ActionFlowable):
+    """A float that does not fit the rest of its page, handed to the document.
+
+    The document (``FloatingDocTemplate``) sets it at the top of the next page, and the
+    flowables after it fill this page meanwhile, as a typesetter floats a figure rather
+    than leave a hole at the foot of the page.
+    """
+
+    def __init__(self, flowable: Flowable) -> None:
+        super().__init__()
+        self.flowable = flowable
+
+    def __repr__(self) -> str:
+        return f"Postponed({self.flowable!r})"
+
+    def apply(self, doc: Any) -> None:
+        """Give the float to the document, to be set at the top of the next page."""
+        doc.postpone(self.flowable)
+
+
+def postponed(flowable: Flowable) -> list[Flowable]:
+    """Return what a float's ``split`` gives when it does not fit the rest of the page.
+
+    That is the float postponed to the next page, when it is laid out by a document
+    that floats and it is not already at the top of a page (no later page has more
+    room); otherwise nothing, and it moves on whole.
+    """
+    frame = getattr(flowable, "_frame", None)
+    doc = getattr(getattr(flowable, "canv", None), "_doctemplate", None)
+    if frame is None or getattr(frame, "_atTop", False):
+        return []
+    can_postpone = getattr(doc, "can_postpone", None)
+    if can_postpone is None or not can_postpone():
+        return []
+    return [Postponed(flowable)]
+
+
 class ChartBlock(Flowable):
     """A chart picture with its caption under it, never parted.
 
@@ -696,8 +744,11 @@ class ChartFloat(Flowable):
     the width and the following paragraphs run beside it while they are shorter than the
     chart; the rest run at full width under both. When the chart does not fit the rest of
     the page, the following text moves up to fill the page and the chart floats on to
-    the next one.
+    the next one; when no text of its section is left to move up, the text after it
+    does (see ``postponed``).
     """
+
+    floats = True  # may be set at the top of the next page, after the text that follows
 
     def __init__(
         self,
@@ -724,8 +775,8 @@ class ChartFloat(Flowable):
         self.beside: list[Flowable] = []
         self.rest: list[Flowable] = []
         self._placed: list[tuple[Flowable, float, float, float]] = []
-        # The followers' own styles: a paragraph set beside the chart is not justified,
-        # one that ends up at full width under it (or on a page before it) is again.
+        # The followers' own styles: an Arabic paragraph set beside the chart is not
+        # justified, one that ends up at full width under it (or on a page before it) is.
         self._styles = [getattr(item, "text_style", None) for item in self.followers]
 
     def __repr__(self) -> str:
@@ -735,6 +786,18 @@ class ChartFloat(Flowable):
         other = ChartFloat(self.chart, followers, self.side, self.share, self.gap)
         other.text_first = self.text_first
         return other
+
+    def parted(self) -> tuple[list[Flowable], ChartFloat]:
+        """Return the text of this float and the chart alone, to be set after that text.
+
+        Used when an earlier chart already waits for the next page: figures keep their
+        order, so this one waits too, and its text goes on filling the page.
+        """
+        for item, style in zip(self.followers, self._styles, strict=True):
+            if style is not None:
+                item.text_style = style
+        alone = ChartFloat(self.chart, [], "", self.share, self.gap)
+        return list(self.followers), alone
 
     def _columns(self, avail_width: float) -> tuple[float, float]:
         chart_width = min(self.chart.full[0], avail_width * self.share)
@@ -764,8 +827,11 @@ class ChartFloat(Flowable):
                 )
                 if used + gap >= chart_height - item.text_style.leading:
                     break
-                if item.text_style.align == "justify":
-                    # A narrow column holds too few words a line to justify without gaps.
+                if item.text_style.align == "justify" and item.base == "R":
+                    # English is justified here as in the body (hyphenated, its spaces
+                    # held tight); Arabic, whose justified spaces may grow to five
+                    # times their width, would read back in pieces in so few words a
+                    # line, so it stays ragged beside a chart.
                     item.text_style = replace(item.text_style, align="start")
                 _, height = item.wrapOn(self.canv, text_width, 1e6)
                 placed.append((item, text_x, used + gap, height))
@@ -802,7 +868,7 @@ class ChartFloat(Flowable):
                 return [self]
             return [self._copy(self.beside), *self.rest]
         if not self.followers:
-            return []
+            return postponed(self)
         # The chart does not fit here: the first paragraph fills the page, split when
         # it is taller than the room, and the chart floats on with the rest. Whatever
         # comes first must fit the room, or the whole float moves to the next page.
@@ -827,3 +893,69 @@ class ChartFloat(Flowable):
         """Draw the chart and the text at their places, top down."""
         for item, x, y, height in self._placed:
             item.drawOn(self.canv, x, self.height - y - height)
+
+
+class FloatingDocTemplate(BaseDocTemplate):
+    """A document template that floats charts to the top of the next page.
+
+    A chart that does not fit the rest of a page even at its least size is postponed
+    (see ``Postponed``): the flowables after it (the next section's heading and text)
+    fill the page, and the chart heads the next page. Charts keep their order: while
+    one waits, a later chart waits behind it and its text goes on filling the page.
+    A chart still waiting when the story ends is set after it.
+    """
+
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
+        """Lay out ``flowables`` (the list is consumed), floating charts as they come."""
+        # The story is the list reportlab consumes: floats are put back at its front.
+        self._story = flowables
+        self._waiting: list[Flowable] = []
+        self._closing = False
+        flowables.append(_StoryEnd())
+        super().build(flowables, *args, **kwargs)
+
+    def can_postpone(self) -> bool:
+        """Return whether a float may still wait for the next page (not past the end)."""
+        return not self._closing
+
+    def postpone(self, flowable: Flowable) -> None:
+        """Keep ``flowable`` for the top of the next page."""
+        self._waiting.append(flowable)
+
+    def release(self) -> None:
+        """Put the waiting floats at the front of the story.
+
+        A zero-height spacer follows them, as the page break before a heading would
+        have: the space under a chart then adds to the space over the heading after it,
+        as everywhere else, rather than merging with it.
+        """
+        if self._waiting:
+            self._story[0:0] = [*self._waiting, Spacer(0, 0)]
+            self._waiting = []
+
+    def handle_pageBegin(self) -> None:
+        """Start a page with the floats that wait for it."""
+        super().handle_pageBegin()
+        self.release()
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        """Set the next flowable; a float behind a waiting one waits too."""
+        if flowables is self._story and self._waiting and flowables:
+            following = flowables[0]
+            if getattr(following, "floats", False):
+                del flowables[0]
+                if isinstance(following, ChartFloat):
+                    text, following = following.parted()
+                    flowables[0:0] = text
+                self._waiting.append(following)
+                return
+        super().handle_flowable(flowables)
+
+
+class _StoryEnd(ActionFlowable):
+    """The end of the story: floats still waiting are set after it, as they fit."""
+
+    def apply(self, doc: Any) -> None:
+        """Stop floats from waiting any longer and set those that wait."""
+        doc._closing = True
+        doc.release()
