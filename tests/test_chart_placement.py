@@ -203,6 +203,28 @@ def _beside(pdf: Path, lang: str) -> None:
     assert beside >= 1, "the small charts stand alone instead of beside their text"
 
 
+@pytest.mark.parametrize("template", SHIPPED)
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_small_chart_stands_alone_off_centre(
+    exported: dict[str, Path], template: str, lang: str
+) -> None:
+    pdf = exported[f"{template}-{lang}"]
+    with pikepdf.open(pdf) as document:
+        middle = float(document.pages[0].mediabox[2]) / 2
+    text = words(pdf)
+    for chart in chart_boxes(pdf):
+        if chart.right - chart.left > 10 * CM:
+            continue
+        centred = abs((chart.left + chart.right) / 2 - middle) < CM
+        beside = any(
+            word.page == chart.page
+            and chart.top < (word.top + word.bottom) / 2 < chart.bottom
+            and (word.right < chart.left or word.left > chart.right)
+            for word in text
+        )
+        assert beside or centred, f"page {chart.page}: a small chart alone at one side"
+
+
 def _words_with_text(pdf: Path) -> list[tuple[Box, str]]:
     """Return the box and text of every word of the text layer, in pdftotext's order."""
     found = []

@@ -879,6 +879,10 @@ class ChartFloat(Flowable):
         room = avail_height - max(0.0, first.getSpaceBefore() - self.getSpaceBefore())
         _, height = first.wrapOn(self.canv, avail_width, max(1.0, room))
         if height <= room + 1e-6:
+            if self.side and not others:
+                # A small chart does not stand alone off-centre on the next page: its
+                # last paragraph goes on with it and runs beside it.
+                return []
             return [first, self._copy(others)]
         parts = first.splitOn(self.canv, avail_width, room) if room > 0 else []
         if len(parts) < 2:
