@@ -669,6 +669,9 @@ def export(
     shaping = sys.modules.get("briefing.text.shaping")
     if shaping is not None:
         shaping.save_kept_runs()
+    layouts = sys.modules.get("briefing.text.kept_layouts")
+    if layouts is not None:
+        layouts.save_kept_layouts()
     if progress:
         progress("done", total, total)
     return result
