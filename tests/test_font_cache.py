@@ -402,3 +402,26 @@ def test_paragraph_layouts_are_kept_and_an_edit_or_new_code_lays_out_again(
     assert layout.layout_text(text, "L", style, 120.0) == first
     assert len(made) == count + 2 * len(first.lines)
     kept_layouts.forget_kept_layouts()
+
+
+def test_measured_paragraphs_are_kept_and_read_back(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.fonts import bundled_face
+    from briefing.text import FontSet, TextStyle, kept_layouts, layout
+
+    style = TextStyle(FontSet(bundled_face("Amiri"), bundled_face("Noto Serif")), 10, 15)
+    kept_layouts.forget_kept_layouts()
+    measured = layout.measure_text("سعة ميناء باكو 15 million", "R", style)
+    assert measured[0] > measured[1] > 0
+    kept_layouts.save_kept_layouts()
+    kept_layouts.forget_kept_layouts()
+
+    def unexpected(*args: object) -> tuple[float, float]:
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(layout, "_measure_text", unexpected)
+    assert layout.measure_text("سعة ميناء باكو 15 million", "R", style) == measured
+    with pytest.raises(AssertionError):
+        layout.measure_text("سعة ميناء باكو 16 million", "R", style)
+    kept_layouts.forget_kept_layouts()

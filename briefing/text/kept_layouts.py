@@ -115,8 +115,9 @@ class _Kept:
         name = "\0".join([_code(), *(font_subsets.font_digest(path) for path in files)])
         self.fonts = fonts
         self.key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".layouts"
-        self.entries: dict[Key, tuple[Any, ...]] = {}
-        self.used: set[Key] = set()
+        # Layouts under ``Key``; ``measure_text``'s two widths under ``(*Key, "measure")``.
+        self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.used: set[tuple[Any, ...]] = set()
         self.added = False
         self.registered: set[str] = set()  # font names known to be registered here
         self.glyphs: dict[tuple[Any, ...], tuple[Glyph, ...]] = {}
@@ -160,6 +161,22 @@ class _Kept:
         with _lock:
             self.used.add(key)
         return lines
+
+    def measures(self, key: Key) -> tuple[float, float] | None:
+        """Return the kept ``measure_text`` of a paragraph, or None."""
+        with _lock:
+            found = self.entries.get((*key, "measure"))
+            if isinstance(found, tuple) and len(found) == 2:
+                self.used.add((*key, "measure"))
+                return found
+        return None
+
+    def put_measures(self, key: Key, measures: tuple[float, float]) -> None:
+        with _lock:
+            if len(self.entries) < 2 * KEPT_LAYOUTS:
+                self.entries[(*key, "measure")] = measures
+                self.used.add((*key, "measure"))
+                self.added = True
 
     def put(self, key: Key, lines: tuple[Line, ...]) -> None:
         with _lock:

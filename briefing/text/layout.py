@@ -516,6 +516,21 @@ def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, f
 
     A table uses them to give short columns (numbers, dates) the room they need.
     """
+    from briefing.text import kept_layouts
+
+    kept = kept_layouts.kept(style.fonts)
+    key = kept_layouts.key_of(text, base, style, 0.0) if kept is not None else None
+    if kept is not None and key is not None:
+        found = kept.measures(key)
+        if found is not None:
+            return found
+    result = _measure_text(text, base, style)
+    if kept is not None and key is not None:
+        kept.put_measures(key, result)
+    return result
+
+
+def _measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, float]:
     words = _words(text, base, style)
     if not words:
         return 0.0, 0.0
