@@ -135,7 +135,8 @@ class _Kept:
         False when one is not in the font set's book (then the layout is made again)."""
         from briefing.text.fonts import font_book, registered_names
 
-        names = {run[1] for line in stored for run in line[0]} - self.registered
+        with _lock:  # another lane's thread may be adding to the set
+            names = {run[1] for line in stored for run in line[0]} - self.registered
         if not names:
             return True
         known = registered_names()
@@ -145,7 +146,8 @@ class _Kept:
                 for bold in (False, True):
                     book.chain(script, bold)
             known = registered_names()
-        self.registered |= names & known
+        with _lock:
+            self.registered |= names & known
         return names <= known
 
     def get(self, key: Key) -> tuple[Line, ...] | None:
