@@ -560,10 +560,13 @@ def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
 
         load_platypus()
         import briefing.render.pdf  # noqa: F401  (this process renders PDF files anyway)
+    from briefing.text import kept_layouts
+
     for fonts in {(d.template.fonts.arabic, d.template.fonts.latin) for _l, d, _f in jobs}:
         font_set = FontSet(*fonts)
         font_book(font_set)
         arabic_scale(font_set)
+        kept_layouts.kept(font_set)  # the Word writer measures table cells with them
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:
@@ -669,6 +672,9 @@ def export(
     shaping = sys.modules.get("briefing.text.shaping")
     if shaping is not None:
         shaping.save_kept_runs()
+    layouts = sys.modules.get("briefing.text.kept_layouts")
+    if layouts is not None:
+        layouts.save_kept_layouts()
     if progress:
         progress("done", total, total)
     return result

@@ -354,3 +354,74 @@ def test_torn_hyphenation_patterns_are_parsed_again_and_kept_whole(
     layout._dictionary.cache_clear()
     layout._dictionary()  # read back whole: no parse
     assert len(parsed) == 2
+
+
+def test_paragraph_layouts_are_kept_and_an_edit_or_new_code_lays_out_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.fonts import bundled_face
+    from briefing.text import FontSet, TextStyle, kept_layouts, layout
+
+    fonts_used = FontSet(bundled_face("Amiri"), bundled_face("Noto Serif"))
+    style = TextStyle(fonts_used, 11, 16.5, False, "justify")
+    text = "The port of Baku (ميناء باكو) handles 15 million tonnes a year, up from 11."
+    made: list[str] = []
+    real = layout._set_line
+
+    def counting(words: list[object], *args: object) -> layout.Line:
+        made.append(" ".join(word.text for word in words))  # type: ignore[attr-defined]
+        return real(words, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(layout, "_set_line", counting)
+    kept_layouts.forget_kept_layouts()
+    first = layout.layout_text(text, "L", style, 120.0)
+    assert len(first.lines) > 1 and len(made) == len(first.lines)
+    kept_layouts.save_kept_layouts()
+    assert len(list((cache / kept_layouts.FOLDER).iterdir())) == 1
+    # A new process: the same lines, glyph for glyph, read back and not set again.
+    kept_layouts.forget_kept_layouts()
+    again = layout.layout_text(text, "L", style, 120.0)
+    assert again == first and len(made) == len(first.lines)
+    # Another width, text or style is laid out.
+    layout.layout_text(text, "L", style, 150.0)
+    layout.layout_text(text + " More.", "L", style, 120.0)
+    layout.layout_text(text, "L", TextStyle(fonts_used, 12, 16.5, False, "justify"), 120.0)
+    count = len(made)
+    assert count > 2 * len(first.lines)
+    kept_layouts.save_kept_layouts()
+    # Other layout code: nothing read back.
+    monkeypatch.setattr(kept_layouts, "_code_digest", "other code")
+    kept_layouts.forget_kept_layouts()
+    assert layout.layout_text(text, "L", style, 120.0) == first
+    assert len(made) == count + len(first.lines)
+    monkeypatch.setattr(kept_layouts, "_code_digest", None)
+    # A torn file is ignored.
+    for entry in (cache / kept_layouts.FOLDER).iterdir():
+        entry.write_bytes(entry.read_bytes()[:30])
+    kept_layouts.forget_kept_layouts()
+    assert layout.layout_text(text, "L", style, 120.0) == first
+    assert len(made) == count + 2 * len(first.lines)
+    kept_layouts.forget_kept_layouts()
+
+
+def test_measured_paragraphs_are_kept_and_read_back(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.fonts import bundled_face
+    from briefing.text import FontSet, TextStyle, kept_layouts, layout
+
+    style = TextStyle(FontSet(bundled_face("Amiri"), bundled_face("Noto Serif")), 10, 15)
+    kept_layouts.forget_kept_layouts()
+    measured = layout.measure_text("سعة ميناء باكو 15 million", "R", style)
+    assert measured[0] > measured[1] > 0
+    kept_layouts.save_kept_layouts()
+    kept_layouts.forget_kept_layouts()
+
+    def unexpected(*args: object) -> tuple[float, float]:
+        raise AssertionError("measured again")
+
+    monkeypatch.setattr(layout, "_measure_text", unexpected)
+    assert layout.measure_text("سعة ميناء باكو 15 million", "R", style) == measured
+    with pytest.raises(AssertionError):
+        layout.measure_text("سعة ميناء باكو 16 million", "R", style)
+    kept_layouts.forget_kept_layouts()

@@ -29,6 +29,12 @@ _lock = threading.RLock()
 _registered: dict[Path, str] = {}  # font file -> reportlab font name
 
 
+def registered_names() -> set[str]:
+    """Return the reportlab names of the font files registered so far."""
+    with _lock:
+        return set(_registered.values())
+
+
 def register_font_file(path: Path) -> str:
     """Return the reportlab name of the font in ``path``, registering it on first use.
 

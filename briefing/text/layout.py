@@ -516,6 +516,21 @@ def measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, f
 
     A table uses them to give short columns (numbers, dates) the room they need.
     """
+    from briefing.text import kept_layouts
+
+    kept = kept_layouts.kept(style.fonts)
+    key = kept_layouts.key_of(text, base, style, 0.0) if kept is not None else None
+    if kept is not None and key is not None:
+        found = kept.measures(key)
+        if found is not None:
+            return found
+    result = _measure_text(text, base, style)
+    if kept is not None and key is not None:
+        kept.put_measures(key, result)
+    return result
+
+
+def _measure_text(text: str, base: Direction, style: TextStyle) -> tuple[float, float]:
     words = _words(text, base, style)
     if not words:
         return 0.0, 0.0
@@ -572,6 +587,14 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     and only then is each line reordered with the bidi algorithm on its own (reordering
     the paragraph first would put its lines bottom-up).
     """
+    from briefing.text import kept_layouts
+
+    kept = kept_layouts.kept(style.fonts)
+    key = kept_layouts.key_of(text, base, style, width) if kept is not None else None
+    if kept is not None and key is not None:
+        found = kept.get(key)
+        if found is not None:
+            return TextLayout(found, width, style, base)
     words = _words(text, base, style)
     space = _space(base, style)
     lines = []
@@ -579,6 +602,8 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     hyphenate = style.align == "justify" and base == "L"
     for line_words, stretchable in _break(words, space, width, hyphenate):
         lines.append(_set_line(line_words, stretchable, base, style, width, space))
+    if kept is not None and key is not None:
+        kept.put(key, tuple(lines))
     return TextLayout(tuple(lines), width, style, base)
 
 
