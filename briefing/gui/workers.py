@@ -121,14 +121,16 @@ def prewarm_chart_drawing(brief: Brief, library: Library, lang: str) -> None:
     """
     import importlib
 
-    for name in CHART_IMPORT_STEPS:
+    from briefing.gui import chart_server
+
+    server = chart_server.current
+    for name in CHART_IMPORT_STEPS if server is None else ():
         _wait_for_idle_renders()
         importlib.import_module(name)
     _wait_for_idle_renders()
     from briefing.document import Chart, Parallel
     from briefing.export import build_documents
     from briefing.model import check_languages
-    from briefing.render.chart_drawing import draw_png
     from briefing.render.charts import pdf_chart_size
     from briefing.templates import load_template
 
@@ -142,6 +144,13 @@ def prewarm_chart_drawing(brief: Brief, library: Library, lang: str) -> None:
             blocks[:0] = [*block.ar, *block.en]
         elif isinstance(block, Chart):
             _wait_for_idle_renders()
+            if server is not None and server.alive:
+                # Drawn by the app's drawing process, which this loads; this one never
+                # needs matplotlib.
+                server.draw(block.data, template, pdf_chart_size(block.data.kind, output_lang))
+                return
+            from briefing.render.chart_drawing import draw_png
+
             draw_png(block.data, template, pdf_chart_size(block.data.kind, output_lang))
             return
 
