@@ -81,3 +81,14 @@ def test_a_dead_process_leaves_the_drawing_to_this_one(
     assert server.draw(data, template, "full") is None
     assert not server.alive
     assert charts.render_chart_png(data, template, "full") == draw_png(data, template, "full")
+
+
+def test_a_process_that_does_not_answer_is_given_up(
+    server: ChartServer, library: Library, template: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.gui import chart_server
+
+    monkeypatch.setattr(chart_server, "DRAW_TIMEOUT_S", 0.5)
+    os.kill(server.pid, signal.SIGSTOP)
+    assert server.draw(data_for(library, "eu_export_share", "en"), template, "full") is None
+    assert not server.alive

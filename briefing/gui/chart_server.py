@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -28,9 +29,15 @@ _LENGTH = struct.Struct("!Q")
 _RESULT = struct.Struct("!BQ")  # status (0 drawn, 1 failed), payload length
 
 
-def _read_exact(fd: int, size: int) -> bytes:
+# Seconds the app waits for a chart before giving up on the process and drawing it itself.
+DRAW_TIMEOUT_S = 30.0
+
+
+def _read_exact(fd: int, size: int, timeout: float | None = None) -> bytes:
     chunks: list[bytes] = []
     while size:
+        if timeout is not None and not select.select([fd], [], [], timeout)[0]:
+            raise EOFError("the chart drawing process does not answer")
         chunk = os.read(fd, min(size, 1 << 20))
         if not chunk:
             raise EOFError("the chart drawing process is gone")
@@ -97,8 +104,9 @@ class ChartServer:
             try:
                 message = pickle.dumps((data, template, size), protocol=pickle.HIGHEST_PROTOCOL)
                 write_all(self._requests, _LENGTH.pack(len(message)) + message)
-                status, length = _RESULT.unpack(_read_exact(self._results, _RESULT.size))
-                payload = _read_exact(self._results, length)
+                head = _read_exact(self._results, _RESULT.size, DRAW_TIMEOUT_S)
+                status, length = _RESULT.unpack(head)
+                payload = _read_exact(self._results, length, DRAW_TIMEOUT_S)
             except (OSError, EOFError, pickle.PickleError, TypeError, AttributeError):
                 self._close_locked()
                 return None
@@ -110,11 +118,15 @@ class ChartServer:
             self._close_locked()
 
     def _close_locked(self) -> None:
+        if self._requests is None and self._results is None:
+            return  # closed and reaped already: its process id may belong to another now
         for fd in (self._requests, self._results):
             if fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._requests = self._results = None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)  # it keeps nothing; it may be stuck, or stopped
         with contextlib.suppress(ChildProcessError, OSError):
             os.waitpid(self.pid, 0)
 
