@@ -188,6 +188,10 @@ def _answer_next_question(app: QApplication, answer: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the app; an optional argument names a .brief file to open."""
     args = list(sys.argv if argv is None else argv)
+    # Before any thread starts: the charts' drawing process, loading matplotlib meanwhile.
+    from briefing.gui.chart_server import start_chart_server
+
+    chart_server = start_chart_server()
     # The renderer's imports and fonts load on a thread while Qt and the window start.
     early = EarlyPreview()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -251,7 +255,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QTimer.singleShot(0, after_show)
     del window
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        if chart_server is not None:
+            from briefing.render.charts import set_remote_drawer
+
+            set_remote_drawer(None)
+            chart_server.close()
 
 
 if __name__ == "__main__":

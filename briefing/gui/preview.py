@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +39,11 @@ from briefing.gui.workers import EarlyPreview, PreviewJob
 # Short enough that an edit shows within 0.3 s with the render; a burst of keys still makes
 # one render, and a render asked for while another runs starts only once, with the newest.
 DEBOUNCE_MS = 130
+# An edit after this long without one is rendered at once (on the next turn of the event
+# loop, so that the signals of one action still make one render): the delay only serves to
+# merge the edits of a burst, and a lone edit after a pause is not part of one. Typing is
+# faster than this, so keys typed in a row still wait for the delay.
+IDLE_S = 0.4
 # Fixed zoom steps (fractions of 100 %); Ctrl+wheel and Ctrl+± move between them.
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 
@@ -71,6 +77,8 @@ class PreviewController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(debounce_ms)
+        self.debounce_ms = debounce_ms
+        self._last_request = float("-inf")
         self.timer.timeout.connect(self._start)
         self.generation = 0
         self.running = False
@@ -83,10 +91,14 @@ class PreviewController(QObject):
 
     @Slot()
     def schedule(self) -> None:
-        """Ask for a new preview after the debounce delay (restarting it on every edit)."""
+        """Ask for a new preview after the debounce delay (restarting it on every edit), or
+        at once when this is the first request after a pause."""
         self.generation += 1
+        now = time.monotonic()
+        idle = now - self._last_request >= IDLE_S
+        self._last_request = now
         if self.enabled:
-            self.timer.start()
+            self.timer.start(0 if idle and not self.timer.isActive() else self.debounce_ms)
 
     def set_lang(self, lang: str) -> None:
         """Switch the previewed language (ar, en or bi) and render it soon."""

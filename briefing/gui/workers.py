@@ -19,6 +19,46 @@ log = logging.getLogger(__name__)
 
 # Seconds after the first preview is rendered before the chart drawing is loaded.
 WARM_CHARTS_AFTER_S = 0.3
+# The chart drawing's imports, loaded one by one before it (see ``prewarm_chart_drawing``).
+CHART_IMPORT_STEPS = (
+    "numpy",
+    "PIL.Image",
+    "matplotlib",
+    "matplotlib.font_manager",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.offsetbox",
+    "briefing.render.chart_drawing",
+)
+
+# Set while no preview render runs: warming up waits on it between steps, so that an edit's
+# render never shares the interpreter with matplotlib's loading (it made that edit's preview
+# come 0.5-1 s late when the edit came right after the first preview).
+_renders_idle = threading.Event()
+_renders_idle.set()
+_renders_running = 0
+_renders_lock = threading.Lock()
+
+
+def _render_started() -> None:
+    global _renders_running
+    with _renders_lock:
+        _renders_running += 1
+        _renders_idle.clear()
+
+
+def _render_ended() -> None:
+    global _renders_running
+    with _renders_lock:
+        _renders_running -= 1
+        if _renders_running <= 0:
+            _renders_running = 0
+            _renders_idle.set()
+
+
+def _wait_for_idle_renders(timeout: float = 30.0) -> None:
+    """Wait until no preview render runs (at most ``timeout`` seconds)."""
+    _renders_idle.wait(timeout)
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -75,11 +115,22 @@ def prewarm_chart_drawing(brief: Brief, library: Library, lang: str) -> None:
     edit of a charted figure finds matplotlib and the chart fonts loaded: in the app every
     chart is drawn in its own process (no drawing process is forked beside Qt's threads),
     and loading them there made that edit's preview wait about 0.7 s more than the others.
+
+    Each import and the drawing wait while a preview render runs, so that an edit made
+    meanwhile is rendered at full speed.
     """
+    import importlib
+
+    from briefing.gui import chart_server
+
+    server = chart_server.current
+    for name in CHART_IMPORT_STEPS if server is None else ():
+        _wait_for_idle_renders()
+        importlib.import_module(name)
+    _wait_for_idle_renders()
     from briefing.document import Chart, Parallel
     from briefing.export import build_documents
     from briefing.model import check_languages
-    from briefing.render.chart_drawing import draw_png
     from briefing.render.charts import pdf_chart_size
     from briefing.templates import load_template
 
@@ -92,6 +143,14 @@ def prewarm_chart_drawing(brief: Brief, library: Library, lang: str) -> None:
         if isinstance(block, Parallel):
             blocks[:0] = [*block.ar, *block.en]
         elif isinstance(block, Chart):
+            _wait_for_idle_renders()
+            if server is not None and server.alive:
+                # Drawn by the app's drawing process, which this loads; this one never
+                # needs matplotlib.
+                server.draw(block.data, template, pdf_chart_size(block.data.kind, output_lang))
+                return
+            from briefing.render.chart_drawing import draw_png
+
             draw_png(block.data, template, pdf_chart_size(block.data.kind, output_lang))
             return
 
@@ -180,6 +239,7 @@ class PreviewJob(QRunnable):
 
     def run(self) -> None:
         """Render, then report the bytes or a one-line failure."""
+        _render_started()
         try:
             data = self.early.take(self.brief, self.lang) if self.early is not None else None
             if data is None:
@@ -187,6 +247,8 @@ class PreviewJob(QRunnable):
         except Exception as exc:  # every failure must reach the GUI thread
             self.signals.failed.emit(self.generation, describe_failure(exc))
             return
+        finally:
+            _render_ended()
         self.signals.done.emit(self.generation, data)
 
 

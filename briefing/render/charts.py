@@ -86,6 +86,21 @@ class DrawingCancelled(BriefingError):
 _lock = threading.RLock()
 _memory_cache: OrderedDict[str, bytes] = OrderedDict()
 _stats = {"draws": 0, "parallel_draws": 0, "memory_hits": 0, "disk_hits": 0}
+# Draws a chart in a process kept for it (the app's), or returns None to draw it here.
+_remote_drawer: Callable[[ChartData, Template, str], bytes | None] | None = None
+
+
+def set_remote_drawer(
+    drawer: Callable[[ChartData, Template, str], bytes | None] | None,
+) -> None:
+    """Let ``render_chart_png`` ask ``drawer`` for the charts it has to draw (None: stop)."""
+    global _remote_drawer
+    _remote_drawer = drawer
+
+
+def has_remote_drawer() -> bool:
+    """Return True when charts are drawn by a process kept for them."""
+    return _remote_drawer is not None
 
 
 # -- public interface -----------------------------------------------------------------------
@@ -103,6 +118,12 @@ def render_chart_png(data: ChartData, template: Template, size: str = "full") ->
     png = _lookup(key)
     if png is None:
         png = _from_drawing_processes(key)
+    if png is None and _remote_drawer is not None:
+        png = _remote_drawer(data, template, size)
+        if png is not None:
+            with _lock:
+                _stats["draws"] += 1
+            _store(key, png)
     if png is None:
         from briefing.render.chart_drawing import draw_png
 
