@@ -6,6 +6,7 @@ import subprocess
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -106,3 +107,29 @@ def empty_feet(pdf: Path, top: float, bottom: float, dpi: int = 30) -> list[floa
             body = last - first
             feet.append((body - 1 - inked[-1]) / body if len(inked) else 1.0)
     return feet
+
+
+def drawn_pictures(pdf: Path | bytes) -> Iterator[tuple[int, float, str, Any]]:
+    """Yield ``(page number, page height, picture name, matrix)`` for each picture drawn,
+    in the order of the pages' content; the matrix (numpy, 3 x 3) places its unit square."""
+    import io
+
+    import numpy as np
+    import pikepdf
+
+    source = io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf
+    with pikepdf.open(source) as document:
+        for number, page in enumerate(document.pages, start=1):
+            height = float(page.mediabox[3])
+            stack = [np.identity(3)]
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "q":
+                    stack.append(stack[-1].copy())
+                elif name == "Q":
+                    stack.pop()
+                elif name == "cm":
+                    a, b, c, d, e, f = (float(x) for x in operands)
+                    stack[-1] = np.array([[a, b, 0], [c, d, 0], [e, f, 1]]) @ stack[-1]
+                elif name == "Do":
+                    yield number, height, str(operands[0]), stack[-1]

@@ -18,7 +18,7 @@ import numpy as np
 import pikepdf
 import pytest
 from PIL import Image
-from readback import pdf_boxes, tagged
+from readback import drawn_pictures, pdf_boxes, tagged
 
 from briefing import edits
 from briefing.export import export
@@ -84,25 +84,11 @@ def empty_feet(pdf: Path, template: str) -> list[float]:
 def chart_boxes(pdf: Path) -> list[Box]:
     """Return where each chart picture is drawn (logos and rules are smaller)."""
     boxes = []
-    with pikepdf.open(pdf) as document:
-        for number, page in enumerate(document.pages, start=1):
-            height = float(page.mediabox[3])
-            stack = [np.identity(3)]
-            for operands, operator in pikepdf.parse_content_stream(page):
-                name = str(operator)
-                if name == "q":
-                    stack.append(stack[-1].copy())
-                elif name == "Q":
-                    stack.pop()
-                elif name == "cm":
-                    a, b, c, d, e, f = (float(x) for x in operands)
-                    stack[-1] = np.array([[a, b, 0], [c, d, 0], [e, f, 1]]) @ stack[-1]
-                elif name == "Do":
-                    matrix = stack[-1]
-                    width, tall = matrix[0, 0], matrix[1, 1]
-                    x, y = matrix[2, 0], matrix[2, 1]
-                    if width > 4 * CM and tall > 2 * CM:
-                        boxes.append(Box(number, x, height - y - tall, x + width, height - y))
+    for number, height, _name, matrix in drawn_pictures(pdf):
+        width, tall = matrix[0, 0], matrix[1, 1]
+        x, y = matrix[2, 0], matrix[2, 1]
+        if width > 4 * CM and tall > 2 * CM:
+            boxes.append(Box(number, x, height - y - tall, x + width, height - y))
     return boxes
 
 

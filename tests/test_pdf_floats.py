@@ -11,11 +11,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import numpy as np
-import pikepdf
 import pytest
 from PIL import Image
-from readback import pdf_boxes, tagged
+from readback import drawn_pictures, pdf_boxes, tagged
 from reportlab.lib.colors import black
 from reportlab.platypus import Frame, PageTemplate
 from reportlab.platypus.flowables import Flowable
@@ -86,23 +84,10 @@ def lay_out(story: list[Flowable]) -> bytes:
 def pictures(pdf: bytes) -> list[Drawn]:
     """Return each picture drawn, in the order of the pages' content."""
     found = []
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        for number, page in enumerate(document.pages, start=1):
-            stack = [np.identity(3)]
-            for operands, operator in pikepdf.parse_content_stream(page):
-                name = str(operator)
-                if name == "q":
-                    stack.append(stack[-1].copy())
-                elif name == "Q":
-                    stack.pop()
-                elif name == "cm":
-                    a, b, c, d, e, f = (float(x) for x in operands)
-                    stack[-1] = np.array([[a, b, 0], [c, d, 0], [e, f, 1]]) @ stack[-1]
-                elif name == "Do":
-                    matrix = stack[-1]
-                    tall, x, y = matrix[1, 1], matrix[2, 0], matrix[2, 1]
-                    top = PAGE[1] - y - tall
-                    found.append(Drawn(number, str(operands[0]), x, top, PAGE[1] - y))
+    for number, _height, name, matrix in drawn_pictures(pdf):
+        tall, x, y = matrix[1, 1], matrix[2, 0], matrix[2, 1]
+        top = PAGE[1] - y - tall
+        found.append(Drawn(number, name, x, top, PAGE[1] - y))
     return found
 
 
