@@ -60,8 +60,12 @@ def make_document(library: Library, lang: str) -> Document:
 
 
 @pytest.fixture
-def fresh_layout() -> Iterator[None]:
-    """Forget laid-out paragraphs so that a patched step is really used, and after it."""
+def fresh_layout(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Forget laid-out paragraphs so that a patched step is really used, and after it:
+    neither this process's memory of them nor those kept between exports is read."""
+    from briefing.text import kept_layouts
+
+    monkeypatch.setattr(kept_layouts, "kept", lambda _fonts: None)
     text_layout.layout_text.cache_clear()
     yield
     text_layout.layout_text.cache_clear()
