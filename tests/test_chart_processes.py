@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
 import re
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -15,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from forking import CHILDREN, run_case
 from PIL import Image
 
 from briefing import edits
@@ -64,8 +63,7 @@ def expected_pictures(library: Library) -> int:
     return sum(2 * (1 if kind in charts.SIDE_CHART_KINDS else 2) for kind in kinds)
 
 
-# The forking cases run in a fresh interpreter: this one may have run GUI tests before,
-# after which Python counts a Qt thread and rightly refuses to fork.
+# The forking cases, run in a fresh interpreter (see forking.py).
 SCENARIOS = r"""
 import json, os, sys, threading
 from dataclasses import replace
@@ -81,13 +79,7 @@ from briefing.render import charts
 from briefing.render import docx as docx_renderer
 from briefing.templates import load_template
 
-def children():
-    found = []
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
-            found += [int(pid) for pid in handle.read().split()]
-    return found
-
+""" + CHILDREN + r"""
 def threads():
     return [t.name for t in threading.enumerate() if t.name in ("chart-pictures", "export-pdf")]
 
@@ -162,15 +154,7 @@ print(json.dumps(report))
 
 def scenario(name: str, folder: Path) -> dict[str, Any]:
     """Run one forking scenario in a fresh interpreter and return what it reports."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCENARIOS, name, str(folder)],
-        capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    if not report["safe"]:
-        pytest.skip("this system does not fork safely (not Linux)")
-    return report
+    return run_case(SCENARIOS, name, folder)[0]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forking is Linux-only here")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from forking import CHILDREN, run_case
 
 from briefing.export import split_jobs
 
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="forking is Linux-only here"
 )
 
-# Each case runs in a fresh interpreter: this one may have run GUI tests before, after
-# which Python counts a Qt thread and rightly refuses to fork.
+# The forking cases, run in a fresh interpreter (see forking.py).
 SCENARIOS = r"""
 import json, os, sys, threading
 from dataclasses import replace
@@ -30,13 +29,7 @@ from briefing.export import export
 from briefing.library import load_library
 from briefing.render import charts
 
-def children():
-    found = []
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
-            found += [int(pid) for pid in handle.read().split()]
-    return found
-
+""" + CHILDREN + r"""
 def contents(folder):
     return {p.name: p.read_bytes().hex() for p in sorted(folder.iterdir())}
 
@@ -132,17 +125,10 @@ print(json.dumps(report))
 
 def scenario(name: str, folder: Path) -> tuple[dict[str, Any], str]:
     """Run one case in a fresh interpreter; return its report and what it wrote to stderr."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCENARIOS, name, str(folder)],
-        capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    if not report["safe"]:
-        pytest.skip("this system does not fork safely")
+    report, stderr = run_case(SCENARIOS, name, folder)
     assert report["children"] == [], "a process was left behind"
     assert report["threads"] == [], "a receiving thread was left behind"
-    return report, done.stderr
+    return report, stderr
 
 
 def test_two_processes_write_the_bytes_one_writes(tmp_path: Path) -> None:
