@@ -21,6 +21,7 @@ from briefing.render import pdf_flowables
 from briefing.render.pdf import render_pdf
 from briefing.templates import load_template
 from briefing.text import layout as text_layout
+from briefing.text.draw import forget_drawn
 from briefing.text.shaping import reshape
 from briefing.verify import (
     canonical,
@@ -57,6 +58,15 @@ def make_document(library: Library, lang: str) -> Document:
     brief = edits.set_sections(brief, ("verify_text",))
     brief = replace(brief, meta=BriefMeta(date=date(2025, 10, 20), reference="BR-1"))
     return build_document(brief, library, load_template("ministry"), lang)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def fresh_drawing() -> Iterator[None]:
+    """Forget the operators kept for paragraphs drawn before: tests here break steps of
+    the drawing, whose output must neither be written again for them nor outlive them."""
+    forget_drawn()
+    yield
+    forget_drawn()
 
 
 @pytest.fixture

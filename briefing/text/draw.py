@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections import OrderedDict
 from typing import Any
 
 from briefing.text.embed import embedded_font, pdf_width, space_glyph
@@ -92,6 +94,34 @@ def draw_lines(
         return
     baseline = top - (baseline_offset(style, lines) if offset is None else offset)
     document = canvas._doc
+    code = _kept_operators(document, lines, x, baseline, style.leading)
+    if code is None:
+        uses: dict[str, dict[tuple[int, str], int]] = {}
+        code = _operators(document, lines, x, baseline, style.leading, uses)
+        _keep(document, lines, x, baseline, style.leading, uses, code)
+    if not code:
+        return
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas._code.append("BT")
+    canvas._code.extend(code)
+    canvas._code.append("ET")
+    canvas.restoreState()
+
+
+def _operators(
+    document: Any,
+    lines: tuple[Line, ...] | list[Line],
+    x: float,
+    baseline: float,
+    leading: float,
+    uses: dict[str, dict[tuple[int, str], int]],
+) -> tuple[str, ...]:
+    """Return the text operators drawing ``lines`` from the first ``baseline`` down.
+
+    ``uses`` receives, for each font in the order it is first taken, the glyphs used
+    with the text each stands for and the code each got, in the order first used.
+    """
     code: list[str] = []
     current: tuple[str, float] | None = None
     for line in lines:
@@ -101,31 +131,102 @@ def draw_lines(
         pieces += [(space_x, None, name, size) for space_x, name, size in line.spaces]
         for piece_x, run, name, size in _reading_order(pieces, line.rtl):
             font = embedded_font(document, name)
+            used = uses.setdefault(name, {})
             if run is None:
                 # A word space is drawn as the font's space glyph, so that a reader of
                 # the text layer sees the word boundary however close marks hang.
                 gid = space_glyph(name)
                 if gid is None:
                     continue
-                shown = f"<{font.use(gid, ' '):04X}> Tj"
+                space = used[(gid, " ")] = font.use(gid, " ")
+                shown = f"<{space:04X}> Tj"
             else:
                 shown = (
                     f"/Span <</ActualText {_text_string(run.shown)}>> BDC "
-                    f"{_show(run, font)} EMC"
+                    f"{_show(run, font, used)} EMC"
                 )
             if (name, size) != current:
                 code.append(f"/{font.internal} {fp(size)} Tf")
                 current = (name, size)
             code.append(f"1 0 0 1 {fp(x + piece_x)} {fp(baseline)} Tm {shown}")
-        baseline -= style.leading
-    if not code:
-        return
-    canvas.saveState()
-    canvas.setFillColor(colour)
-    canvas._code.append("BT")
-    canvas._code.extend(code)
-    canvas._code.append("ET")
-    canvas.restoreState()
+        baseline -= leading
+    return tuple(code)
+
+
+class _Drawn:
+    """The operators one ``draw_lines`` call wrote, and what they depend on in the file.
+
+    Besides the lines and where they start, that is the fonts' resource names and the
+    code each glyph got: codes are given in a file in the order glyphs are first used
+    (see ``embed``), so the same paragraph can get other codes in another file.
+    """
+
+    __slots__ = ("code", "fonts", "lines")
+
+    def __init__(
+        self,
+        lines: tuple[Line, ...],
+        fonts: tuple[tuple[str, str, tuple[tuple[int, str], ...], tuple[int, ...]], ...],
+        code: tuple[str, ...],
+    ) -> None:
+        self.lines = lines  # held, so that no other line can take their ids
+        self.fonts = fonts  # (font name, resource name, glyphs used, their codes)
+        self.code = code
+
+
+# Operators of paragraphs drawn before, by their lines (identical objects: the layout
+# keeps a paragraph's lines while it is unchanged) and where they start. A paragraph
+# drawn again, in the next PDF of an edited brief or on another page, is written from
+# them once its glyphs are found to get the same codes in this file; a third of the
+# time a re-rendered brief spends outside its charts was spent writing its text.
+KEPT_DRAWINGS = 4096
+_kept: OrderedDict[tuple[int, int, float, float, float], _Drawn] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def forget_drawn() -> None:
+    """Forget the operators kept for paragraphs drawn before."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _kept_operators(
+    document: Any, lines: tuple[Line, ...] | list[Line], x: float, baseline: float,
+    leading: float,
+) -> tuple[str, ...] | None:
+    """Return the operators kept for these lines, once they hold in ``document``, or None.
+
+    Checking registers the glyphs in the file, in the order drawing them would have,
+    so that the file comes out the same whether the operators were kept or not.
+    """
+    key = (id(lines[0]), len(lines), x, baseline, leading)
+    with _kept_lock:
+        drawn = _kept.get(key)
+        if drawn is not None:
+            _kept.move_to_end(key)
+    if drawn is None or any(a is not b for a, b in zip(drawn.lines, lines, strict=True)):
+        return None
+    for name, internal, glyphs, codes in drawn.fonts:
+        font = embedded_font(document, name)
+        if font.internal != internal or font.use_many(glyphs) != codes:
+            return None
+    return drawn.code
+
+
+def _keep(
+    document: Any, lines: tuple[Line, ...] | list[Line], x: float, baseline: float,
+    leading: float, uses: dict[str, dict[tuple[int, str], int]], code: tuple[str, ...],
+) -> None:
+    fonts = tuple(
+        (name, embedded_font(document, name).internal, tuple(used), tuple(used.values()))
+        for name, used in uses.items()
+    )
+    key = (id(lines[0]), len(lines), x, baseline, leading)
+    with _kept_lock:
+        _kept[key] = _Drawn(tuple(lines), fonts, code)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_DRAWINGS:
+            _kept.popitem(last=False)
 
 
 Piece = tuple[float, "Run | None", str, float]
@@ -195,13 +296,14 @@ def _text_string(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
-def _show(run: Run, font: Any) -> str:
+def _show(run: Run, font: Any, used: dict[tuple[int, str], int]) -> str:
     """Return the operators that show a run's glyphs, each placed as the shaper says.
 
     In a TJ array a number moves the pen left by a thousandth of the font size; the
     glyph's own width (from the font's /W) moves it right. A mark's horizontal offset
     is a move before it that the move after it takes back; a vertical offset is a
-    text rise for that glyph alone.
+    text rise for that glyph alone. ``used`` receives each glyph, with the text it
+    stands for, and the code it got.
     """
     size = run.size
     per_point = 1000.0 / size
@@ -224,7 +326,7 @@ def _show(run: Run, font: Any) -> str:
             array.clear()
 
     for glyph, text in zip(run.glyphs, texts, strict=True):
-        code = font.use(glyph.gid, text)
+        code = used[(glyph.gid, text)] = font.use(glyph.gid, text)
         if glyph.dy != rise:
             flush_array()
             parts.append(f"{fp(glyph.dy)} Ts")

@@ -84,6 +84,12 @@ class _Embedded:
                 self.text[code] = text
         return code
 
+    def use_many(self, uses: tuple[tuple[int, str], ...]) -> tuple[int, ...]:
+        """Return the codes of ``uses`` (glyph id, text), each taken as ``use`` would."""
+        codes = self._codes
+        use = self.use
+        return tuple(codes[key] if key in codes else use(*key) for key in uses)
+
     def addObjects(self, document: Any) -> None:
         """Write the font's objects into ``document`` (called by reportlab when saving)."""
         gids = sorted({0, *self.glyph.values()})
