@@ -927,21 +927,21 @@ class _WordWriter:
         caption = WordParagraph(boxed[-1], container)
         caption.paragraph_format.space_after = Pt(0)
         # The box's height: the picture and the caption's lines at the box's measure.
-        unit = self._paragraph_unit(boxed[-1], Emu(chart_width).pt)
-        picture_height = max(
-            int(e.get("cy")) for e in boxed[0].xpath(".//wp:inline/wp:extent")
-        )
-        height = picture_height + int(Pt(2 + unit.before + sum(unit.heights(0.0))))
+        extent = boxed[0].xpath(".//wp:inline/wp:extent")[0]
+        # As wide as the picture (a picture kept to the height cap is narrower).
+        box_width = int(extent.get("cx"))
+        unit = self._paragraph_unit(boxed[-1], Emu(box_width).pt)
+        height = int(extent.get("cy")) + int(Pt(2 + unit.before + sum(unit.heights(0.0))))
         gap = int(Cm(0.4))
         side = "left" if chart.lang == "ar" else "right"
-        run = ox.floating_box(boxed, chart_width, height, side, gap)
+        run = ox.floating_box(boxed, box_width, height, side, gap)
         properties = first.find(qn("w:pPr"))
         if properties is not None:
             properties.addnext(run)
         else:
             first.insert(0, run)
         self.side_floats[first] = flow.Float(
-            run, Emu(chart_width).pt, Emu(height).pt + Emu(gap // 3).pt, Emu(gap).pt
+            run, Emu(box_width).pt, Emu(height).pt + Emu(gap // 3).pt, Emu(gap).pt
         )
 
     def _block(self, container: Any, block: Block, width: int, size: str) -> None:
