@@ -94,11 +94,12 @@ def read_lines(pdf: Path, body: Body, keep_spaces: bool = False) -> list[str]:
     """
     lines: list[str] = []
     pictures = _pictures(pdf)
+    # The caption lines under the charts are read after the text (beside a small chart
+    # they share their heights with the lines of the text around it; between the pages
+    # of a paragraph they would part it).
+    figures: list[tuple[float, str]] = []
     for number, page in enumerate(tagged(pdf_boxes(pdf), "page"), start=1):
         found: list[tuple[float, str]] = []
-        # A chart's caption lines are read after the page's text: beside a small chart
-        # they share their heights with the lines of the text around it.
-        figures: list[tuple[float, str]] = []
         below = {box: box[3] for box in pictures.get(number, [])}
         for line in sorted(tagged(page, "line"), key=lambda item: float(item.get("yMin", 0))):
             words = [
@@ -124,8 +125,7 @@ def read_lines(pdf: Path, body: Body, keep_spaces: bool = False) -> list[str]:
             elif text:
                 found.append((y, text))
         lines += [text for _, text in sorted(found, key=lambda item: item[0])]
-        lines += [text for _, text in figures if text]
-    return lines
+    return lines + [text for _, text in figures if text]
 
 
 def _pictures(pdf: Path) -> dict[int, list[tuple[float, float, float, float]]]:

@@ -102,6 +102,7 @@ def reflow(units: Sequence[Unit], body_height: float) -> list[Unit]:
     page = _Page()
     order: list[Unit] = []
     pending: list[Unit] = []  # full charts waiting for the next page
+    deferred_on = 0  # the page they did not fit on
     waiting: Float | None = None  # a small chart waiting for the next page
     waiting_from: Unit | None = None
 
@@ -146,8 +147,12 @@ def reflow(units: Sequence[Unit], body_height: float) -> list[Unit]:
             and unit.insertion is not None
             and unit.insertion.getparent() is pending[0].elements[0].getparent()
         )
-        if pending and (unit.page_break or (opens_page and same_home)):
-            if opens_page and same_home:
+        # A paragraph that went on over the page foot has taken the room: the charts
+        # come after it.
+        crossed = bool(pending) and page.number > deferred_on
+        turns = (opens_page or crossed) and same_home and not unit.chart
+        if pending and (unit.page_break or turns):
+            if opens_page and turns:
                 page.number += 1
                 page.used = 0.0
                 page.float_foot = 0.0
@@ -163,6 +168,7 @@ def reflow(units: Sequence[Unit], body_height: float) -> list[Unit]:
             height = unit.before + sum(unit.heights(0.0)) + unit.after
             if not fits(height):
                 pending.append(unit)
+                deferred_on = page.number
                 continue
         elif unit.chart:
             pending.append(unit)
@@ -244,38 +250,43 @@ def _move_float(figure: Float, source: Unit | None, target: Unit) -> None:
 
 
 def apply(order: Sequence[Unit]) -> None:
-    """Write the estimate's order back into the XML: each moved chart before its follower."""
-    placed = [unit for unit in order]
-    for position, unit in enumerate(placed):
+    """Write the estimate's order back into the XML: each moved chart before its follower.
+
+    The charts are set from the last: what follows each is then already in its place
+    (the other units never move).
+    """
+    placed = list(order)
+    for position in reversed(range(len(placed))):
+        unit = placed[position]
         if not unit.chart:
             continue
+        home = unit.elements[0].getparent()
         follower = next(
             (
                 u
                 for u in placed[position + 1 :]
-                if u.insertion is not None
-                and u.insertion.getparent() is unit.elements[0].getparent()
+                if u.insertion is not None and u.insertion.getparent() is home
             ),
             None,
         )
         if follower is not None:
             for element in unit.elements:
                 follower.insertion.addprevious(element)
-        else:
-            previous = next(
-                (
-                    u
-                    for u in reversed(placed[:position])
-                    if u.elements[-1].getparent() is unit.elements[0].getparent()
-                ),
-                None,
-            )
-            if previous is None:
-                continue
-            anchor = previous.elements[-1]
-            for element in unit.elements:
-                anchor.addnext(element)
-                anchor = element
+            continue
+        previous = next(
+            (
+                u
+                for u in reversed(placed[:position])
+                if not u.chart and u.elements[-1].getparent() is home
+            ),
+            None,
+        )
+        if previous is None:
+            continue
+        anchor = previous.elements[-1]
+        for element in unit.elements:
+            anchor.addnext(element)
+            anchor = element
 
 
 def plain_text(paragraph: BaseOxmlElement) -> str:

@@ -417,6 +417,7 @@ def suppress_hyphenation(paragraph_properties: BaseOxmlElement) -> None:
 _WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 def floating_box(
@@ -434,7 +435,13 @@ def floating_box(
     if side not in ("left", "right"):
         raise ValueError(f"a box floats left or right, not {side!r}")
     run = OxmlElement("w:r")
-    drawing = etree.SubElement(run, qn("w:drawing"))
+    # Word 2010 and later read the text box; the choice says what it needs, so that
+    # an older reader skips it instead of reporting the file as damaged.
+    choice_holder = etree.SubElement(
+        run, f"{{{_MC}}}AlternateContent", nsmap={"mc": _MC, "wps": _WPS}
+    )
+    choice = etree.SubElement(choice_holder, f"{{{_MC}}}Choice", {"Requires": "wps"})
+    drawing = etree.SubElement(choice, qn("w:drawing"))
     anchor = etree.SubElement(
         drawing,
         f"{{{_WP}}}anchor",
@@ -457,9 +464,9 @@ def floating_box(
     # The id is made unique in the package later; the picture inside carries the alt text.
     etree.SubElement(anchor, f"{{{_WP}}}docPr", {"id": "1", "name": "Chart box"})
     etree.SubElement(anchor, f"{{{_WP}}}cNvGraphicFramePr")
-    graphic = etree.SubElement(anchor, f"{{{_DRAWING}}}graphic")
+    graphic = etree.SubElement(anchor, f"{{{_DRAWING}}}graphic", nsmap={"a": _DRAWING})
     data = etree.SubElement(graphic, f"{{{_DRAWING}}}graphicData", {"uri": _WPS})
-    shape = etree.SubElement(data, f"{{{_WPS}}}wsp")
+    shape = etree.SubElement(data, f"{{{_WPS}}}wsp", nsmap={"wps": _WPS})
     etree.SubElement(shape, f"{{{_WPS}}}cNvSpPr", {"txBox": "1"})
     shape_properties = etree.SubElement(shape, f"{{{_WPS}}}spPr")
     frame = etree.SubElement(shape_properties, f"{{{_DRAWING}}}xfrm")
