@@ -123,7 +123,7 @@ COMPACT_LINE_SPACING = 1.4
 # Tallest a chart picture is shown in Word (cm): the PDF may draw a chart down to 0.7 of
 # its height where the page has less room, Word cannot. A full chart is shown at 0.8 of
 # its height; a pair of half-size ones in a bilingual row (which moves on whole) at 0.7; a
-# small chart beside its text at 0.83 (the row breaks across pages).
+# small chart floating beside its text at 0.83.
 WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 5.4, "column": 4.6}
 
 # Twips (1/20 pt) of inner cell margin of the tables used only for layout.
