@@ -15,7 +15,7 @@ import docx
 import pytest
 from bidi.algorithm import get_display
 from docx.shared import Emu
-from readback import libreoffice_pdf, pdf_boxes, tagged
+from readback import drawn_pictures, libreoffice_pdf, pdf_boxes, tagged
 
 from briefing.document import (
     BulletList,
@@ -93,9 +93,15 @@ def read_lines(pdf: Path, body: Body, keep_spaces: bool = False) -> list[str]:
     (for left-to-right text).
     """
     lines: list[str] = []
-    for page in tagged(pdf_boxes(pdf), "page"):
+    pictures = _pictures(pdf)
+    # The caption lines under the charts are read after the text (beside a small chart
+    # they share their heights with the lines of the text around it; between the pages
+    # of a paragraph they would part it).
+    figures: list[tuple[float, str]] = []
+    for number, page in enumerate(tagged(pdf_boxes(pdf), "page"), start=1):
         found: list[tuple[float, str]] = []
-        for line in tagged(page, "line"):
+        below = {box: box[3] for box in pictures.get(number, [])}
+        for line in sorted(tagged(page, "line"), key=lambda item: float(item.get("yMin", 0))):
             words = [
                 (float(word.get("xMin", 0)), word.text or "")
                 for word in tagged(line, "word")
@@ -106,10 +112,32 @@ def read_lines(pdf: Path, body: Body, keep_spaces: bool = False) -> list[str]:
                 continue
             ordered = [text for _, text in sorted(words)]
             text = " ".join(ordered) if keep_spaces else normalise("".join(ordered))
-            if text:
+            left, right = float(line.get("xMin", 0)), float(line.get("xMax", 0))
+            under = [
+                box for box, foot in below.items()
+                # Within the picture's width, give or take the caption's own margins
+                # (the text beside a small chart stands 11 pt away from its box).
+                if box[0] - 10 <= left and right <= box[2] + 10 and 0 <= y - foot < 9
+            ]
+            if under:
+                below[under[0]] = float(line.get("yMax", 0))
+                figures.append((y, text))
+            elif text:
                 found.append((y, text))
         lines += [text for _, text in sorted(found, key=lambda item: item[0])]
-    return lines
+    return lines + [text for _, text in figures if text]
+
+
+def _pictures(pdf: Path) -> dict[int, list[tuple[float, float, float, float]]]:
+    """Return the boxes (left, top, right, bottom; points from the page top) of the
+    chart pictures of each page."""
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {}
+    for number, height, _name, matrix in drawn_pictures(pdf):
+        width, tall = matrix[0, 0], matrix[1, 1]
+        x, y = matrix[2, 0], matrix[2, 1]
+        if width > 50 and tall > 30:
+            boxes.setdefault(number, []).append((x, height - y - tall, x + width, height - y))
+    return boxes
 
 
 def match_at(lines: list[str], start: int, words: list[str]) -> int | None:
@@ -145,12 +173,13 @@ def unreadable(lines: list[str], paragraphs: list[str]) -> list[str]:
     return missing
 
 
-def arabic_texts(blocks: tuple[object, ...]) -> list[str]:
-    """Return the Arabic paragraphs, headings, list items and captions in document order."""
+def arabic_texts(blocks: tuple[object, ...], captions: bool = True) -> list[str]:
+    """Return the Arabic paragraphs, headings, list items and captions in document order
+    (without ``captions``, the text around the charts alone)."""
     texts: list[str] = []
     for block in blocks:
         if isinstance(block, Parallel):
-            texts += arabic_texts(block.ar)
+            texts += arabic_texts(block.ar, captions)
         elif isinstance(block, ParallelList):
             texts += arabic_texts((block.ar, BulletList("ar", tuple(a for a, _ in block.items))))
         elif isinstance(block, ParallelTable):
@@ -162,9 +191,20 @@ def arabic_texts(blocks: tuple[object, ...]) -> list[str]:
             texts.append(block.text)
         elif isinstance(block, BulletList) and block.lang == "ar":
             texts += block.items
-        elif isinstance(block, Chart) and block.lang == "ar":
+        elif isinstance(block, Chart) and block.lang == "ar" and captions:
             texts.append(block.caption)
     return texts
+
+
+def unreadable_around_figures(lines: list[str], blocks: tuple[object, ...]) -> list[str]:
+    """Return the Arabic texts not read in order: the text in document order, and each
+    chart's caption on its own (a chart that does not fit where it is written floats on
+    past the text that follows, as a book's figures do, so its caption reads later)."""
+    captions = [c for c in arabic_texts(blocks) if c not in arabic_texts(blocks, False)]
+    assert captions
+    return unreadable(lines, arabic_texts(blocks, False)) + [
+        caption for caption in captions if unreadable(lines, [caption])
+    ]
 
 
 # -- fixtures -----------------------------------------------------------------------------
@@ -226,7 +266,7 @@ def test_arabic_brief_reads_in_order(out: Path, library: Library, ministry: Temp
     expected = arabic_texts(document.blocks)
     assert len(expected) > 40
     lines = read_lines(pdf, body_of(path))
-    assert unreadable(lines, expected) == []
+    assert unreadable_around_figures(lines, document.blocks) == []
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -241,7 +281,7 @@ def test_bilingual_brief_reads_in_order_in_the_right_column(
     lines = read_lines(pdf, body_of(path, right_half=True))
     expected = arabic_texts(document.blocks)
     assert len(expected) > 40
-    assert unreadable(lines, expected) == []
+    assert unreadable_around_figures(lines, document.blocks) == []
     left = Body(body_of(path).top, body_of(path).bottom, right=body_of(path, True).left)
     # A running header or footer taller than its margin grows into the body area: its
     # lines are page furniture, not body text.

@@ -116,8 +116,23 @@ def test_arabic_is_set_larger_by_the_pdf_scale(
             assert any(arabic > latin for _, latin, arabic in pairs)
 
 
+def _in_text_box(node: Any, within: Any) -> bool:
+    """Return whether ``node`` stands in a text box inside ``within``."""
+    for ancestor in node.iterancestors():
+        if ancestor is within:
+            return False
+        if ancestor.tag == w("w:txbxContent"):
+            return True
+    return False
+
+
 def _paragraph_text(paragraph: Any) -> str:
-    return "".join(paragraph.xpath(".//w:t/text()", namespaces=NS))
+    """Return a paragraph's own text, without that of a text box floating in it."""
+    return "".join(
+        t.text or ""
+        for t in paragraph.iter(w("w:t"))
+        if not _in_text_box(t, paragraph)
+    )
 
 
 @pytest.mark.parametrize("template_id", TEMPLATES)

@@ -117,8 +117,27 @@ def _text(element: Any) -> str:
     return "".join(element.xpath(".//w:t/text()", namespaces=NS)).replace(LRM, "")
 
 
+def _in_text_box(node: Any, within: Any) -> bool:
+    """Return whether ``node`` stands in a text box inside ``within``."""
+    for ancestor in node.iterancestors():
+        if ancestor is within:
+            return False
+        if ancestor.tag == w("w:txbxContent"):
+            return True
+    return False
+
+
+def _own_text(paragraph: Any) -> str:
+    """Return a paragraph's own text, without that of a text box floating in it."""
+    return "".join(
+        t.text or ""
+        for t in paragraph.iter(w("w:t"))
+        if not _in_text_box(t, paragraph)
+    ).replace(LRM, "")
+
+
 def _paragraphs_with_text(root: Any, text: str) -> list[Any]:
-    return [p for p in root.iter(w("w:p")) if _text(p) == text]
+    return [p for p in root.iter(w("w:p")) if _own_text(p) == text]
 
 
 def _style_of(paragraph: Any) -> str | None:
@@ -198,7 +217,9 @@ def test_arabic_paragraphs_are_rtl_with_complex_script_runs(
         assert paragraph.xpath("./w:pPr/w:bidi", namespaces=NS), block.text
         assert not paragraph.xpath("./w:pPr/w:jc", namespaces=NS), block.text
         for run in paragraph.findall(w("w:r")):
-            if not ARABIC_LETTER.search(_text(run)):
+            # A floating chart's run holds no text of its own (its caption is checked
+            # with the charts).
+            if not ARABIC_LETTER.search("".join(run.xpath("./w:t/text()", namespaces=NS))):
                 continue
             properties = run.find(w("w:rPr"))
             assert properties.find(w("w:rtl")) is not None
@@ -246,10 +267,21 @@ def test_latin_inside_arabic_is_its_own_ltr_run(rendered: dict[str, bytes]) -> N
 def test_arabic_tables_sections_and_alignment(rendered: dict[str, bytes]) -> None:
     body = _body(rendered["ar"])
     tables = body.findall(".//" + w("w:tbl"))
-    # Small charts stand in borderless tables beside their text.
-    beside = [t for t in tables if t.find(".//" + w("w:drawing")) is not None]
-    assert len(beside) == 3  # two donuts and the progress bar
-    assert len(tables) == 4 + 3  # cover fields, key points box, key figures, sources
+    # Small charts float beside their text (two donuts and the progress bar): a box with
+    # the picture and its caption, at the left (where an Arabic line ends), the text of
+    # an Arabic paragraph wrapping around it.
+    boxes = body.xpath(".//wp:anchor", namespaces=NS)
+    assert len(boxes) == 3
+    for box in boxes:
+        assert box.xpath("./wp:positionH/wp:align/text()", namespaces=NS) == ["left"]
+        assert box.xpath("./wp:positionV/@relativeFrom", namespaces=NS) == ["paragraph"]
+        assert box.find(f"{{{NS['wp']}}}wrapSquare") is not None
+        inside = box.xpath(".//w:txbxContent/w:p", namespaces=NS)
+        assert len(inside) == 2 and inside[0].xpath(".//wp:inline", namespaces=NS)
+        assert _style_of(inside[1]) == "Caption"
+        holder = next(box.iterancestors(w("w:p")))
+        assert holder.xpath("./w:pPr/w:bidi", namespaces=NS) and _own_text(holder)
+    assert len(tables) == 4  # cover fields, key points box, key figures, sources
     for table in tables:
         assert table.find(w("w:tblPr")).find(w("w:bidiVisual")) is not None
     assert body.xpath("./w:sectPr/w:bidi", namespaces=NS)
@@ -392,7 +424,7 @@ def test_charts_are_pictures_with_alt_text_and_captions(
     assert body.xpath(".//wp:docPr/@descr", namespaces=NS) == [c.alt for c in charts]
     width = int(Cm(CHART_SIZES_CM["full"][0]))
     half = int(Cm(CHART_SIZES_CM["half"][0]))
-    extents = [int(v) for v in body.xpath(".//wp:extent/@cx", namespaces=NS)]
+    extents = [int(v) for v in body.xpath(".//wp:inline/wp:extent/@cx", namespaces=NS)]
     assert len(extents) == len(charts)
     for chart, extent in zip(charts, extents, strict=True):
         size = "half" if chart.data.kind in SIDE_CHART_KINDS else "full"

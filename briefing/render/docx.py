@@ -52,6 +52,7 @@ from briefing.document import (
 from briefing.errors import BriefingError
 from briefing.fonts import ARABIC_FAMILIES, bundled_face, fallback_faces
 from briefing.model import Lang
+from briefing.render import docx_flow as flow
 from briefing.render import docx_oxml as ox
 from briefing.render.charts import (
     CHART_SIZES_CM,
@@ -122,7 +123,7 @@ COMPACT_LINE_SPACING = 1.4
 # Tallest a chart picture is shown in Word (cm): the PDF may draw a chart down to 0.7 of
 # its height where the page has less room, Word cannot. A full chart is shown at 0.8 of
 # its height; a pair of half-size ones in a bilingual row (which moves on whole) at 0.7; a
-# small chart beside its text at 0.83 (the row breaks across pages).
+# small chart floating beside its text at 0.83.
 WORD_CHART_HEIGHT_CM: dict[str, float] = {"full": 7.0, "half": 5.4, "column": 4.6}
 
 # Twips (1/20 pt) of inner cell margin of the tables used only for layout.
@@ -203,6 +204,14 @@ class _WordWriter:
         self.column_cells: set[BaseOxmlElement] = set()
         self.bullet_num_id = 0
         self.layout_table: WordTable | None = None
+        # For the page estimate that floats charts (see docx_flow): the first element of
+        # each chart (its picture paragraph, or its bilingual row), the rows of the
+        # bilingual layout (a chart row may move among them), the small charts floating
+        # beside text by the paragraph holding them, the styles' spacing by id.
+        self.chart_starts: set[BaseOxmlElement] = set()
+        self.movable_rows: set[BaseOxmlElement] = set()
+        self.side_floats: dict[BaseOxmlElement, flow.Float] = {}
+        self.style_spacing: dict[str | None, dict[str, Any]] = {}
         self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
         # Characters each face has, and bundled faces that stand in for missing ones.
@@ -238,6 +247,7 @@ class _WordWriter:
         self._bullets()
         self._sections()
         self._write_blocks(self.word._body, self.document.blocks, self._text_width())
+        self._float_charts()
         self._page_furniture()
         self._properties()
         self._package_settings()
@@ -893,26 +903,46 @@ class _WordWriter:
     def _chart_beside(
         self, container: Any, chart: Block, paragraphs: Sequence[Block], width: int
     ) -> None:
-        """Set a small chart in a borderless two-cell table beside its paragraphs.
+        """Float a small chart and its caption beside its paragraphs, the text around it.
 
-        The text stands at the reading start (right in Arabic, the table running right to
-        left), the chart and its caption at the end; the row never breaks across pages.
+        The box stands on the side where a line of the text ends (left in Arabic, right
+        in English, as in the PDF), its top level with the first paragraph's; the page
+        estimate may move it to a later paragraph (see docx_flow).
         """
         assert isinstance(chart, Chart)
         chart_width = min(int(Cm(CHART_SIZES_CM["half"][0])), width * 47 // 100)
-        lang = chart.lang
-        table = self._layout_table(container, 1, [width - chart_width, chart_width], lang)
-        row = table.rows[0]
-        # The row may break across pages: its paragraphs then go on beside the rest of
-        # the page instead of moving on whole and leaving a hole (the chart and its
-        # caption stay together in their cell).
-        text_cell, chart_cell = row.cells
+        before = set(container._element)
         for paragraph in paragraphs:
-            self._block(text_cell, paragraph, width - chart_width, size="full")
-        self._block(chart_cell, chart, chart_width, size="half")
-        for cell in (text_cell, chart_cell):
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-            self._finish_cell(cell)
+            self._block(container, paragraph, width, size="full")
+        first = next(e for e in container._element if e not in before)
+        before = set(container._element)
+        self._block(container, chart, chart_width, size="half")
+        boxed = [e for e in container._element if e not in before and e.tag == qn("w:p")]
+        for element in boxed:
+            self.chart_starts.discard(element)
+            container._element.remove(element)
+        picture = WordParagraph(boxed[0], container)
+        picture.paragraph_format.space_before = Pt(0)
+        picture.paragraph_format.keep_with_next = False
+        caption = WordParagraph(boxed[-1], container)
+        caption.paragraph_format.space_after = Pt(0)
+        # The box's height: the picture and the caption's lines at the box's measure.
+        extent = boxed[0].xpath(".//wp:inline/wp:extent")[0]
+        # As wide as the picture (a picture kept to the height cap is narrower).
+        box_width = int(extent.get("cx"))
+        unit = self._paragraph_unit(boxed[-1], Emu(box_width).pt)
+        height = int(extent.get("cy")) + int(Pt(2 + unit.before + sum(unit.heights(0.0))))
+        gap = int(Cm(0.4))
+        side = "left" if chart.lang == "ar" else "right"
+        run = ox.floating_box(boxed, box_width, height, side, gap)
+        properties = first.find(qn("w:pPr"))
+        if properties is not None:
+            properties.addnext(run)
+        else:
+            first.insert(0, run)
+        self.side_floats[first] = flow.Float(
+            run, Emu(box_width).pt, Emu(height).pt + Emu(gap // 3).pt, Emu(gap).pt
+        )
 
     def _block(self, container: Any, block: Block, width: int, size: str) -> None:
         if isinstance(block, Cover):
@@ -1219,6 +1249,8 @@ class _WordWriter:
         # the next page and leave the foot of the one before empty.
         scale = min(1.0, width / int(Cm(chart_width)), WORD_CHART_HEIGHT_CM[cap] / chart_height)
         paragraph = self._new_paragraph(container, block.lang, "Normal")
+        if not isinstance(container, _Cell):
+            self.chart_starts.add(paragraph._p)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         # Keep the picture with its caption; in a bilingual row the row already does.
         paragraph.paragraph_format.keep_with_next = not self._in_column(container)
@@ -1303,6 +1335,10 @@ class _WordWriter:
         pairs = list(zip(block.ar, block.en, strict=True)) if kinds else [(block.ar, block.en)]
         for ar_part, en_part in pairs:
             row = table.add_row()
+            self.movable_rows.add(row._tr)
+            parts = (*_as_tuple(ar_part), *_as_tuple(en_part))
+            if any(isinstance(b, Chart) for b in parts):
+                self.chart_starts.add(row._tr)
             cells = row.cells
             for index, cell in enumerate(cells):
                 cell.width = table.columns[index].width
@@ -1328,6 +1364,188 @@ class _WordWriter:
         if covers and covers[0].style == "title":
             self.layout_table = None
             self._page_break(container, "ar")
+
+    # -- floating charts ------------------------------------------------------------------
+    def _float_charts(self) -> None:
+        """Move the charts that would not fit where they are written (see docx_flow)."""
+        section = self.word.sections[-1]
+        height = Emu(
+            (section.page_height or Mm(297)) - (section.top_margin or 0)
+            - (section.bottom_margin or 0)
+        ).pt
+        units: list[flow.Unit] = []
+        width = Emu(self._text_width()).pt
+        for element in self.word.element.body:
+            if element.tag == qn("w:p"):
+                units.append(self._paragraph_unit(element, width))
+            elif element.tag == qn("w:tbl"):
+                units.extend(self._row_units(element))
+        flow.drop_contextual_spacing(units)
+        merged: list[flow.Unit] = []
+        for unit in units:
+            if merged and merged[-1].chart and merged[-1].elements[0].tag == qn("w:p") and len(
+                merged[-1].elements
+            ) == 1:
+                # A chart's picture and its caption move as one.
+                merged[-1] = _joined(merged[-1], unit)
+                continue
+            unit.float = self.side_floats.get(unit.elements[0])
+            merged.append(unit)
+        flow.apply(flow.reflow(merged, height))
+
+    def _style_spacing(self, style_id: str | None) -> dict[str, Any]:
+        """Return the spacing, size and keeping of a paragraph style, by id (None: Normal)."""
+        if style_id not in self.style_spacing:
+            names = {v: k[0] for k, v in self.style_ids.items() if k[1] == WD_STYLE_TYPE.PARAGRAPH}
+            name = names.get(style_id, "Normal")
+            element = self.word.styles[name].element
+            spacing = element.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+            keep = _on(element.find(f"{qn('w:pPr')}/{qn('w:keepNext')}"))
+            bold = _on(element.find(f"{qn('w:rPr')}/{qn('w:b')}"))
+            contextual = _on(element.find(f"{qn('w:pPr')}/{qn('w:contextualSpacing')}"))
+            values = {} if spacing is None else dict(spacing.attrib)
+            self.style_spacing[style_id] = {
+                "size": self.sizes.get(name, self.sizes["Normal"]),
+                "spacing": values,
+                "keep": keep,
+                "bold": bold and name != "Normal",
+                "contextual": contextual,
+            }
+        return self.style_spacing[style_id]
+
+    def _paragraph_unit(self, paragraph: BaseOxmlElement, width: float) -> flow.Unit:
+        """Return a paragraph for the page estimate, its lines broken at ``width`` points."""
+        from briefing.text import FontSet, TextStyle
+        from briefing.text.layout import layout_text
+
+        properties = paragraph.find(qn("w:pPr"))
+        style_id = None
+        if properties is not None and properties.find(qn("w:pStyle")) is not None:
+            style_id = properties.find(qn("w:pStyle")).get(qn("w:val"))
+        style = self._style_spacing(style_id)
+        spacing = dict(style["spacing"])
+        direct = None if properties is None else properties.find(qn("w:spacing"))
+        if direct is not None:
+            spacing.update(direct.attrib)
+        keep = style["keep"]
+        if properties is not None and properties.find(qn("w:keepNext")) is not None:
+            keep = _on(properties.find(qn("w:keepNext")))
+        before = int(spacing.get(qn("w:before"), 0)) / 20
+        after = int(spacing.get(qn("w:after"), 0)) / 20
+        size = style["size"]
+        line = int(spacing.get(qn("w:line"), 240))
+        rule = spacing.get(qn("w:lineRule"), "auto")
+        text = flow.plain_text(paragraph)
+        base = "R" if flow.is_arabic(text) or (not text and self.document.lang == "ar") else "L"
+        # A line is as tall as its font's own line (ascent, descent and gap) at least.
+        natural = (
+            _line_height(self.template.fonts.arabic.regular) * size * self.cs_scale
+            if base == "R"
+            else _line_height(self.template.fonts.latin.regular) * size
+        )
+        if rule == "auto":
+            leading = line / 240 * natural
+        elif rule == "exact":
+            leading = line / 20
+        else:
+            leading = max(line / 20, natural)
+        pictures = [
+            int(extent.get("cy")) / 12700
+            for extent in paragraph.xpath("./w:r/w:drawing/wp:inline/wp:extent")
+        ]
+        indent = 18.0 if style_id == self._style_id("List Bullet") else 0.0
+        fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
+        align = "justify" if base == "L" and style_id is None else "start"
+        text_style = TextStyle(fonts, size, leading, style["bold"], align, self.cs_scale)
+
+        def lines(narrowing: float) -> list[float]:
+            if pictures:
+                return [max(pictures) + 2]
+            if not text.strip():
+                return [leading]
+            measure = max(40.0, width - indent - narrowing)
+            return [leading] * len(layout_text(text, base, text_style, measure).lines)
+
+        return flow.Unit(
+            elements=[paragraph],
+            before=before,
+            after=after,
+            lines=lines,
+            splits=not pictures,
+            keep_next=keep,
+            chart=paragraph in self.chart_starts,
+            page_break=bool(paragraph.xpath("./w:r/w:br[@w:type='page']")),
+            anchorable=bool(text.strip()) and not pictures,
+            insertion=paragraph,
+            style=style_id,
+            contextual=style["contextual"],
+        )
+
+    def _cell_height(self, cell: BaseOxmlElement, width: float) -> float:
+        """Return the height (points) of a table cell's content at ``width`` points."""
+        units: list[flow.Unit] = []
+        for child in cell:
+            if child.tag == qn("w:p"):
+                units.append(self._paragraph_unit(child, width))
+            elif child.tag == qn("w:tbl"):
+                units.extend(self._row_units(child))
+        flow.drop_contextual_spacing(units)
+        return sum(unit.before + sum(unit.heights(0.0)) + unit.after for unit in units)
+
+    def _row_units(self, table: BaseOxmlElement) -> list[flow.Unit]:
+        """Return the rows of a table for the page estimate."""
+        columns = [int(c.get(qn("w:w"))) / 20 for c in table.xpath("./w:tblGrid/w:gridCol")]
+        # Cell margins: the table's own over its style's over Word's default.
+        found: dict[str, float] = {qn("w:left"): 108 / 20, qn("w:right"): 108 / 20}
+        style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        sources = []
+        if style is not None:
+            sources += self.word.styles.element.xpath(
+                f"./w:style[@w:styleId='{style.get(qn('w:val'))}']/w:tblPr/w:tblCellMar"
+            )
+        sources += table.xpath("./w:tblPr/w:tblCellMar")
+        for margins in sources:
+            found.update({m.tag: int(m.get(qn("w:w"), 0)) / 20 for m in margins})
+        units: list[flow.Unit] = []
+        for number, row in enumerate(table.findall(qn("w:tr"))):
+            cells = row.findall(qn("w:tc"))
+            heights, keeps, position = [], [], 0
+            for cell in cells:
+                span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                count = int(span.get(qn("w:val"))) if span is not None else 1
+                own = dict(found)
+                for margins in cell.xpath("./w:tcPr/w:tcMar"):
+                    own.update({m.tag: int(m.get(qn("w:w"), 0)) / 20 for m in margins})
+                cell_width = sum(columns[position : position + count])
+                cell_width -= own[qn("w:left")] + own[qn("w:right")]
+                position += count
+                heights.append(
+                    self._cell_height(cell, cell_width)
+                    + own.get(qn("w:top"), 0.0) + own.get(qn("w:bottom"), 0.0) + 0.5
+                )
+                keeps.extend(
+                    self._paragraph_unit(p, cell_width).keep_next
+                    for p in cell.findall(qn("w:p"))
+                )
+            tallest = max(heights, default=0.0)
+            whole = bool(row.xpath("./w:trPr/w:cantSplit")) or bool(
+                row.xpath(".//wp:inline")
+            )
+            step = self.sizes["Normal"] * float(self.template.fonts.line_spacing)
+            count = max(1, round(tallest / step))
+            units.append(
+                flow.Unit(
+                    elements=[row],
+                    before=0.0,
+                    after=0.0,
+                    lines=lambda _n, t=tallest, c=count: [t / c] * c,
+                    splits=not whole,
+                    keep_next=bool(keeps) and all(keeps),
+                    chart=row in self.chart_starts,
+                    insertion=row if row in self.movable_rows else (table if number == 0 else None),
+                )
+            )
+        return units
 
     # -- header and footer --------------------------------------------------------------
     def _page_furniture(self) -> None:
@@ -1436,6 +1654,45 @@ _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
 
 
 @cache
+def _on(element: BaseOxmlElement | None) -> bool:
+    """Return whether an on/off property (``<w:keepNext/>``, ``<w:b w:val="0"/>``) is on."""
+    return element is not None and element.get(qn("w:val"), "1") not in ("0", "false", "off")
+
+
+@cache
+def _line_height(path: Path) -> float:
+    """Return a font's line height (ascent, descent and line gap) in ems, as LibreOffice
+    takes it: the typographic metrics when the font asks for them, else the hhea ones."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        units = font["head"].unitsPerEm
+        os2 = font["OS/2"]
+        if os2.fsSelection & 0x80:
+            return (os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap) / units
+        hhea = font["hhea"]
+        return (hhea.ascent - hhea.descent + hhea.lineGap) / units
+
+
+def _joined(picture: flow.Unit, caption: flow.Unit) -> flow.Unit:
+    """Return a chart's picture and caption paragraphs as one unit that moves whole."""
+    lines = [sum(picture.heights(0.0)) + picture.after + caption.before
+             + sum(caption.heights(0.0))]
+    return flow.Unit(
+        elements=[*picture.elements, *caption.elements],
+        before=picture.before,
+        after=caption.after,
+        lines=lambda _narrowing: lines,
+        splits=False,
+        chart=True,
+        insertion=picture.insertion,
+    )
+
+
+def _as_tuple(part: Any) -> tuple[Any, ...]:
+    return part if isinstance(part, tuple) else (part,)
+
+
 def _two_line_width(text: str, base: Any, style: Any) -> float:
     """Return the narrowest width (points) at which ``text`` takes two lines at most.
 

@@ -410,3 +410,84 @@ def set_hyphenation(settings: BaseOxmlElement, consecutive: int = 2) -> None:
 def suppress_hyphenation(paragraph_properties: BaseOxmlElement) -> None:
     """Keep a paragraph (or a paragraph style) from being hyphenated."""
     get_or_add(paragraph_properties, "w:suppressAutoHyphens", PPR_ORDER)
+
+
+# -- floating boxes ---------------------------------------------------------------------------
+
+_WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+_DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def floating_box(
+    paragraphs: Sequence[BaseOxmlElement], width: int, height: int, side: str, gap: int
+) -> BaseOxmlElement:
+    """Return a run holding a borderless text box of ``paragraphs`` (moved into it).
+
+    The box (``width`` x ``height`` EMU, growing to its text) floats at the ``side``
+    ("left"/"right") of the column, its top level with the top of the paragraph the run
+    is put in; the text of the page wraps around it ``gap`` EMU away, and it moves with
+    that paragraph (``layoutInCell``: inside a table cell it stays in the cell).
+    """
+    from lxml import etree
+
+    if side not in ("left", "right"):
+        raise ValueError(f"a box floats left or right, not {side!r}")
+    run = OxmlElement("w:r")
+    # Word 2010 and later read the text box; the choice says what it needs, so that
+    # an older reader skips it instead of reporting the file as damaged.
+    choice_holder = etree.SubElement(
+        run, f"{{{_MC}}}AlternateContent", nsmap={"mc": _MC, "wps": _WPS}
+    )
+    choice = etree.SubElement(choice_holder, f"{{{_MC}}}Choice", {"Requires": "wps"})
+    drawing = etree.SubElement(choice, qn("w:drawing"))
+    anchor = etree.SubElement(
+        drawing,
+        f"{{{_WP}}}anchor",
+        {
+            "distT": "0", "distB": str(gap // 3), "distL": str(gap), "distR": str(gap),
+            "simplePos": "0", "relativeHeight": "251659264", "behindDoc": "0",
+            "locked": "0", "layoutInCell": "1", "allowOverlap": "0",
+        },
+    )
+    etree.SubElement(anchor, f"{{{_WP}}}simplePos", {"x": "0", "y": "0"})
+    horizontal = etree.SubElement(anchor, f"{{{_WP}}}positionH", {"relativeFrom": "column"})
+    etree.SubElement(horizontal, f"{{{_WP}}}align").text = side
+    vertical = etree.SubElement(anchor, f"{{{_WP}}}positionV", {"relativeFrom": "paragraph"})
+    etree.SubElement(vertical, f"{{{_WP}}}posOffset").text = "0"
+    etree.SubElement(anchor, f"{{{_WP}}}extent", {"cx": str(width), "cy": str(height)})
+    etree.SubElement(
+        anchor, f"{{{_WP}}}effectExtent", {"l": "0", "t": "0", "r": "0", "b": "0"}
+    )
+    etree.SubElement(anchor, f"{{{_WP}}}wrapSquare", {"wrapText": "bothSides"})
+    # The id is made unique in the package later; the picture inside carries the alt text.
+    etree.SubElement(anchor, f"{{{_WP}}}docPr", {"id": "1", "name": "Chart box"})
+    etree.SubElement(anchor, f"{{{_WP}}}cNvGraphicFramePr")
+    graphic = etree.SubElement(anchor, f"{{{_DRAWING}}}graphic", nsmap={"a": _DRAWING})
+    data = etree.SubElement(graphic, f"{{{_DRAWING}}}graphicData", {"uri": _WPS})
+    shape = etree.SubElement(data, f"{{{_WPS}}}wsp", nsmap={"wps": _WPS})
+    etree.SubElement(shape, f"{{{_WPS}}}cNvSpPr", {"txBox": "1"})
+    shape_properties = etree.SubElement(shape, f"{{{_WPS}}}spPr")
+    frame = etree.SubElement(shape_properties, f"{{{_DRAWING}}}xfrm")
+    etree.SubElement(frame, f"{{{_DRAWING}}}off", {"x": "0", "y": "0"})
+    etree.SubElement(frame, f"{{{_DRAWING}}}ext", {"cx": str(width), "cy": str(height)})
+    geometry = etree.SubElement(shape_properties, f"{{{_DRAWING}}}prstGeom", {"prst": "rect"})
+    etree.SubElement(geometry, f"{{{_DRAWING}}}avLst")
+    etree.SubElement(shape_properties, f"{{{_DRAWING}}}noFill")
+    line = etree.SubElement(shape_properties, f"{{{_DRAWING}}}ln")
+    etree.SubElement(line, f"{{{_DRAWING}}}noFill")
+    box = etree.SubElement(shape, f"{{{_WPS}}}txbx")
+    content = etree.SubElement(box, qn("w:txbxContent"))
+    for paragraph in paragraphs:
+        content.append(paragraph)
+    body = etree.SubElement(
+        shape,
+        f"{{{_WPS}}}bodyPr",
+        {
+            "rot": "0", "vert": "horz", "wrap": "square", "lIns": "0", "tIns": "0",
+            "rIns": "0", "bIns": "0", "anchor": "t", "anchorCtr": "0",
+        },
+    )
+    etree.SubElement(body, f"{{{_DRAWING}}}spAutoFit")
+    return run
