@@ -52,11 +52,14 @@ bench: $(STAMP) system-deps
 
 # Draws the library's charts with its own figures into resources/chart-cache, makes the
 # bundled fonts' Word subsets into resources/font-subsets and their measures (with the
-# shipped templates' checks) into resources/font-measures, shipped so that a first export
-# draws no chart, subsets no Word font and parses no bundled font for its measures; run
-# after changing the chart drawing, numbers.py, figures, fonts, templates, matplotlib,
-# reportlab or fontTools (tests/test_chart_shipped_cache.py, tests/test_font_subsets.py
-# and tests/test_font_cache.py say when they are stale).
+# shipped templates' checks) into resources/font-measures, and the default brief's
+# paragraph layouts, shaped runs and PDF font subsets into resources/text-caches, shipped
+# so that a first export draws no chart, subsets no font, parses no bundled font for its
+# measures and lays out no paragraph of the library's; run after changing the chart
+# drawing, the text layout (briefing/text), numbers.py, figures, content, fonts, templates,
+# matplotlib, reportlab, fontTools, uharfbuzz, python-bidi or pyphen
+# (tests/test_chart_shipped_cache.py, tests/test_font_subsets.py, tests/test_font_cache.py
+# and tests/test_text_shipped_cache.py say when they are stale).
 chart-cache: $(STAMP)
 	$(PY) -m briefing.chart_cache
 

@@ -126,6 +126,15 @@ def main(argv: list[str]) -> int:
     report["wall"] = round(wall, 4)
     report["charts_cache"] = charts.cache_info()
     report["subsets_cache"] = font_subsets.cache_info()
+    from briefing.text import embed, kept_layouts, shaping
+
+    # What this process made itself rather than read kept or shipped (a first run of the
+    # library's brief should make next to nothing; the forked Word process is not counted).
+    report["made"] = {
+        "layouts": kept_layouts.cache_info()["made"],
+        "shaped": shaping.cache_info()["shaped"],
+        "pdf_subsets": embed.cache_info()["made"],
+    }
     print(json.dumps(report))
     return 0
 

@@ -13,27 +13,41 @@ nothing either, and ``resources/font-measures`` with what an export measures of 
 bundled font (reportlab's parse, ink extents, mark boxes) and finds checking the shipped
 templates' fonts and pictures, named like the entries of the user's cache folders, so
 that a first export parses no bundled font for them.
+
+Last it fills ``resources/text-caches`` with what a first PDF export of the default brief
+computes in every shipped template, language and digit style: the paragraphs' lines
+(``layouts``), the shaped runs (``shaping``) and the PDF font subsets (``pdf-subsets``),
+under the names the user's cache folders give them (a hash of the fonts, the layout code
+and the package versions), so that a first export lays out, shapes and subsets nothing.
+The brief is dated once in every month: the command line and the app date it today, and
+a month's name may bring glyphs of its own into a font's subset.
 """
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import sys
 import tempfile
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from briefing import edits
-from briefing.export import build_documents, chart_pictures
+from briefing.export import build_documents, chart_pictures, render
 from briefing.library import load_library
+from briefing.model import Brief, DigitStyle, OutputLang
 from briefing.render import charts, font_subsets
 from briefing.render.docx import SUBSET_REPERTOIRE
 from briefing.render.docx_fonts import make_subset
 from briefing.resources import as_path, resource
-from briefing.templates import list_templates, load_template_folder
+from briefing.templates import Template, list_templates, load_template_folder
 
-LANGUAGES = ("ar", "en", "bi")
-DIGIT_STYLES = ("latin", "arabic")
+LANGUAGES: tuple[OutputLang, ...] = ("ar", "en", "bi")
+DIGIT_STYLES: tuple[DigitStyle, ...] = ("latin", "arabic")
+# The dates the shipped text caches are made for: one in every month (a day of two digits).
+TEXT_CACHE_DATES = tuple(date(2026, month, 28) for month in range(1, 13))
+TEXT_KINDS = ("layouts", "shaping", "pdf-subsets")
 
 
 def default_items() -> list[charts.Item]:
@@ -127,6 +141,103 @@ def _parse_hyphenation() -> None:
     layout._dictionary.cache_clear()
 
 
+def default_briefs() -> list[tuple[Template, list[tuple[Brief, bool]]]]:
+    """Return every shipped template with the default briefs made for it: per digit style
+    and date, and whether its Word files are made too (once per digit style)."""
+    library = load_library()
+    found = []
+    for row in list_templates():
+        if row["origin"] != "shipped":
+            continue
+        template = load_template_folder(Path(row["path"]), False)
+        briefs = []
+        for digits in DIGIT_STYLES:
+            brief = replace(edits.default_brief(library, row["id"]), digits=digits)
+            for index, day in enumerate(TEXT_CACHE_DATES):
+                briefs.append((edits.set_meta(brief, date=day), index == 0))
+        found.append((template, briefs))
+    return found
+
+
+def build_text_caches(folder: Path) -> int:
+    """Export the default briefs (see ``default_briefs``) with empty caches and keep what
+    their PDF and Word files laid out, shaped and subset into ``folder``, one subfolder per
+    kind (old entries removed); return the number of files."""
+    from briefing.text import embed, kept_layouts, shaping
+
+    shutil.rmtree(folder, ignore_errors=True)
+    library = load_library()
+    limits = [(kept_layouts, "KEPT_LAYOUTS"), (kept_layouts, "KEPT_FILES"),
+              (shaping, "KEPT_RUNS"), (shaping, "KEPT_FONTS"), (embed, "DISK_ENTRIES")]
+    saved = [(module, name, getattr(module, name)) for module, name in limits]
+
+    def forget() -> None:
+        kept_layouts.forget_kept_layouts()
+        shaping.forget_kept_runs()
+        embed.clear_cache()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        made = Path(scratch) / "font-subsets"
+        for module, name in limits:
+            setattr(module, name, 10**7)  # keep every entry, in one file per font (set)
+        font_subsets.configure(disk=made, shipped=None)
+        charts.configure_disk_cache(None)
+        charts.configure_shipped_cache(True)  # the pictures just drawn
+        forget()
+        try:
+            for template, briefs in default_briefs():
+                for brief, with_word in briefs:
+                    documents = build_documents(brief, LANGUAGES, template, library)
+                    for document in documents.values():
+                        render(document, "pdf")
+                        if with_word:
+                            render(document, "docx")
+            shaping.save_kept_runs()
+            kept_layouts.save_kept_layouts()
+        finally:
+            for module, name, value in saved:
+                setattr(module, name, value)
+            font_subsets.configure()
+            charts.configure_disk_cache(True)
+            forget()
+        count = 0
+        for kind in TEXT_KINDS:
+            (folder / kind).mkdir(parents=True)
+            for path in sorted((made / kind).iterdir()):
+                data = path.read_bytes()
+                if kind == "layouts":
+                    entries = marshal.loads(data[len(kept_layouts._MAGIC) :])
+                    data = kept_layouts.shipped_bytes(entries)
+                elif kind == "shaping":
+                    runs = marshal.loads(data[len(shaping._KEPT_MAGIC) :])
+                    data = shaping.shipped_bytes(runs)
+                (folder / kind / path.name).write_bytes(data)
+                count += 1
+    return count
+
+
+def stale_text_caches() -> list[str]:
+    """Return the shipped templates' font files whose shipped layouts or shaped runs are
+    missing: a change to the layout code, a font or a package version renames them."""
+    from briefing.text import FontSet, kept_layouts, shaping
+
+    folder = as_path(resource(font_subsets.SHIPPED_TEXT))
+    stale: list[str] = []
+    for row in list_templates():
+        if row["origin"] != "shipped":
+            continue
+        fonts = load_template_folder(Path(row["path"]), False).fonts
+        font_set = FontSet(fonts.arabic, fonts.latin)
+        if not (folder / kept_layouts.FOLDER / kept_layouts.file_name(font_set)).is_file():
+            stale.append(f"{row['id']}: layouts")
+        for face in (fonts.arabic, fonts.latin):
+            for path in (face.regular, face.bold):
+                name = shaping.kept_name(str(path))
+                if not (folder / shaping.KEPT_FOLDER / name).is_file():
+                    stale.append(f"{row['id']}: runs of {Path(path).name}")
+    return stale
+
+
 def _size_mb(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
 
@@ -142,6 +253,10 @@ def main() -> int:
     count = build_measures(measures)
     print(f"{count} font measures and template checks in {measures} "
           f"({_size_mb(measures):.1f} MB)")
+    text = as_path(resource(font_subsets.SHIPPED_TEXT))
+    count = build_text_caches(text)
+    sizes = ", ".join(f"{kind} {_size_mb(text / kind):.2f} MB" for kind in TEXT_KINDS)
+    print(f"{count} layout, shaping and PDF subset files in {text} ({sizes})")
     return 0
 
 

@@ -114,12 +114,28 @@ SHIPPED_MEASURES = "font-measures"
 SHIPPED_KINDS = ("font-faces", "font-facts", "template-checks", "hyphenation")
 
 
+# What the first PDF export of the library's own brief computes (its paragraphs' lines,
+# its shaped runs, its PDF font subsets), made for every shipped template, language and
+# digit style and shipped (``python -m briefing.chart_cache``) under the names the user's
+# cache folders use, so that a first export after installing lays out, shapes and subsets
+# (nearly) nothing. Read only: what an export makes goes to the user's folders.
+SHIPPED_TEXT = "text-caches"
+# The kinds of SHIPPED_TEXT that ``read_cached`` finds after the user's own (the kept
+# layouts and shaped runs are read with ``read_shipped`` beside the user's instead: one
+# file of each holds many entries).
+SHIPPED_TEXT_FALLBACK = ("pdf-subsets",)
+
+
 def read_cached(folder_name: str, key: str) -> bytes | None:
     """Return the bytes kept under ``key`` in the user's cache folder ``folder_name``, else
-    shipped with the program (for the kinds in SHIPPED_KINDS), else None."""
+    shipped with the program (for the kinds in SHIPPED_KINDS and SHIPPED_TEXT_FALLBACK),
+    else None."""
     folders = [_user_folder(folder_name)]
     if folder_name in SHIPPED_KINDS:
         shipped = _shipped_folder(SHIPPED_MEASURES)
+        folders.append(shipped / folder_name if shipped is not None else None)
+    elif folder_name in SHIPPED_TEXT_FALLBACK:
+        shipped = _shipped_folder(SHIPPED_TEXT)
         folders.append(shipped / folder_name if shipped is not None else None)
     for folder in folders:
         if folder is None:
@@ -129,6 +145,18 @@ def read_cached(folder_name: str, key: str) -> bytes | None:
         except OSError:
             continue
     return None
+
+
+def read_shipped(folder_name: str, key: str) -> bytes | None:
+    """Return the bytes shipped under ``key`` in ``text-caches/<folder_name>``, else None
+    (also where the shipped caches are turned off: ``configure(shipped=None)``)."""
+    shipped = _shipped_folder(SHIPPED_TEXT)
+    if shipped is None:
+        return None
+    try:
+        return (shipped / folder_name / key).read_bytes()
+    except OSError:
+        return None
 
 
 def write_cached(folder_name: str, key: str, data: bytes, entries: int) -> None:

@@ -209,10 +209,26 @@ _subset_cache: dict[tuple[str, tuple[int, ...]], tuple[bytes, dict[str, Any]]] =
 # Bump when the subsetting below changes, so that subsets kept on disk are made again.
 SUBSET_VERSION = "1"
 # The user's cache folder of PDF subsets, and how many it keeps (a few hundred kB each;
-# an export of the library in three languages uses about a dozen).
+# an export of the library in three languages uses about a dozen). Those of the library's
+# own brief in every shipped template are shipped under the same names
+# (``resources/text-caches``, ``python -m briefing.chart_cache``) and read in place.
 DISK_FOLDER = "pdf-subsets"
 DISK_ENTRIES = 96
 _MAGIC = b"BRPDFSUB1\n"
+_stats = {"made": 0}
+
+
+def cache_info() -> dict[str, int]:
+    """Return how many PDF subsets were made with fontTools since ``clear_cache``."""
+    with _lock:
+        return dict(_stats)
+
+
+def clear_cache() -> None:
+    """Forget the subsets kept in memory and reset the counter (tests; a new build)."""
+    with _lock:
+        _subset_cache.clear()
+        _stats["made"] = 0
 
 
 def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]]:
@@ -230,6 +246,8 @@ def _subset(filename: str, gids: tuple[int, ...]) -> tuple[bytes, dict[str, Any]
     found = _read_disk(disk_key)
     if found is None:
         found = _make_subset(filename, gids)
+        with _lock:
+            _stats["made"] += 1
         _write_disk(disk_key, *found)
     with _lock:
         if len(_subset_cache) > 64:

@@ -5,9 +5,17 @@ hyphenating English) is most of what a PDF export spends outside reportlab, and 
 run again, or of a brief edited in a few places, lays out the same paragraphs at the same
 widths. The lines of each paragraph are kept per font set, in a file named by a hash of the
 font files' bytes, of the layout code's source (so that any change to it starts afresh),
-of HarfBuzz's version and of the bidi and hyphenation packages installed; an entry is found
+of the versions of HarfBuzz and of the bidi and hyphenation packages; an entry is found
 by the text, its direction, its style and its width, exactly. The file holds at most
 KEPT_LAYOUTS paragraphs (those used last first) and the folder at most KEPT_FILES files.
+
+The layouts of the library's own brief in every shipped template, language and digit
+style are shipped with the program under the same names (``resources/text-caches``,
+``python -m briefing.chart_cache``), split by type size and leading so that an export reads
+only the parts its template uses: a paragraph not in the user's file is looked up there,
+and one found is kept in the user's file like one laid out, so that the next export reads
+the user's file alone. Nothing depends on where the program is installed, so a copy
+installed elsewhere finds them; other code, fonts or package versions simply miss.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import hashlib
 import importlib.util
 import marshal
 import threading
+import zlib
 from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,13 +40,18 @@ FOLDER = "layouts"
 KEPT_LAYOUTS = 20_000
 KEPT_FILES = 8
 _MAGIC = b"BRLAYOUT1"
+# The shipped file: marshal of {(size, leading): zlib of marshal of {key: layout}}.
+SHIPPED_MAGIC = b"BRLAYSHIP1"
 # The modules whose code decides a paragraph's lines and glyphs.
 _CODE = ("layout", "shaping", "bidi", "script", "fonts")
-# Packages whose data decides them too (their installed files stand for their version).
-_PACKAGES = ("uharfbuzz", "bidi", "pyphen")
+# Packages whose code or data decides them too, with the attribute naming their version
+# (the version, not the installed files, so that layouts made where the program was built
+# are found wherever it is installed).
+_PACKAGES = (("uharfbuzz", "__version__"), ("bidi", "VERSION"), ("pyphen", "__version__"))
 
 _lock = threading.Lock()
 _code_digest: str | None = None
+_stats = {"made": 0, "kept": 0, "shipped": 0}
 
 Key = tuple[str, str, float, float, bool, str, float, float]
 
@@ -55,14 +69,45 @@ def _code() -> str:
                 from briefing import __version__
 
                 digest.update(f"{name}:{__version__}".encode())
-        for package in _PACKAGES:
-            spec = importlib.util.find_spec(package)
-            origin = spec.origin if spec is not None else None
-            if origin:
-                status = Path(origin).stat()
-                digest.update(f"{package}:{origin}:{status.st_size}:{status.st_mtime_ns}".encode())
+        for package, attribute in _PACKAGES:
+            version = "missing"
+            if importlib.util.find_spec(package) is not None:
+                version = str(getattr(importlib.import_module(package), attribute, "unknown"))
+            digest.update(f"{package}:{version}".encode())
         _code_digest = digest.hexdigest()
     return _code_digest
+
+
+def cache_info() -> dict[str, int]:
+    """Return how many paragraphs were laid out, and found in the user's or the shipped
+    layouts, since the last ``forget_kept_layouts``."""
+    with _lock:
+        return dict(_stats)
+
+
+def shard_of(key: tuple[Any, ...]) -> tuple[float, float]:
+    """Return the part of the shipped layouts an entry is in: its type size and leading."""
+    return key[2], key[3]
+
+
+def shipped_bytes(entries: dict[tuple[Any, ...], tuple[Any, ...]]) -> bytes:
+    """Return layouts (and measures) as a shipped file holds them."""
+    shards: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
+    for key in sorted(entries, key=repr):  # the same bytes for the same layouts
+        shards.setdefault(shard_of(key), {})[key] = entries[key]
+    packed = {shard: zlib.compress(marshal.dumps(part), 9) for shard, part in shards.items()}
+    return SHIPPED_MAGIC + marshal.dumps(packed)
+
+
+def read_shipped_bytes(data: bytes) -> dict[tuple[float, float], bytes] | None:
+    """Return the packed parts of a shipped file, or None for a torn or foreign one."""
+    if not data.startswith(SHIPPED_MAGIC):
+        return None
+    try:
+        packed = marshal.loads(data[len(SHIPPED_MAGIC) :])
+    except (ValueError, EOFError, TypeError):
+        return None
+    return packed if isinstance(packed, dict) else None
 
 
 def _encode(lines: tuple[Line, ...]) -> tuple[Any, ...]:
@@ -102,25 +147,36 @@ def _decode(
     return tuple(lines)
 
 
+def file_name(fonts: FontSet) -> str:
+    """Return the name of the file the layouts of ``fonts`` are kept in (and shipped)."""
+    from briefing.fonts import fallback_faces
+    from briefing.render import font_subsets
+
+    files = []
+    for face in (fonts.arabic, fonts.latin, *fallback_faces()):
+        files += [face.regular, face.bold]
+    name = "\0".join([_code(), *(font_subsets.font_digest(path) for path in files)])
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".layouts"
+
+
 class _Kept:
     """The layouts of one font set made before, read from the cache folder once."""
 
     def __init__(self, fonts: FontSet) -> None:
-        from briefing.fonts import fallback_faces
         from briefing.render import font_subsets
 
-        files = []
-        for face in (fonts.arabic, fonts.latin, *fallback_faces()):
-            files += [face.regular, face.bold]
-        name = "\0".join([_code(), *(font_subsets.font_digest(path) for path in files)])
         self.fonts = fonts
-        self.key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".layouts"
+        self.key = file_name(fonts)
         # Layouts under ``Key``; ``measure_text``'s two widths under ``(*Key, "measure")``.
         self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.used: set[tuple[Any, ...]] = set()
         self.added = False
         self.registered: set[str] = set()  # font names known to be registered here
         self.glyphs: dict[tuple[Any, ...], tuple[Glyph, ...]] = {}
+        # The shipped layouts, read at the first paragraph the user's file lacks: their
+        # packed parts (None: not read yet) and the parts unpacked so far.
+        self.packed: dict[tuple[float, float], bytes] | None = None
+        self.unpacked: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
         stored = font_subsets.read_cached(FOLDER, self.key)
         if stored is not None and stored.startswith(_MAGIC):
             try:
@@ -129,6 +185,33 @@ class _Kept:
                 entries = None  # torn: laid out again
             if isinstance(entries, dict):
                 self.entries = entries
+
+    def _lookup(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """Return the stored entry under ``key`` (the lock held): the user's, else the
+        shipped one, which is then kept as the user's."""
+        from briefing.render import font_subsets
+
+        found = self.entries.get(key)
+        if found is not None:
+            _stats["kept"] += 1
+            return found
+        if self.packed is None:
+            data = font_subsets.read_shipped(FOLDER, self.key)
+            self.packed = (read_shipped_bytes(data) if data is not None else None) or {}
+        shard = shard_of(key)
+        part = self.unpacked.get(shard)
+        if part is None:
+            try:
+                part = marshal.loads(zlib.decompress(self.packed.get(shard, b"")))
+            except (ValueError, EOFError, TypeError, zlib.error):
+                part = None
+            part = self.unpacked[shard] = part if isinstance(part, dict) else {}
+        found = part.get(key)
+        if found is not None and len(self.entries) < 2 * KEPT_LAYOUTS:
+            _stats["shipped"] += 1
+            self.entries[key] = found
+            self.added = True
+        return found
 
     def _fonts_ready(self, stored: tuple[Any, ...]) -> bool:
         """Register the fonts a stored layout draws with (a fallback font may not be yet);
@@ -152,7 +235,7 @@ class _Kept:
 
     def get(self, key: Key) -> tuple[Line, ...] | None:
         with _lock:
-            stored = self.entries.get(key)
+            stored = self._lookup(key)
         if stored is None or not self._fonts_ready(stored):
             return None
         try:
@@ -167,7 +250,7 @@ class _Kept:
     def measures(self, key: Key) -> tuple[float, float] | None:
         """Return the kept ``measure_text`` of a paragraph, or None."""
         with _lock:
-            found = self.entries.get((*key, "measure"))
+            found = self._lookup((*key, "measure"))
             if isinstance(found, tuple) and len(found) == 2:
                 self.used.add((*key, "measure"))
                 return found
@@ -175,6 +258,7 @@ class _Kept:
 
     def put_measures(self, key: Key, measures: tuple[float, float]) -> None:
         with _lock:
+            _stats["made"] += 1
             if len(self.entries) < 2 * KEPT_LAYOUTS:
                 self.entries[(*key, "measure")] = measures
                 self.used.add((*key, "measure"))
@@ -182,6 +266,7 @@ class _Kept:
 
     def put(self, key: Key, lines: tuple[Line, ...]) -> None:
         with _lock:
+            _stats["made"] += 1
             if len(self.entries) < 2 * KEPT_LAYOUTS:  # a long session keeps memory bounded
                 self.entries[key] = _encode(lines)
                 self.used.add(key)
@@ -245,4 +330,6 @@ def forget_kept_layouts() -> None:
 
     with _lock:
         _kept.clear()
+        for name in _stats:
+            _stats[name] = 0
     layout_text.cache_clear()

@@ -19,6 +19,7 @@ import marshal
 import re
 import threading
 import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,12 +116,38 @@ _RunKey = tuple[str, str, str, tuple[str, ...]]
 # Shaped runs are kept between runs of the program, per font file, in the user's cache
 # folder: a file per font, named by a hash of the font's bytes, HarfBuzz's version and
 # SHAPING_VERSION (bump it when the buffer settings below change), holding at most
-# KEPT_RUNS runs (those used last first) in at most KEPT_FONTS files.
+# KEPT_RUNS runs (those used last first) in at most KEPT_FONTS files. The runs of the
+# library's own brief in every shipped template are shipped under the same names
+# (``resources/text-caches``, ``python -m briefing.chart_cache``), compressed: a run the
+# user's file lacks is looked up there, and one found is kept in the user's file.
 SHAPING_VERSION = "1"
 KEPT_FOLDER = "shaping"
 KEPT_RUNS = 20_000
 KEPT_FONTS = 16
 _KEPT_MAGIC = b"BRSHAPE1"
+SHIPPED_MAGIC = b"BRSHAPESHIP1"
+_stats = {"shaped": 0, "kept": 0, "shipped": 0}
+
+
+def cache_info() -> dict[str, int]:
+    """Return how many runs were shaped, and found in the user's or the shipped runs,
+    since the last ``forget_kept_runs``."""
+    with _lock:
+        return dict(_stats)
+
+
+def shipped_bytes(runs: dict[_RunKey, Units]) -> bytes:
+    """Return shaped runs as a shipped file holds them."""
+    ordered = {key: runs[key] for key in sorted(runs, key=repr)}
+    return SHIPPED_MAGIC + zlib.compress(marshal.dumps(ordered), 9)
+
+
+def kept_name(filename: str) -> str:
+    """Return the name of the file the runs shaped with ``filename`` are kept in."""
+    from briefing.render import font_subsets
+
+    name = "\0".join((SHAPING_VERSION, hb.__version__, font_subsets.font_digest(filename)))
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".runs"
 
 
 class _KeptRuns:
@@ -129,11 +156,11 @@ class _KeptRuns:
     def __init__(self, filename: str) -> None:
         from briefing.render import font_subsets
 
-        name = "\0".join((SHAPING_VERSION, hb.__version__, font_subsets.font_digest(filename)))
-        self.key = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32] + ".runs"
+        self.key = kept_name(filename)
         self.runs: dict[_RunKey, Units] = {}
         self.used: set[_RunKey] = set()
         self.added = False
+        self.shipped: dict[_RunKey, Units] | None = None  # read at the first miss
         stored = font_subsets.read_cached(KEPT_FOLDER, self.key)
         if stored is not None and stored.startswith(_KEPT_MAGIC):
             try:
@@ -142,6 +169,34 @@ class _KeptRuns:
                 runs = None  # torn: shaped again
             if isinstance(runs, dict):
                 self.runs = runs
+
+    def lookup(self, key: _RunKey) -> Units | None:
+        """Return the run under ``key`` (the lock held): the user's, else the shipped one,
+        which is then kept as the user's."""
+        found = self.runs.get(key)
+        if found is not None:
+            _stats["kept"] += 1
+            self.used.add(key)
+            return found
+        if self.shipped is None:
+            from briefing.render import font_subsets
+
+            self.shipped = {}
+            data = font_subsets.read_shipped(KEPT_FOLDER, self.key)
+            if data is not None and data.startswith(SHIPPED_MAGIC):
+                try:
+                    runs = marshal.loads(zlib.decompress(data[len(SHIPPED_MAGIC) :]))
+                except (ValueError, EOFError, TypeError, zlib.error):
+                    runs = None  # torn: shaped again
+                if isinstance(runs, dict):
+                    self.shipped = runs
+        found = self.shipped.get(key)
+        if found is not None and len(self.runs) < 2 * KEPT_RUNS:
+            _stats["shipped"] += 1
+            self.runs[key] = found
+            self.used.add(key)
+            self.added = True
+        return found
 
     def save(self) -> None:
         """Write the runs back if new ones were shaped: those used this time first."""
@@ -193,6 +248,8 @@ def forget_kept_runs() -> None:
     """Forget the kept runs read in this process (tests; the cache folder changed)."""
     with _lock:
         _kept.clear()
+        for name in _stats:
+            _stats[name] = 0
     _shape_units.cache_clear()
     shape.cache_clear()
 
@@ -206,11 +263,12 @@ def _shape_units(
     key = (text, direction, language, features)
     if kept is not None:
         with _lock:
-            found = kept.runs.get(key)
+            found = kept.lookup(key)
             if found is not None:
-                kept.used.add(key)
                 return found
     units = _shape_now(text, filename, direction, language, features)
+    with _lock:
+        _stats["shaped"] += 1
     if kept is not None:
         with _lock:
             if len(kept.runs) < 2 * KEPT_RUNS:  # a long session keeps its memory bounded
