@@ -205,6 +205,23 @@ def test_a_chart_failing_in_a_drawing_process_fails_here_with_its_message(
     assert report["same"]
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork here")
+def test_a_forked_process_opens_its_own_font_files(library: Library, template: Template) -> None:
+    """A font object read through a file position shared with the parent process gives
+    "failed to load glyph" in one of them: a child must not use the parent's."""
+    import os
+
+    from briefing.render import chart_drawing
+
+    chart_drawing.draw_png(data_for(library, "btk_railway", "ar"), template, "half")
+    assert chart_drawing._faces, "the drawing kept no font object: the test sees nothing"
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if not chart_drawing._faces else 1)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child kept the parent's font objects"
+
+
 def test_nothing_is_forked_from_a_second_thread(library: Library, template: Template) -> None:
     seen: list[bool] = []
 

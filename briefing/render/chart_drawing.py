@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import textwrap
@@ -123,6 +124,12 @@ _FONT_SETTINGS = tuple(
     for key in ("family", "style", "variant", "weight", "stretch", "size", "serif",
                 "sans-serif", "cursive", "fantasy", "monospace")
 )
+
+
+# A font object reads its file through a stream a forked process would share with this
+# one (the same file position): a child forgets them, as matplotlib's own cache does.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_faces.clear)
 
 
 class _Renderer(RendererAgg):
