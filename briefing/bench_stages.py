@@ -100,7 +100,7 @@ def main(argv: list[str]) -> int:
 
     _spent["imports"] = time.perf_counter() - start
     _wrap_all()
-    from briefing.edits import default_brief
+    from briefing.edits import default_brief, set_figure_value
     from briefing.export import export
     from briefing.library import load_library
     from briefing.render import charts, font_subsets
@@ -111,7 +111,11 @@ def main(argv: list[str]) -> int:
     # sends its times back.
     briefing.export.worker_init = _spent.clear
     briefing.export.worker_report = lambda: dict(_spent)
-    export(default_brief(library), out, ["ar", "en", "bi"], ["pdf", "docx"], library=library)
+    brief = default_brief(library)
+    for setting in argv[1:]:  # FIGURE=VALUE: a first run after editing figures
+        figure, _sep, value = setting.partition("=")
+        brief = set_figure_value(brief, library, figure, value)
+    export(brief, out, ["ar", "en", "bi"], ["pdf", "docx"], library=library)
     wall = time.perf_counter() - begin
     here = {stage: _spent.get(stage, 0.0) for stage in ORDER}
     worker: dict[str, float] = {stage: 0.0 for stage in ORDER}

@@ -12,7 +12,7 @@ import sys
 import threading
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextlib import suppress as contextlib_suppress
 from dataclasses import dataclass, field
@@ -44,7 +44,14 @@ from briefing.model import (
     validate_figure,
 )
 from briefing.pipes import read_messages, write_all
-from briefing.render.charts import SIDE_CHART_KINDS, _fork_is_safe, draw_ahead, pdf_chart_size
+from briefing.render import charts
+from briefing.render.charts import (
+    SIDE_CHART_KINDS,
+    Item,
+    _fork_is_safe,
+    draw_ahead,
+    pdf_chart_size,
+)
 from briefing.templates import Template, load_template
 
 Progress = Callable[[str, int, int], None]
@@ -226,8 +233,8 @@ def chart_pictures(
     drawn when it is asked for.)
     """
     wanted: list[tuple[ChartData, Template, str]] = []
-    for document in documents:
-        for fmt in formats:
+    for fmt in formats:
+        for document in documents:
             for block in document.blocks:
                 for data in _charts_in((block,)):
                     if fmt == "pdf":
@@ -265,17 +272,13 @@ def render(document: Document, fmt: str) -> bytes:
 
 # Messages from the export's second process: kind, job number, payload length.
 _MESSAGE = struct.Struct("!BIQ")
-_STARTED, _RENDERED, _FAILED, _REPORT = range(4)
+_STARTED, _RENDERED, _FAILED, _REPORT, _PICTURE, _NO_PICTURE = range(6)
 
-# A rough cost of rendering each file, relative to an English Word file, to split the
-# files between two processes: a PDF is laid out line by line and embeds font subsets, a
-# bilingual file holds both texts, Arabic is shaped. Measured on the library's brief.
+# A rough cost of rendering each file, relative to an English Word file, to order the
+# queue of files two processes take from: a PDF is laid out line by line and embeds
+# font subsets, a bilingual file holds both texts, Arabic is shaped.
 _FORMAT_COST = {"pdf": 1.6, "docx": 1.0}
 _LANG_COST = {"ar": 1.4, "en": 1.0, "bi": 1.8}
-# What the first PDF file costs the Word files' process on top: that process has laid
-# out no PDF yet, and parses and subsets the PDF fonts again (an English PDF took twice
-# as long there as beside the other PDF files).
-_PDF_START_COST = 1.0
 
 # Called in the second process when it starts, and when its files are done; what the
 # latter returns (anything that pickles) is sent back and kept in ``worker_reports``
@@ -305,12 +308,14 @@ def _export_processes() -> int:
 def split_jobs(
     jobs: Sequence[tuple[OutputLang, Document, str]],
 ) -> tuple[list[int], list[int]]:
-    """Return the job numbers this process renders and those a second one renders.
+    """Return the job numbers this process renders first, and the queue of the others,
+    which both processes take from, each its next file when it is free.
 
-    With both formats, the Word files go to the second process (they need none of the
-    fonts the PDF files parse and subset), then the cheapest PDF files too while that
-    shortens the longer lane, counting what a first PDF file costs that process. With
-    one format, the costliest files are dealt first, each to the lane with less work.
+    With both formats, the PDF files stay here (the Word files need none of the fonts
+    the PDF files parse and subset, which a second process would parse again), and the
+    second process starts on the Word files; whichever process is free first takes the
+    next one, so neither waits for the other. With one format every file is queued.
+    The queue holds the costliest files first, so that the last one taken is short.
     """
 
     def cost(index: int) -> float:
@@ -318,26 +323,32 @@ def split_jobs(
         return _FORMAT_COST.get(fmt, 1.0) * _LANG_COST.get(lang, 1.0)
 
     formats = {fmt for _lang, _document, fmt in jobs}
-    if formats == {"pdf", "docx"}:
-        here = sorted((i for i, job in enumerate(jobs) if job[2] == "pdf"), key=cost)
-        there = [i for i, job in enumerate(jobs) if job[2] != "pdf"]
-        loads = [sum(map(cost, here)), sum(map(cost, there))]
-        while len(here) > 1:
-            moved = cost(here[0])
-            start = 0.0 if any(jobs[i][2] == "pdf" for i in there) else _PDF_START_COST
-            if max(loads[0] - moved, loads[1] + moved + start) >= max(loads):
-                break
-            there.append(here.pop(0))
-            loads = [loads[0] - moved, loads[1] + moved + start]
-        return sorted(here), sorted(there)
+    everything = range(len(jobs))
+    here = [i for i in everything if jobs[i][2] == "pdf"] if formats == {"pdf", "docx"} else []
+    queue = sorted((i for i in everything if i not in here), key=lambda i: (-cost(i), i))
+    return here, queue
 
-    lanes: tuple[list[int], list[int]] = ([], [])
-    weights = [0.0, 0.0]
-    for index in sorted(range(len(jobs)), key=lambda i: (-cost(i), i)):
-        lane = 0 if weights[0] <= weights[1] else 1
-        lanes[lane].append(index)
-        weights[lane] += cost(index)
-    return sorted(lanes[0]), sorted(lanes[1])
+
+class _Queue:
+    """Job numbers two processes take from, each exactly once: the bytes of a pipe whose
+    writing end is closed before the second process starts (a one-byte read is atomic,
+    and an empty pipe then reads as its end)."""
+
+    def __init__(self, numbers: Sequence[int]) -> None:
+        if any(not 0 <= number < 256 for number in numbers):
+            raise ValueError("job numbers are single bytes")
+        self.fd, writer = os.pipe()
+        try:
+            write_all(writer, bytes(numbers))
+        finally:
+            os.close(writer)
+
+    def take(self) -> int | None:
+        data = os.read(self.fd, 1)
+        return data[0] if data else None
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 class _Files:
@@ -373,12 +384,18 @@ class _Files:
         self.failure: BaseException | None = None
         self.announced: set[str] = set()  # files the second process began
 
-    def render(self, two_lanes: bool, processes: int = 1) -> None:
-        """Render every file; raise the first failure (after both lanes have stopped)."""
+    def render(
+        self, two_lanes: bool, processes: int = 1, draw: Sequence[tuple[str, Item]] = ()
+    ) -> None:
+        """Render every file; raise the first failure (after both lanes have stopped).
+
+        With two processes, the second first draws the pictures ``draw`` (key, item),
+        sending each here as it is done, then takes files from the queue.
+        """
         if processes > 1 and len(self.jobs) > 1:
-            here, there = split_jobs(self.jobs)
-            if here and there:
-                self._render_forked(here, there)
+            here, queue = split_jobs(self.jobs)
+            if queue:
+                self._render_forked(here, queue, draw)
                 return
         if not two_lanes:
             self._lane(self.jobs, catch=False)
@@ -414,7 +431,7 @@ class _Files:
 
     def _lane(
         self,
-        jobs: list[tuple[OutputLang, Document, str]],
+        jobs: Iterable[tuple[OutputLang, Document, str]],
         catch: bool,
         announced: frozenset[str] = frozenset(),
     ) -> None:
@@ -443,14 +460,19 @@ class _Files:
 
     # -- two processes --------------------------------------------------------------------
 
-    def _render_forked(self, here: list[int], there: list[int]) -> None:
-        """Render the jobs ``here`` in this process and ``there`` in a forked one.
+    def _render_forked(
+        self, here: list[int], queue: list[int], draw: Sequence[tuple[str, Item]]
+    ) -> None:
+        """Render the jobs ``here`` in this process, and with a forked one those of
+        ``queue``, each process taking the next when it is free; the forked one first
+        draws the pictures ``draw``.
 
         A failure on either side stops the other and is raised here as it was raised
         (the same error, one line); files the second process did not send because it
         died without a word are rendered here, so a lost process costs time, not files.
         """
-        _load_shared([self.jobs[index] for index in there])
+        _load_shared([self.jobs[index] for index in queue])
+        jobs = _Queue(queue)
         read_fd, write_fd = os.pipe()
         # The child starts with the stop signals blocked so that none interrupts it
         # before it has set how it handles them; its objects are left out of the
@@ -467,37 +489,61 @@ class _Files:
                 gc.unfreeze()
         if pid == 0:
             os.close(read_fd)
-            self._child(there, write_fd)
+            self._child(jobs, draw, write_fd)
         os.close(write_fd)
         if pid < 0:  # no process to spare: render everything here
             os.close(read_fd)
+            jobs.close()
             self._lane(self.jobs, catch=False)
             return
         received: set[int] = set()
+        pictures = _Pictures(key for key, _item in draw)
         reader = threading.Thread(
-            target=self._receive, args=(read_fd, received), name="export-worker", daemon=True
+            target=self._receive, args=(read_fd, received, pictures), name="export-worker",
+            daemon=True,
         )
         reader.start()
+        charts.await_pictures(pictures.wait)
+
+        def mine() -> Iterator[tuple[OutputLang, Document, str]]:
+            yield from (self.jobs[index] for index in here)
+            while (index := jobs.take()) is not None:
+                yield self.jobs[index]
+
         try:
-            self._lane([self.jobs[index] for index in here], catch=True)
+            self._lane(mine(), catch=True)
         finally:
             if self.failure is not None:
                 with contextlib_suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             reader.join()
+            charts.await_pictures(None)
+            jobs.close()
             with contextlib_suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         if self.failure is not None:
             raise self.failure
-        missing = [self.jobs[index] for index in there if index not in received]
+        missing = [job for job, name in zip(self.jobs, self.names, strict=True)
+                   if name not in self.data]
         # Files the second process had begun were announced then: not a second time.
         self._lane(missing, catch=False, announced=frozenset(self.announced))
 
-    def _receive(self, fd: int, received: set[int]) -> None:
+    def _receive(self, fd: int, received: set[int], pictures: _Pictures) -> None:
         """Collect what the second process sends until it ends (what it did not finish
         is done here)."""
+        try:
+            self._receive_all(fd, received, pictures)
+        finally:
+            pictures.close()  # a picture not sent by now is drawn here
+
+    def _receive_all(self, fd: int, received: set[int], pictures: _Pictures) -> None:
         for (kind, index, _length), payload in read_messages(fd, _MESSAGE):
-            if kind == _STARTED:
+            if kind == _PICTURE:
+                key, png = pickle.loads(payload)  # from our own child
+                pictures.arrived(key, png)
+            elif kind == _NO_PICTURE:
+                pictures.arrived(payload.decode("ascii"), None)
+            elif kind == _STARTED:
                 self.announced.add(self.names[index])
                 self._begin(self.names[index])
             elif kind == _RENDERED:
@@ -513,8 +559,9 @@ class _Files:
             elif kind == _REPORT:
                 worker_reports.append(pickle.loads(payload))
 
-    def _child(self, jobs: list[int], fd: int) -> NoReturn:
-        """Run the second process: render ``jobs``, send each file, then end.
+    def _child(self, jobs: _Queue, draw: Sequence[tuple[str, Item]], fd: int) -> NoReturn:
+        """Run the second process: draw the pictures ``draw`` and send each, then render
+        files from the queue ``jobs`` and send each, then end.
 
         It ignores Ctrl-C (its parent handles it and ends it) and never returns: it ends
         with ``os._exit``, so nothing of the parent (exit handlers, buffered output, a
@@ -528,8 +575,15 @@ class _Files:
             self.progress = None
             if worker_init is not None:
                 worker_init()
+            for key, item in draw:
+                try:
+                    png = charts.render_chart_png(*item)
+                except Exception:  # drawn (and its error raised) where it is asked for
+                    _send(fd, _NO_PICTURE, 0, key.encode("ascii"))
+                else:
+                    _send(fd, _PICTURE, 0, pickle.dumps((key, png)))
             try:
-                for index in jobs:
+                while (index := jobs.take()) is not None:
                     _send(fd, _STARTED, index, b"")
                     data, problems = self._render_one(*self.jobs[index])
                     message = pickle.dumps((data, problems), protocol=pickle.HIGHEST_PROTOCOL)
@@ -544,6 +598,33 @@ class _Files:
             pass
         finally:
             os._exit(status)
+
+
+class _Pictures:
+    """The pictures the second process of an export draws, as they arrive: a renderer
+    here asking for one waits for it, until that process has sent it or ended."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.pending = set(keys)
+        self.changed = threading.Condition()
+
+    def arrived(self, key: str, png: bytes | None) -> None:
+        if png is not None:
+            charts.keep_picture(key, png)
+        with self.changed:
+            self.pending.discard(key)
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.pending.clear()
+            self.changed.notify_all()
+
+    def wait(self, key: str) -> bytes | None:
+        """Return the picture of ``key`` once it has come (None: it will not come)."""
+        with self.changed:
+            self.changed.wait_for(lambda: key not in self.pending)
+        return charts.cached_picture(key)
 
 
 def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
@@ -617,16 +698,24 @@ def _render_all(
         foreign = [] if force else check_overwrites(out_dir, names, brief_key(brief))
         if foreign:
             raise OverwriteRefused(foreign)
-        charts_ahead.submit(chart_pictures(list(documents.values()), fmts))
         files = _Files(documents, fmts, verify, progress, on_failure=charts_ahead.cancel,
                        stem=file_stem(brief))
+        pictures = chart_pictures(list(documents.values()), fmts)
+        processes = _export_processes() if len(files.jobs) > 1 else 1
+        draw: list[tuple[str, Item]] = []
+        if processes > 1:
+            # The second process draws the pictures not at hand, then takes files from
+            # the queue: the text is laid out here meanwhile, and no third process
+            # competes for the two processors.
+            draw = charts.missing_pictures(pictures)
+        else:
+            charts_ahead.submit(pictures)
         drawing = charts_ahead.drawing
         if drawing:
             files.render(two_lanes=len(fmts) > 1)
     if not drawing:
-        # Every picture is at hand and the drawing processes are gone: with no other
-        # thread left, the files can be split with a forked process.
-        files.render(two_lanes=False, processes=_export_processes())
+        # With no other thread, the files can be split with a forked process.
+        files.render(two_lanes=False, processes=processes, draw=draw)
     return files
 
 

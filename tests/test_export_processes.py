@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,34 @@ elif scenario == "parent-fails":
     except BriefingError as exc:
         report["error"] = str(exc)
     report["written"] = sorted(p.name for p in out.rglob("*"))
+elif scenario in ("draws", "draw-fails", "dies-drawing"):
+    # No picture at hand: the second process draws them, then takes files.
+    charts.configure_disk_cache(None)
+    charts.configure_shipped_cache(None)
+    charts.clear_cache()
+    os.environ["BRIEFING_EXPORT_PROCESSES"] = "2"
+    drawing = sys.modules.get("briefing.render.chart_drawing")
+    if scenario != "draws":
+        import briefing.render.chart_drawing as drawing
+        real_draw = drawing.draw_png
+        failed = []
+        def draw_png(data, template, size):
+            if os.getpid() != parent and not failed:  # its first picture fails
+                if scenario == "dies-drawing":
+                    os._exit(3)
+                failed.append(data.id)
+                raise RuntimeError("the second process could not draw this once")
+            return real_draw(data, template, size)
+        drawing.draw_png = draw_png
+    export(brief, out / "forked", library=library)
+    report["workers"] = [pid != parent for pid in briefing.export.worker_reports]
+    report["matplotlib_here"] = "matplotlib" in sys.modules
+    report["draws_here"] = charts.cache_info()["draws"]
+    charts.clear_cache()
+    os.environ["BRIEFING_EXPORT_PROCESSES"] = "1"
+    export(brief, out / "serial", library=library)
+    report["same"] = contents(out / "serial") == contents(out / "forked")
+    report["count"] = len(contents(out / "forked"))
 elif scenario == "thread":
     def run():
         export(brief, out / "thread", library=library)
@@ -187,23 +216,67 @@ def test_an_export_on_a_second_thread_stays_in_its_process(tmp_path: Path) -> No
     assert report["count"] == 6
 
 
-def test_the_files_are_split_with_work_on_both_sides() -> None:
+def test_the_second_process_draws_the_missing_pictures_then_takes_files(
+    tmp_path: Path,
+) -> None:
+    report, _ = scenario("draws", tmp_path)
+    assert report["workers"] == [True]
+    # Every picture came from the second process: this one never loaded the drawing
+    # library, and the files are the bytes one process writes drawing them itself.
+    assert report["matplotlib_here"] is False
+    assert report["draws_here"] == 0
+    assert report["same"]
+    assert report["count"] == 6
+
+
+def test_a_picture_the_second_process_cannot_draw_is_drawn_here(tmp_path: Path) -> None:
+    report, stderr = scenario("draw-fails", tmp_path)
+    assert report["draws_here"] > 0
+    assert report["same"]
+    assert "Traceback" not in stderr
+
+
+def test_a_second_process_dying_while_drawing_costs_no_file(tmp_path: Path) -> None:
+    report, _ = scenario("dies-drawing", tmp_path)
+    assert report["draws_here"] > 0
+    assert report["same"]
+    assert report["count"] == 6
+
+
+def test_the_pdf_files_stay_here_and_the_rest_are_queued_costliest_first() -> None:
     jobs = [(lang, None, fmt) for lang in ("ar", "en", "bi") for fmt in ("pdf", "docx")]
-    here, there = split_jobs(jobs)  # type: ignore[arg-type]
-    # Word files to the second process; the PDF files stay together, where their fonts
-    # are parsed and subset once (a first PDF costs the Word process more than it evens).
-    assert [f"{jobs[i][0]}.{jobs[i][2]}" for i in here] == ["ar.pdf", "en.pdf", "bi.pdf"]
-    assert [f"{jobs[i][0]}.{jobs[i][2]}" for i in there] == ["ar.docx", "en.docx", "bi.docx"]
-    # With one Word file, the cheapest PDF file still joins it to even the lanes.
-    one_word = [job for job in jobs if job[2] == "pdf" or job[0] == "en"]
-    here, there = split_jobs(one_word)  # type: ignore[arg-type]
-    assert [f"{one_word[i][0]}.{one_word[i][2]}" for i in here] == ["ar.pdf", "bi.pdf"]
-    assert [f"{one_word[i][0]}.{one_word[i][2]}" for i in there] == ["en.pdf", "en.docx"]
+    here, queue = split_jobs(jobs)  # type: ignore[arg-type]
+    named = [f"{jobs[i][0]}.{jobs[i][2]}" for i in here]
+    # The PDF files stay together, where their fonts are parsed and subset once; the
+    # Word files are queued, the bilingual (longest) first, so the last taken is short.
+    assert named == ["ar.pdf", "en.pdf", "bi.pdf"]
+    assert [f"{jobs[i][0]}.{jobs[i][2]}" for i in queue] == ["bi.docx", "ar.docx", "en.docx"]
     pdf = [job for job in jobs if job[2] == "pdf"]
-    here, there = split_jobs(pdf)  # type: ignore[arg-type]
-    assert [pdf[i][0] for i in here] == ["bi"]  # the largest alone, the two others together
-    assert [pdf[i][0] for i in there] == ["ar", "en"]
+    here, queue = split_jobs(pdf)  # type: ignore[arg-type]
+    assert here == []  # one format: every file is queued, for whichever process is free
+    assert [pdf[i][0] for i in queue] == ["bi", "ar", "en"]
     assert split_jobs(jobs[:1]) == ([0], [])  # type: ignore[arg-type]
+
+
+def test_the_queue_gives_each_job_once_across_processes(tmp_path: Path) -> None:
+    from briefing.export import _Queue
+
+    out = tmp_path / "taken"
+    queue = _Queue(list(range(200)))
+    pid = os.fork()
+    if pid == 0:  # the child takes what it can and writes what it took
+        taken = []
+        while (number := queue.take()) is not None:
+            taken.append(number)
+        out.write_text(",".join(map(str, taken)))
+        os._exit(0)
+    mine = []
+    while (number := queue.take()) is not None:
+        mine.append(number)
+    os.waitpid(pid, 0)
+    queue.close()
+    theirs = [int(n) for n in out.read_text().split(",") if n]
+    assert sorted(mine + theirs) == list(range(200))
 
 
 def test_reportlab_address_pattern_is_compiled_when_first_used() -> None:

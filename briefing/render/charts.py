@@ -98,6 +98,43 @@ def set_remote_drawer(
     _remote_drawer = drawer
 
 
+# During an export whose second process draws the pictures missing (see export.py):
+# returns the picture of a key that process was asked for, waiting for it, or None.
+_awaited: Callable[[str], bytes | None] | None = None
+
+
+def await_pictures(wait: Callable[[str], bytes | None] | None) -> None:
+    """Let ``render_chart_png`` wait through ``wait`` for pictures another process draws
+    (None: stop)."""
+    global _awaited
+    _awaited = wait
+
+
+def keep_picture(key: str, png: bytes) -> None:
+    """Keep in memory a picture another process drew (and has stored on disk)."""
+    with _lock:
+        _remember(key, png)
+
+
+def cached_picture(key: str) -> bytes | None:
+    """Return the picture of ``key`` from memory or disk, or None."""
+    return _lookup(key)
+
+
+def missing_pictures(items: Iterable[Item]) -> list[tuple[str, Item]]:
+    """Return ``(key, item)`` for each distinct picture of ``items`` neither in memory nor
+    on disk, in order; sizes that do not exist are left to ``render_chart_png`` to refuse."""
+    found: dict[str, Item] = {}
+    for item in items:
+        data, template, size = item
+        if size not in CHART_SIZES_CM:
+            continue
+        key = cache_key(data, template, size)
+        if key not in found and _lookup(key) is None:
+            found[key] = item
+    return list(found.items())
+
+
 def has_remote_drawer() -> bool:
     """Return True when charts are drawn by a process kept for them."""
     return _remote_drawer is not None
@@ -116,6 +153,8 @@ def render_chart_png(data: ChartData, template: Template, size: str = "full") ->
         raise BriefingError(f"chart {data.id}: unknown size {size!r} (use full or half)")
     key = cache_key(data, template, size)
     png = _lookup(key)
+    if png is None and _awaited is not None:
+        png = _awaited(key)
     if png is None:
         png = _from_drawing_processes(key)
     if png is None and _remote_drawer is not None:
