@@ -26,7 +26,7 @@ from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Emu, Length, Mm, Pt
@@ -35,6 +35,7 @@ from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
+from lxml import etree
 
 from briefing.document import (
     Block,
@@ -212,6 +213,7 @@ class _WordWriter:
         self.movable_rows: set[BaseOxmlElement] = set()
         self.side_floats: dict[BaseOxmlElement, flow.Float] = {}
         self.style_spacing: dict[str | None, dict[str, Any]] = {}
+        self.style_margins: dict[str | None, dict[str, float]] = {}  # table style margins
         self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
         # Characters each face has, and bundled faces that stand in for missing ones.
@@ -1376,9 +1378,9 @@ class _WordWriter:
         units: list[flow.Unit] = []
         width = Emu(self._text_width()).pt
         for element in self.word.element.body:
-            if element.tag == qn("w:p"):
+            if element.tag == _P:
                 units.append(self._paragraph_unit(element, width))
-            elif element.tag == qn("w:tbl"):
+            elif element.tag == _TBL:
                 units.extend(self._row_units(element))
         flow.drop_contextual_spacing(units)
         merged: list[flow.Unit] = []
@@ -1418,23 +1420,25 @@ class _WordWriter:
         from briefing.text import FontSet, TextStyle
         from briefing.text.layout import layout_text
 
-        properties = paragraph.find(qn("w:pPr"))
+        properties = paragraph.find(_PPR)
         style_id = None
-        if properties is not None and properties.find(qn("w:pStyle")) is not None:
-            style_id = properties.find(qn("w:pStyle")).get(qn("w:val"))
+        direct = keep_element = None
+        if properties is not None:
+            found = properties.find(_PSTYLE)
+            if found is not None:
+                style_id = found.get(_VAL)
+            direct = properties.find(_SPACING)
+            keep_element = properties.find(_KEEP_NEXT)
         style = self._style_spacing(style_id)
-        spacing = dict(style["spacing"])
-        direct = None if properties is None else properties.find(qn("w:spacing"))
+        spacing = style["spacing"]
         if direct is not None:
-            spacing.update(direct.attrib)
-        keep = style["keep"]
-        if properties is not None and properties.find(qn("w:keepNext")) is not None:
-            keep = _on(properties.find(qn("w:keepNext")))
-        before = int(spacing.get(qn("w:before"), 0)) / 20
-        after = int(spacing.get(qn("w:after"), 0)) / 20
+            spacing = {**spacing, **direct.attrib}
+        keep = style["keep"] if keep_element is None else _on(keep_element)
+        before = int(spacing.get(_BEFORE, 0)) / 20
+        after = int(spacing.get(_AFTER, 0)) / 20
         size = style["size"]
-        line = int(spacing.get(qn("w:line"), 240))
-        rule = spacing.get(qn("w:lineRule"), "auto")
+        line = int(spacing.get(_LINE, 240))
+        rule = spacing.get(_LINE_RULE, "auto")
         text = flow.plain_text(paragraph)
         base = "R" if flow.is_arabic(text) or (not text and self.document.lang == "ar") else "L"
         # A line is as tall as its font's own line (ascent, descent and gap) at least.
@@ -1449,10 +1453,7 @@ class _WordWriter:
             leading = line / 20
         else:
             leading = max(line / 20, natural)
-        pictures = [
-            int(extent.get("cy")) / 12700
-            for extent in paragraph.xpath("./w:r/w:drawing/wp:inline/wp:extent")
-        ]
+        pictures = [int(extent.get("cy")) / 12700 for extent in _XPATH["pictures"](paragraph)]
         indent = 18.0 if style_id == self._style_id("List Bullet") else 0.0
         fonts = FontSet(self.template.fonts.arabic, self.template.fonts.latin)
         align = "justify" if base == "L" and style_id is None else "start"
@@ -1474,64 +1475,71 @@ class _WordWriter:
             splits=not pictures,
             keep_next=keep,
             chart=paragraph in self.chart_starts,
-            page_break=bool(paragraph.xpath("./w:r/w:br[@w:type='page']")),
+            page_break=bool(_XPATH["page_break"](paragraph)),
             anchorable=bool(text.strip()) and not pictures,
             insertion=paragraph,
             style=style_id,
             contextual=style["contextual"],
         )
 
-    def _cell_height(self, cell: BaseOxmlElement, width: float) -> float:
-        """Return the height (points) of a table cell's content at ``width`` points."""
+    def _cell_height(self, cell: BaseOxmlElement, width: float) -> tuple[float, list[bool]]:
+        """Return the height (points) of a table cell's content at ``width`` points, and
+        whether each of its paragraphs keeps with the next."""
         units: list[flow.Unit] = []
+        keeps: list[bool] = []
         for child in cell:
-            if child.tag == qn("w:p"):
-                units.append(self._paragraph_unit(child, width))
-            elif child.tag == qn("w:tbl"):
+            if child.tag == _P:
+                unit = self._paragraph_unit(child, width)
+                units.append(unit)
+                keeps.append(unit.keep_next)
+            elif child.tag == _TBL:
                 units.extend(self._row_units(child))
         flow.drop_contextual_spacing(units)
-        return sum(unit.before + sum(unit.heights(0.0)) + unit.after for unit in units)
+        return sum(unit.before + sum(unit.heights(0.0)) + unit.after for unit in units), keeps
+
+    def _table_margins(self, table: BaseOxmlElement) -> dict[str, float]:
+        """Return a table's cell margins: its own over its style's over Word's default."""
+        style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        style_id = None if style is None else style.get(_VAL)
+        found = self.style_margins.get(style_id)
+        if found is None:
+            found = {_LEFT: 108 / 20, _RIGHT: 108 / 20}
+            if style_id is not None:
+                for margins in self.word.styles.element.xpath(
+                    f"./w:style[@w:styleId='{style_id}']/w:tblPr/w:tblCellMar"
+                ):
+                    found.update({m.tag: int(m.get(_W, 0)) / 20 for m in margins})
+            self.style_margins[style_id] = found
+        found = dict(found)
+        for margins in _XPATH["table_margins"](table):
+            found.update({m.tag: int(m.get(_W, 0)) / 20 for m in margins})
+        return found
 
     def _row_units(self, table: BaseOxmlElement) -> list[flow.Unit]:
         """Return the rows of a table for the page estimate."""
-        columns = [int(c.get(qn("w:w"))) / 20 for c in table.xpath("./w:tblGrid/w:gridCol")]
-        # Cell margins: the table's own over its style's over Word's default.
-        found: dict[str, float] = {qn("w:left"): 108 / 20, qn("w:right"): 108 / 20}
-        style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
-        sources = []
-        if style is not None:
-            sources += self.word.styles.element.xpath(
-                f"./w:style[@w:styleId='{style.get(qn('w:val'))}']/w:tblPr/w:tblCellMar"
-            )
-        sources += table.xpath("./w:tblPr/w:tblCellMar")
-        for margins in sources:
-            found.update({m.tag: int(m.get(qn("w:w"), 0)) / 20 for m in margins})
+        columns = [int(c.get(_W)) / 20 for c in _XPATH["grid"](table)]
+        found = self._table_margins(table)
+        step = self.sizes["Normal"] * float(self.template.fonts.line_spacing)
         units: list[flow.Unit] = []
-        for number, row in enumerate(table.findall(qn("w:tr"))):
-            cells = row.findall(qn("w:tc"))
+        for number, row in enumerate(table.iterchildren(_TR)):
             heights, keeps, position = [], [], 0
-            for cell in cells:
-                span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                count = int(span.get(qn("w:val"))) if span is not None else 1
-                own = dict(found)
-                for margins in cell.xpath("./w:tcPr/w:tcMar"):
-                    own.update({m.tag: int(m.get(qn("w:w"), 0)) / 20 for m in margins})
+            for cell in row.iterchildren(_TC):
+                span = cell.find(_TCPR_SPAN)
+                count = int(span.get(_VAL)) if span is not None else 1
+                own = found
+                cell_margins = _XPATH["cell_margins"](cell)
+                if cell_margins:
+                    own = dict(found)
+                    for margins in cell_margins:
+                        own.update({m.tag: int(m.get(_W, 0)) / 20 for m in margins})
                 cell_width = sum(columns[position : position + count])
-                cell_width -= own[qn("w:left")] + own[qn("w:right")]
+                cell_width -= own[_LEFT] + own[_RIGHT]
                 position += count
-                heights.append(
-                    self._cell_height(cell, cell_width)
-                    + own.get(qn("w:top"), 0.0) + own.get(qn("w:bottom"), 0.0) + 0.5
-                )
-                keeps.extend(
-                    self._paragraph_unit(p, cell_width).keep_next
-                    for p in cell.findall(qn("w:p"))
-                )
+                height, cell_keeps = self._cell_height(cell, cell_width)
+                heights.append(height + own.get(_TOP, 0.0) + own.get(_BOTTOM, 0.0) + 0.5)
+                keeps.extend(cell_keeps)
             tallest = max(heights, default=0.0)
-            whole = bool(row.xpath("./w:trPr/w:cantSplit")) or bool(
-                row.xpath(".//wp:inline")
-            )
-            step = self.sizes["Normal"] * float(self.template.fonts.line_spacing)
+            whole = bool(_XPATH["cant_split"](row)) or bool(_XPATH["inline"](row))
             count = max(1, round(tallest / step))
             units.append(
                 flow.Unit(
@@ -1651,6 +1659,31 @@ class _WordWriter:
 
 
 _SPACING_ATTRIBUTES = ("w:before", "w:after", "w:line", "w:lineRule")
+
+
+# The page estimate's lookups, compiled once (a path given to ``xpath`` is compiled at
+# every call, a third of the estimate's time).
+_XPATH = {
+    name: etree.XPath(path, namespaces=nsmap)
+    for name, path in {
+        "pictures": "./w:r/w:drawing/wp:inline/wp:extent",
+        "page_break": "./w:r/w:br[@w:type='page']",
+        "grid": "./w:tblGrid/w:gridCol",
+        "table_margins": "./w:tblPr/w:tblCellMar",
+        "cell_margins": "./w:tcPr/w:tcMar",
+        "cant_split": "./w:trPr/w:cantSplit",
+        "inline": ".//wp:inline",
+    }.items()
+}
+_P, _TBL, _TR, _TC, _PPR = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:pPr")
+_PSTYLE, _SPACING, _KEEP_NEXT, _VAL = qn("w:pStyle"), qn("w:spacing"), qn("w:keepNext"), qn(
+    "w:val"
+)
+_BEFORE, _AFTER, _LINE, _LINE_RULE = qn("w:before"), qn("w:after"), qn("w:line"), qn(
+    "w:lineRule"
+)
+_TCPR_SPAN = f"{qn('w:tcPr')}/{qn('w:gridSpan')}"
+_W, _LEFT, _RIGHT, _TOP, _BOTTOM = (qn(f"w:{n}") for n in ("w", "left", "right", "top", "bottom"))
 
 
 @cache

@@ -289,12 +289,17 @@ def apply(order: Sequence[Unit]) -> None:
             anchor = element
 
 
+_TEXT, _TEXT_BOX = qn("w:t"), qn("w:txbxContent")
+
+
 def plain_text(paragraph: BaseOxmlElement) -> str:
     """Return the text of a ``w:p`` (its runs' ``w:t``), outside any text box."""
+    if next(paragraph.iter(_TEXT_BOX), None) is None:  # most paragraphs hold none
+        return "".join(node.text or "" for node in paragraph.iter(_TEXT))
     return "".join(
         node.text or ""
-        for node in paragraph.iter(qn("w:t"))
-        if not any(a.tag == qn("w:txbxContent") for a in node.iterancestors())
+        for node in paragraph.iter(_TEXT)
+        if not any(a.tag == _TEXT_BOX for a in node.iterancestors())
     )
 
 
