@@ -255,7 +255,6 @@ def test_the_pdf_files_stay_here_and_the_rest_are_queued_costliest_first() -> No
     here, queue = split_jobs(pdf)  # type: ignore[arg-type]
     assert here == []  # one format: every file is queued, for whichever process is free
     assert [pdf[i][0] for i in queue] == ["bi", "ar", "en"]
-    assert split_jobs(jobs[:1]) == ([0], [])  # type: ignore[arg-type]
 
 
 def test_the_queue_gives_each_job_once_across_processes(tmp_path: Path) -> None:
