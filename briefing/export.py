@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import gc
 import os
 import pickle
@@ -270,9 +271,26 @@ def render(document: Document, fmt: str) -> bytes:
     return render_docx(document)
 
 
+def start(document: Document, fmt: str) -> Callable[[], bytes]:
+    """Lay out ``document`` as ``fmt`` now and return what writes the file's bytes, which
+    takes the chart pictures (``render`` in two steps)."""
+    if fmt == "pdf":
+        from briefing.render import load_platypus
+
+        load_platypus()
+        from briefing.render.pdf import finish_pdf, start_pdf
+
+        drawn = start_pdf(document)
+        return lambda: finish_pdf(drawn)
+    from briefing.render.docx import finish_docx, start_docx
+
+    written = start_docx(document)
+    return lambda: finish_docx(written)
+
+
 # Messages from the export's second process: kind, job number, payload length.
 _MESSAGE = struct.Struct("!BIQ")
-_STARTED, _RENDERED, _FAILED, _REPORT, _PICTURE, _NO_PICTURE = range(6)
+_STARTED, _RENDERED, _FAILED, _REPORT, _PICTURE, _NO_PICTURE, _SIBLING = range(7)
 
 # A rough cost of rendering each file, relative to an English Word file, to order the
 # queue of files two processes take from: a PDF is laid out line by line and embeds
@@ -343,6 +361,15 @@ class _Queue:
         finally:
             os.close(writer)
 
+    def left(self) -> int:
+        """Return how many job numbers are still in the queue."""
+        import fcntl
+        import termios
+
+        count = array.array("i", [0])
+        fcntl.ioctl(self.fd, termios.FIONREAD, count)
+        return count[0]
+
     def take(self) -> int | None:
         data = os.read(self.fd, 1)
         return data[0] if data else None
@@ -383,6 +410,7 @@ class _Files:
         self.stop = threading.Event()
         self.failure: BaseException | None = None
         self.announced: set[str] = set()  # files the second process began
+        self.siblings: list[int] = []  # the drawing process the second one forked
 
     def render(
         self, two_lanes: bool, processes: int = 1, draw: Sequence[tuple[str, Item]] = ()
@@ -410,6 +438,11 @@ class _Files:
         if self.failure is not None:
             raise self.failure
 
+    def _keep(self, name: str, data: bytes, problems: list[str]) -> None:
+        with self.lock:
+            self.problems[name] = problems
+            self.data[name] = data
+
     def _begin(self, name: str) -> None:
         with self.lock:
             step = self.started
@@ -429,23 +462,50 @@ class _Files:
             problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
         return data, problems
 
+    def _finish_one(
+        self, lang: OutputLang, document: Document, fmt: str
+    ) -> Callable[[], tuple[bytes, list[str]]]:
+        """Start rendering a file whose pictures another process still draws; return
+        what finishes it (taking the pictures then, see ``start``)."""
+        name = f"{self.stem}-{lang}.{fmt}"
+        finish = start(document, fmt)
+
+        def finished() -> tuple[bytes, list[str]]:
+            data = finish()
+            problems: list[str] = []
+            if self.verify and fmt == "pdf":
+                from briefing.verify import verify_pdf
+
+                problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
+            return data, problems
+
+        return finished
+
     def _lane(
         self,
         jobs: Iterable[tuple[OutputLang, Document, str]],
         catch: bool,
         announced: frozenset[str] = frozenset(),
+        defer: Callable[[], bool] = lambda: False,
     ) -> None:
+        """Render ``jobs``; each started while ``defer()`` is true is finished after
+        the others (its pictures are being drawn elsewhere meanwhile)."""
         try:
+            later: list[tuple[str, Callable[[], tuple[bytes, list[str]]]]] = []
             for lang, document, fmt in jobs:
                 if self.stop.is_set():
                     return  # the other lane failed
                 name = f"{self.stem}-{lang}.{fmt}"
                 if name not in announced:
                     self._begin(name)
-                data, problems = self._render_one(lang, document, fmt)
-                with self.lock:
-                    self.problems[name] = problems
-                    self.data[name] = data
+                if defer():
+                    later.append((name, self._finish_one(lang, document, fmt)))
+                    continue
+                self._keep(name, *self._render_one(lang, document, fmt))
+            for name, finish in later:
+                if self.stop.is_set():
+                    return
+                self._keep(name, *finish())
         except BaseException as exc:
             if not catch:
                 raise
@@ -474,6 +534,9 @@ class _Files:
         _load_shared([self.jobs[index] for index in queue])
         jobs = _Queue(queue)
         read_fd, write_fd = os.pipe()
+        # A second pipe for the pictures a sibling of the second process draws (it forks
+        # one to draw half of them when there are several).
+        sibling_read, sibling_write = os.pipe()
         # The child starts with the stop signals blocked so that none interrupts it
         # before it has set how it handles them; its objects are left out of the
         # collector's scans (copying no page just to mark it visited).
@@ -489,34 +552,47 @@ class _Files:
                 gc.unfreeze()
         if pid == 0:
             os.close(read_fd)
-            self._child(jobs, draw, write_fd)
+            os.close(sibling_read)
+            self._child(jobs, draw, write_fd, sibling_write)
         os.close(write_fd)
+        os.close(sibling_write)
         if pid < 0:  # no process to spare: render everything here
             os.close(read_fd)
+            os.close(sibling_read)
             jobs.close()
             self._lane(self.jobs, catch=False)
             return
         received: set[int] = set()
         pictures = _Pictures(key for key, _item in draw)
-        reader = threading.Thread(
-            target=self._receive, args=(read_fd, received, pictures), name="export-worker",
-            daemon=True,
-        )
-        reader.start()
-        charts.await_pictures(pictures.wait)
+        readers = [
+            threading.Thread(
+                target=self._receive, args=(fd, received, pictures, last), name="export-worker",
+                daemon=True,
+            )
+            for fd, last in ((read_fd, True), (sibling_read, False))
+        ]
+        for reader in readers:
+            reader.start()
+        charts.await_pictures(pictures.wait, pictures.coming)
 
         def mine() -> Iterator[tuple[OutputLang, Document, str]]:
             yield from (self.jobs[index] for index in here)
             while (index := jobs.take()) is not None:
                 yield self.jobs[index]
+                if pictures.drawing() and jobs.left() == 1:
+                    # The second process, drawing now, will be free before this one has
+                    # finished the files it started: the last file is left to it.
+                    return
 
         try:
-            self._lane(mine(), catch=True)
+            self._lane(mine(), catch=True, defer=pictures.drawing)
         finally:
             if self.failure is not None:
-                with contextlib_suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            reader.join()
+                for process in (pid, *self.siblings):
+                    with contextlib_suppress(ProcessLookupError):
+                        os.kill(process, signal.SIGKILL)
+            for reader in readers:
+                reader.join()
             charts.await_pictures(None)
             jobs.close()
             with contextlib_suppress(ChildProcessError):
@@ -528,13 +604,14 @@ class _Files:
         # Files the second process had begun were announced then: not a second time.
         self._lane(missing, catch=False, announced=frozenset(self.announced))
 
-    def _receive(self, fd: int, received: set[int], pictures: _Pictures) -> None:
-        """Collect what the second process sends until it ends (what it did not finish
-        is done here)."""
+    def _receive(self, fd: int, received: set[int], pictures: _Pictures, last: bool) -> None:
+        """Collect what the second process (``last``) or its drawing sibling sends until
+        it ends (what it did not finish is done here)."""
         try:
             self._receive_all(fd, received, pictures)
         finally:
-            pictures.close()  # a picture not sent by now is drawn here
+            if last:
+                pictures.close()  # a picture not sent by now is drawn here
 
     def _receive_all(self, fd: int, received: set[int], pictures: _Pictures) -> None:
         for (kind, index, _length), payload in read_messages(fd, _MESSAGE):
@@ -543,6 +620,8 @@ class _Files:
                 pictures.arrived(key, png)
             elif kind == _NO_PICTURE:
                 pictures.arrived(payload.decode("ascii"), None)
+            elif kind == _SIBLING:
+                self.siblings.append(index)
             elif kind == _STARTED:
                 self.announced.add(self.names[index])
                 self._begin(self.names[index])
@@ -559,15 +638,19 @@ class _Files:
             elif kind == _REPORT:
                 worker_reports.append(pickle.loads(payload))
 
-    def _child(self, jobs: _Queue, draw: Sequence[tuple[str, Item]], fd: int) -> NoReturn:
+    def _child(
+        self, jobs: _Queue, draw: Sequence[tuple[str, Item]], fd: int, sibling_fd: int
+    ) -> NoReturn:
         """Run the second process: draw the pictures ``draw`` and send each, then render
         files from the queue ``jobs`` and send each, then end.
 
-        It ignores Ctrl-C (its parent handles it and ends it) and never returns: it ends
-        with ``os._exit``, so nothing of the parent (exit handlers, buffered output, a
-        test runner) runs twice.
+        With several pictures, once matplotlib is loaded it forks a sibling that draws
+        every other one and sends it through ``sibling_fd``. It ignores Ctrl-C (its parent
+        handles it and ends it) and never returns: it ends with ``os._exit``, so nothing
+        of the parent (exit handlers, buffered output, a test runner) runs twice.
         """
         status = 1
+        sibling = 0
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -575,13 +658,34 @@ class _Files:
             self.progress = None
             if worker_init is not None:
                 worker_init()
-            for key, item in draw:
+            mine = list(draw)
+            if len(draw) > 1:
+                _load_drawing()  # once, for the sibling too
+
+                # The sibling sends each picture to the parent and to this process,
+                # which renders files with them too.
+                from_sibling, to_here = os.pipe()
                 try:
-                    png = charts.render_chart_png(*item)
-                except Exception:  # drawn (and its error raised) where it is asked for
-                    _send(fd, _NO_PICTURE, 0, key.encode("ascii"))
-                else:
-                    _send(fd, _PICTURE, 0, pickle.dumps((key, png)))
+                    sibling = os.fork()
+                except OSError:
+                    sibling = -1
+                if sibling == 0:
+                    os.close(fd)
+                    os.close(from_sibling)
+                    _draw_and_send(draw[1::2], sibling_fd, to_here)
+                    os._exit(0)
+                os.close(to_here)
+                if sibling > 0:
+                    _send(fd, _SIBLING, sibling, b"")
+                    mine = list(draw[0::2])
+            os.close(sibling_fd)
+            _draw_and_send(mine, fd)
+            if sibling > 0:
+                for (kind, _index, _length), payload in read_messages(from_sibling, _MESSAGE):
+                    if kind == _PICTURE:
+                        charts.keep_picture(*pickle.loads(payload))
+            elif len(draw) > 1:
+                os.close(from_sibling)
             try:
                 while (index := jobs.take()) is not None:
                     _send(fd, _STARTED, index, b"")
@@ -594,10 +698,30 @@ class _Files:
                 status = 0
             if worker_report is not None:
                 _send(fd, _REPORT, 0, pickle.dumps(worker_report()))
+            if sibling > 0:
+                with contextlib_suppress(ChildProcessError):
+                    os.waitpid(sibling, 0)
         except BaseException:
             pass
         finally:
             os._exit(status)
+
+
+def _load_drawing() -> None:
+    """Load matplotlib and the chart drawing code."""
+    from briefing.render import chart_drawing  # noqa: F401
+
+
+def _draw_and_send(draw: Sequence[tuple[str, Item]], *fds: int) -> None:
+    """Draw each picture of ``draw`` and send it through each of ``fds`` (or that it
+    failed: it is then drawn, and its error raised, where it is asked for)."""
+    for key, item in draw:
+        try:
+            message = (_PICTURE, pickle.dumps((key, charts.render_chart_png(*item))))
+        except Exception:
+            message = (_NO_PICTURE, key.encode("ascii"))
+        for fd in fds:
+            _send(fd, message[0], 0, message[1])
 
 
 class _Pictures:
@@ -619,6 +743,15 @@ class _Pictures:
         with self.changed:
             self.pending.clear()
             self.changed.notify_all()
+
+    def drawing(self) -> bool:
+        """Return True while pictures are still to come."""
+        with self.changed:
+            return bool(self.pending)
+
+    def coming(self, key: str) -> bool:
+        with self.changed:
+            return key in self.pending
 
     def wait(self, key: str) -> bytes | None:
         """Return the picture of ``key`` once it has come (None: it will not come)."""

@@ -699,6 +699,9 @@ def test_a_chart_failure_mid_export_publishes_nothing(
                         lambda items, workers=None: [flaky(*item) for item in items])
     charts.clear_cache()
     monkeypatch.setenv("BRIEFING_CHART_CACHE", "off")
+    # One process, so that the calls counted are all here (a second process drawing
+    # the pictures is tested with the export's processes).
+    monkeypatch.setenv("BRIEFING_EXPORT_PROCESSES", "1")
     before = folder_state(out_dir)
     with pytest.raises(MemoryError):
         export(one_section_brief(library), out_dir, formats=("pdf", "docx"), library=library)

@@ -103,11 +103,25 @@ def set_remote_drawer(
 _awaited: Callable[[str], bytes | None] | None = None
 
 
-def await_pictures(wait: Callable[[str], bytes | None] | None) -> None:
-    """Let ``render_chart_png`` wait through ``wait`` for pictures another process draws
-    (None: stop)."""
-    global _awaited
-    _awaited = wait
+_coming: Callable[[str], bool] | None = None
+
+
+def await_pictures(
+    wait: Callable[[str], bytes | None] | None, coming: Callable[[str], bool] | None = None
+) -> None:
+    """Let ``render_chart_png`` wait through ``wait`` for pictures another process draws,
+    ``coming`` telling whether a picture is still to come from it (None: stop)."""
+    global _awaited, _coming
+    _awaited, _coming = wait, coming
+
+
+def picture_coming(data: ChartData, template: Template, size: str) -> bool:
+    """Return True when the picture is not at hand yet but another process is drawing it
+    (a renderer may then write the rest of its file and take the picture last)."""
+    if _coming is None or size not in CHART_SIZES_CM:
+        return False
+    key = cache_key(data, template, size)
+    return _lookup(key) is None and _coming(key)
 
 
 def keep_picture(key: str, png: bytes) -> None:

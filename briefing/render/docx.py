@@ -28,6 +28,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.image import ImagePart
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Emu, Length, Mm, Pt
 from docx.styles.style import BaseStyle
@@ -58,7 +59,9 @@ from briefing.render import docx_oxml as ox
 from briefing.render.charts import (
     CHART_SIZES_CM,
     SIDE_CHART_KINDS,
+    cache_key,
     chart_size_cm,
+    picture_coming,
     render_chart_png,
 )
 from briefing.render.docx_fonts import EmbeddedFace, embed_fonts, set_embedding
@@ -137,7 +140,23 @@ CELL_BOX_INSET = int(Pt(2 * 142 / 20))
 
 def render_docx(document: Document) -> bytes:
     """Return ``document`` as the bytes of a .docx file (same input, same bytes)."""
-    return _WordWriter(document).render()
+    return finish_docx(start_docx(document))
+
+
+def start_docx(document: Document) -> _WordWriter:
+    """Write ``document``'s Word parts; ``finish_docx`` returns the file.
+
+    A chart picture another process is still drawing is set as a stand-in and taken
+    when the file is finished, so the writer can go on to other work in between.
+    """
+    writer = _WordWriter(document)
+    writer.build()
+    return writer
+
+
+def finish_docx(writer: _WordWriter) -> bytes:
+    """Return the file ``start_docx`` wrote, with its chart pictures."""
+    return writer.finish()
 
 
 def split_scripts(text: str, lang: Lang) -> list[tuple[str, Lang]]:
@@ -214,6 +233,8 @@ class _WordWriter:
         self.side_floats: dict[BaseOxmlElement, flow.Float] = {}
         self.style_spacing: dict[str | None, dict[str, Any]] = {}
         self.style_margins: dict[str | None, dict[str, float]] = {}  # table style margins
+        # Stand-in picture bytes -> the chart picture they stand for (see ``finish``).
+        self.late_pictures: dict[bytes, tuple[Any, Any, str]] = {}
         self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
         # Characters each face has, and bundled faces that stand in for missing ones.
@@ -242,8 +263,8 @@ class _WordWriter:
         _freeze_furniture_spacing(word)
         return word
 
-    def render(self) -> bytes:
-        """Return the finished .docx bytes."""
+    def build(self) -> None:
+        """Write every part of the file (a picture still being drawn as a stand-in)."""
         self._document_defaults()
         self._styles()
         self._bullets()
@@ -256,6 +277,14 @@ class _WordWriter:
         self._number_drawings()
         self._order_run_properties()
         self._embed_fonts()
+
+    def finish(self) -> bytes:
+        """Return the finished .docx bytes, each stand-in replaced by its picture."""
+        if self.late_pictures:
+            for part in self.word.part.package.parts:
+                item = self.late_pictures.get(part.blob) if isinstance(part, ImagePart) else None
+                if item is not None:
+                    part._blob = render_chart_png(*item)
         return _package_bytes(self.word, self._timestamp())
 
     def _timestamp(self) -> datetime | None:
@@ -1243,7 +1272,13 @@ class _WordWriter:
         paragraph.paragraph_format.line_spacing = Pt(8)
 
     def _chart(self, container: Any, block: Chart, width: int, size: str) -> None:
-        png = render_chart_png(block.data, self.template, size)
+        if picture_coming(block.data, self.template, size):
+            # The same stand-in for the same picture: python-docx then shares one part
+            # between its uses, as it does the picture's own bytes.
+            png = _stand_in(cache_key(block.data, self.template, size))
+            self.late_pictures[png] = (block.data, self.template, size)
+        else:
+            png = render_chart_png(block.data, self.template, size)
         chart_width, chart_height = chart_size_cm(block.data.kind, size)
         cap = "column" if self._in_column(container) else size
         # Word cannot draw a chart smaller where the page has less room left, as the PDF
@@ -1684,6 +1719,22 @@ _BEFORE, _AFTER, _LINE, _LINE_RULE = qn("w:before"), qn("w:after"), qn("w:line")
 )
 _TCPR_SPAN = f"{qn('w:tcPr')}/{qn('w:gridSpan')}"
 _W, _LEFT, _RIGHT, _TOP, _BOTTOM = (qn(f"w:{n}") for n in ("w", "left", "right", "top", "bottom"))
+
+
+def _stand_in(key: str) -> bytes:
+    """Return a one-pixel PNG naming ``key``: the stand-in for a picture still drawn."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)),
+        chunk(b"tEXt", b"chart\x00" + key.encode("ascii")),
+        chunk(b"IDAT", zlib.compress(b"\x00\xff")),
+        chunk(b"IEND", b""),
+    ))
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab import rl_config
@@ -952,6 +952,23 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
     ``tagged`` adds the structure tree (headings, paragraphs, lists, tables, figures)
     that screen readers and reflow follow; without it the pages draw the same.
     """
+    return finish_pdf(start_pdf(document, tagged=tagged))
+
+
+@dataclass
+class PendingPdf:
+    """A PDF laid out and drawn, not yet written: see ``start_pdf``."""
+
+    template: Any
+    buffer: io.BytesIO
+
+
+def start_pdf(document: Document, *, tagged: bool = True) -> PendingPdf:
+    """Lay out and draw ``document``'s pages; ``finish_pdf`` writes the file.
+
+    The chart pictures are only taken when the file is written, so a renderer whose
+    pictures another process is still drawing can go on to other work in between.
+    """
     kit = _Kit(document)
     story = kit.story()
     buffer = io.BytesIO()
@@ -997,8 +1014,15 @@ def render_pdf(document: Document, *, tagged: bool = True) -> bytes:
         id="body",
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    template._doSave = 0  # written by finish_pdf
     try:
         template.build(story, canvasmaker=BriefCanvas)
     except LayoutError as exc:
         raise BriefingError(f"PDF layout: a block does not fit on a page ({exc})") from None
-    return buffer.getvalue()
+    return PendingPdf(template, buffer)
+
+
+def finish_pdf(pending: PendingPdf) -> bytes:
+    """Write the pages ``start_pdf`` drew (with their pictures) and return the file."""
+    pending.template.canv.save()
+    return pending.buffer.getvalue()
