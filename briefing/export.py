@@ -531,7 +531,7 @@ class _Files:
         (the same error, one line); files the second process did not send because it
         died without a word are rendered here, so a lost process costs time, not files.
         """
-        _load_shared([self.jobs[index] for index in queue])
+        _load_shared(self.jobs)
         jobs = _Queue(queue)
         read_fd, write_fd = os.pipe()
         # A second pipe for the pictures a sibling of the second process draws (it forks
@@ -761,9 +761,10 @@ class _Pictures:
 
 
 def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
-    """Load, before forking, what the renderers of both processes use: the text layout
-    (the Word writer measures table columns with it) and the documents' fonts, so that
-    neither process loads them a second time."""
+    """Load, before forking, what the renderers of both processes use: the renderers
+    (either process may take a Word file from the queue), the text layout (the Word
+    writer measures table cells with it), the documents' fonts and their kept shaped
+    runs, so that neither process loads them a second time."""
     from briefing.render import font_subsets
     from briefing.text import FontSet
     from briefing.text.fonts import arabic_scale, font_book
@@ -773,14 +774,19 @@ def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
         from briefing.render import load_platypus
 
         load_platypus()
-        import briefing.render.pdf  # noqa: F401  (this process renders PDF files anyway)
-    from briefing.text import kept_layouts
+        import briefing.render.pdf
+    if any(fmt == "docx" for _lang, _document, fmt in jobs):
+        import briefing.render.docx  # noqa: F401
+    from briefing.text import kept_layouts, shaping
 
     for fonts in {(d.template.fonts.arabic, d.template.fonts.latin) for _l, d, _f in jobs}:
         font_set = FontSet(*fonts)
         font_book(font_set)
         arabic_scale(font_set)
         kept_layouts.kept(font_set)  # the Word writer measures table cells with them
+        for face in fonts:
+            for path in (face.regular, face.bold):
+                shaping.keep_runs_of(str(path))
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:

@@ -188,6 +188,12 @@ def fs_type(path: Path) -> int:
 
 def os2_table(path: Path) -> bytes:
     """Return the bytes of a TrueType/OpenType font's OS/2 table (b"" when it has none)."""
+    return font_table(path, b"OS/2")
+
+
+def font_table(path: Path, tag: bytes) -> bytes:
+    """Return the bytes of the table ``tag`` of a TrueType/OpenType font (b"" when it has
+    none), read straight from the file's table directory."""
     with open(path, "rb") as handle:
         header = handle.read(12)
         if len(header) < 12:
@@ -195,8 +201,8 @@ def os2_table(path: Path) -> bytes:
         (count,) = struct.unpack_from(">H", header, 4)
         records = handle.read(16 * count)
         for index in range(len(records) // 16):
-            tag, _checksum, offset, length = struct.unpack_from(">4sIII", records, 16 * index)
-            if tag == b"OS/2":
+            found, _checksum, offset, length = struct.unpack_from(">4sIII", records, 16 * index)
+            if found == tag:
                 handle.seek(offset)
                 return handle.read(length)
     return b""

@@ -236,6 +236,11 @@ def _kept_runs(filename: str) -> _KeptRuns | None:
         return _kept.setdefault(filename, kept)
 
 
+def keep_runs_of(filename: str) -> None:
+    """Read the kept runs of the font ``filename`` now (before a process forks, say)."""
+    _kept_runs(filename)
+
+
 def save_kept_runs() -> None:
     """Write the runs shaped since the last call to the user's cache folder."""
     with _lock:
