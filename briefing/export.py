@@ -562,11 +562,10 @@ class _Files:
             jobs.close()
             self._lane(self.jobs, catch=False)
             return
-        received: set[int] = set()
         pictures = _Pictures(key for key, _item in draw)
         readers = [
             threading.Thread(
-                target=self._receive, args=(fd, received, pictures, last), name="export-worker",
+                target=self._receive, args=(fd, pictures, last), name="export-worker",
                 daemon=True,
             )
             for fd, last in ((read_fd, True), (sibling_read, False))
@@ -604,16 +603,16 @@ class _Files:
         # Files the second process had begun were announced then: not a second time.
         self._lane(missing, catch=False, announced=frozenset(self.announced))
 
-    def _receive(self, fd: int, received: set[int], pictures: _Pictures, last: bool) -> None:
+    def _receive(self, fd: int, pictures: _Pictures, last: bool) -> None:
         """Collect what the second process (``last``) or its drawing sibling sends until
         it ends (what it did not finish is done here)."""
         try:
-            self._receive_all(fd, received, pictures)
+            self._receive_all(fd, pictures)
         finally:
             if last:
                 pictures.close()  # a picture not sent by now is drawn here
 
-    def _receive_all(self, fd: int, received: set[int], pictures: _Pictures) -> None:
+    def _receive_all(self, fd: int, pictures: _Pictures) -> None:
         for (kind, index, _length), payload in read_messages(fd, _MESSAGE):
             if kind == _PICTURE:
                 key, png = pickle.loads(payload)  # from our own child
@@ -627,10 +626,7 @@ class _Files:
                 self._begin(self.names[index])
             elif kind == _RENDERED:
                 data, problems = pickle.loads(payload)  # from our own child
-                with self.lock:
-                    self.data[self.names[index]] = data
-                    self.problems[self.names[index]] = problems
-                    received.add(index)
+                self._keep(self.names[index], data, problems)
             elif kind == _FAILED:
                 with self.lock:
                     self.failure = self.failure or pickle.loads(payload)
