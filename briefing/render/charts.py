@@ -98,11 +98,10 @@ def set_remote_drawer(
     _remote_drawer = drawer
 
 
-# During an export whose second process draws the pictures missing (see export.py):
-# returns the picture of a key that process was asked for, waiting for it, or None.
+# During an export whose second process draws the missing pictures (see export.py):
+# the picture of a key that process was asked for, waited for (None: it will not come),
+# and whether a picture is still to come from it.
 _awaited: Callable[[str], bytes | None] | None = None
-
-
 _coming: Callable[[str], bool] | None = None
 
 
@@ -259,14 +258,8 @@ class DrawingAhead:
         global _drawing_ahead
         if self.processes is None and not self.workers:
             return
-        jobs: dict[str, Item] = {}
-        for item in items:
-            data, template, size = item
-            if size not in CHART_SIZES_CM or len(jobs) >= MAX_DRAWN_AHEAD:
-                continue  # drawn (or refused with a clear message) when it is asked for
-            key = cache_key(data, template, size)
-            if key not in jobs and _lookup(key) is None:
-                jobs[key] = item
+        # A picture of an unknown size is refused with a clear message when asked for.
+        jobs = dict(missing_pictures(items)[:MAX_DRAWN_AHEAD])
         if len(jobs) < self.minimum:
             jobs = {}
         if self.processes is None:
