@@ -9,6 +9,7 @@ import re
 import struct
 import zipfile
 import zlib
+from copy import deepcopy
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -31,7 +32,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.image import ImagePart
 from docx.parts.numbering import NumberingPart
 from docx.shared import Cm, Emu, Length, Mm, Pt
-from docx.styles.style import BaseStyle
+from docx.styles import BabelFish
+from docx.styles.style import BaseStyle, StyleFactory
 from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -67,6 +69,9 @@ from briefing.render.charts import (
 from briefing.render.docx_fonts import EmbeddedFace, embed_fonts, set_embedding
 
 LOG = logging.getLogger(__name__)
+
+_W_BODY, _W_SECTPR, _W_T = qn("w:body"), qn("w:sectPr"), qn("w:t")
+_XML_SPACE = qn("xml:space")
 
 # BCP 47 tags written into runs, styles and the core properties.
 LANGUAGE_TAGS: dict[str, str] = {"ar": "ar-SA", "en": "en-GB"}
@@ -236,6 +241,10 @@ class _WordWriter:
         # Stand-in picture bytes -> the chart picture they stand for (see ``finish``).
         self.late_pictures: dict[bytes, tuple[Any, Any, str]] = {}
         self.style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+        self.style_index: dict[str | None, BaseOxmlElement] | None = None  # see _find_style
+        # Made once, copied for each new paragraph and run (see ``_new_paragraph``).
+        self.paragraph_templates: dict[tuple[str | None, Lang], BaseOxmlElement] = {}
+        self.run_templates: dict[tuple[Any, ...], BaseOxmlElement] = {}
         self.default_styles: dict[WD_STYLE_TYPE, BaseOxmlElement | None] = {}
         # Characters each face has, and bundled faces that stand in for missing ones.
         self.cmaps: dict[str, frozenset[int]] = {}
@@ -445,14 +454,48 @@ class _WordWriter:
 
     def _style(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> Any:
         """Return the named style, adding it when the base file lacks it."""
-        styles = self.word.styles
-        try:
-            return styles[name]
-        except KeyError:
-            style = styles.add_style(name, kind)
+        style = self._find_style(name)
+        if style is None:
+            style = self._add_style(name, kind)
             if kind == WD_STYLE_TYPE.PARAGRAPH and name != "Normal":
-                style.base_style = styles["Normal"]
-            return style
+                style.base_style = self._find_style("Normal")
+        return style
+
+    def _find_style(self, name: str) -> Any:
+        """Return the style named ``name`` as ``styles[name]`` finds it, or None.
+
+        python-docx looks a name up with an XPath expression it compiles at each call,
+        and scans every style again before adding one; a file looks up its styles about
+        forty times, so their names are indexed once (the first style of a name wins,
+        as in python-docx).
+        """
+        if self.style_index is None:
+            self.style_index = {}
+            for element in self.word.styles.element.style_lst:
+                self.style_index.setdefault(element.name_val, element)
+        element = self.style_index.get(BabelFish.ui2internal(name))
+        if element is not None:
+            return StyleFactory(element)
+        try:
+            return self.word.styles[name]  # python-docx also takes a style id
+        except KeyError:
+            return None
+
+    def _named_style(self, name: str) -> Any:
+        """Return the style ``name``; KeyError when there is none (as ``styles[name]``)."""
+        style = self._find_style(name)
+        if style is None:
+            raise KeyError(f"no style with name '{name}'")
+        return style
+
+    def _add_style(self, name: str, kind: WD_STYLE_TYPE) -> Any:
+        """Add the style ``name``, which ``_find_style`` did not find, as
+        ``styles.add_style`` does."""
+        internal = BabelFish.ui2internal(name)
+        element = self.word.styles.element.add_style_of_type(internal, kind, False)
+        if self.style_index is not None:
+            self.style_index.setdefault(internal, element)
+        return StyleFactory(element)
 
     def _paragraph_style(
         self,
@@ -549,10 +592,7 @@ class _WordWriter:
     def _table_style(self) -> None:
         """Define the data-table style: ruled rows, shaded repeated header, banded rows."""
         colours = self.colours
-        try:
-            style = self.word.styles[TABLE_STYLE]
-        except KeyError:
-            style = self.word.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        style = self._find_style(TABLE_STYLE) or self._add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
         element = style.element
         for tag in ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr"):
             ox.remove_children(element, tag)
@@ -664,25 +704,77 @@ class _WordWriter:
         return Emu(int(width))
 
     # -- text ---------------------------------------------------------------------------
-    def _new_paragraph(self, container: Any, lang: Lang, style: str | None = None) -> WordParagraph:
-        """Return a new paragraph in ``container`` with the direction of ``lang``."""
-        if isinstance(container, _Cell) and container._tc in self.fresh_cells:
+    def _new_paragraph(
+        self,
+        container: Any,
+        lang: Lang,
+        style: str | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        keep_next: bool | None = None,
+    ) -> WordParagraph:
+        """Return a new paragraph in ``container`` with the direction of ``lang`` (and the
+        alignment and keeping with the next paragraph given, None leaving them unset).
+
+        The paragraph is a copy of one made once per style and direction (see
+        ``_paragraph_template``): python-docx builds each property element through a
+        schema-ordered search, and a brief writes hundreds of paragraphs of a few kinds.
+        """
+        key = (style, lang, align, keep_next)
+        template = self.paragraph_templates.get(key)
+        if template is None:
+            template = self.paragraph_templates[key] = self._paragraph_template(*key)
+        element = container._element
+        if isinstance(container, _Cell) and element in self.fresh_cells:
             # A new cell already holds the one empty paragraph Word requires: use it.
-            self.fresh_cells.discard(container._tc)
+            self.fresh_cells.discard(element)
             paragraph = container.paragraphs[0]
-            if style:
-                paragraph._p.style = self._style_id(style)
+            if len(paragraph._p):
+                self._style_paragraph(paragraph, *key)  # not as made: the long way
+            else:
+                paragraph._p.extend(deepcopy(template)[:])
+            return paragraph
+        p = deepcopy(template)
+        # A body ends with its section properties; cells, headers and footers end with
+        # their last paragraph or table (where python-docx puts a new paragraph too).
+        last = element.find(_W_SECTPR) if element.tag == _W_BODY else None
+        if last is not None:
+            last.addprevious(p)
         else:
-            paragraph = container.add_paragraph()
-            if style:
-                paragraph._p.style = self._style_id(style)
+            element.append(p)
+        return WordParagraph(p, container)
+
+    def _paragraph_template(
+        self,
+        style: str | None,
+        lang: Lang,
+        align: WD_ALIGN_PARAGRAPH | None,
+        keep_next: bool | None,
+    ) -> BaseOxmlElement:
+        """Return an unattached paragraph with the properties ``_new_paragraph`` gives."""
+        p = OxmlElement("w:p")
+        self._style_paragraph(WordParagraph(p, None), style, lang, align, keep_next)
+        return p
+
+    def _style_paragraph(
+        self,
+        paragraph: WordParagraph,
+        style: str | None,
+        lang: Lang,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+        keep_next: bool | None = None,
+    ) -> None:
+        if align is not None:
+            paragraph.alignment = align
+        if keep_next is not None:
+            paragraph.paragraph_format.keep_with_next = keep_next
+        if style:
+            paragraph._p.style = self._style_id(style)
         if lang == "ar":
             ox.set_paragraph_bidi(paragraph)
             mark = ox.get_or_add(paragraph._p.get_or_add_pPr(), "w:rPr", ox.PPR_ORDER)
             ox.set_rtl(mark)
         elif self.document.lang == "ar":
             _left_to_right(paragraph)  # Normal is right-to-left in an Arabic brief
-        return paragraph
 
     def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
         """Return the id a paragraph or table names ``name`` by (None for the default style).
@@ -695,7 +787,7 @@ class _WordWriter:
         if key not in self.style_ids:
             if kind not in self.default_styles:
                 self.default_styles[kind] = self.word.styles.element.default_for(kind)
-            style = self.word.styles[name]
+            style = self._named_style(name)
             if style.type != kind:
                 raise BriefingError(f"Word style {name!r} is a {style.type} style, not {kind}")
             default = self.default_styles[kind]
@@ -716,17 +808,23 @@ class _WordWriter:
         for piece, script in split_scripts(CONTROL_CHARACTERS.sub("", text), lang):
             family = self.arabic_font if script == "ar" else self.latin_font
             for part, fallback in self._coverage_runs(piece, family):
-                run = paragraph.add_run(part)
-                self._format_run(run, script, style, bold, colour, inside=lang)
-                if fallback:
-                    # A character the chosen face lacks: a bundled face that has it.
-                    ox.set_fonts(run, fallback, fallback)
-                runs.append(run)
+                key = (script, style, bold, colour, lang, fallback)
+                template = self.run_templates.get(key)
+                if template is None:
+                    run = Run(OxmlElement("w:r"), paragraph)
+                    self._format_run(run, script, style, bold, colour, inside=lang)
+                    if fallback:
+                        # A character the chosen face lacks: a bundled face that has it.
+                        ox.set_fonts(run, fallback, fallback)
+                    template = self.run_templates[key] = run._r
+                runs.append(_add_run(paragraph, template, part))
         return runs
 
     def _coverage_runs(self, text: str, family: str) -> list[tuple[str, str]]:
         """Cut ``text`` where ``family`` lacks characters; return (text, fallback or "")."""
         covered = self._cmap(family)
+        if all(ord(char) in covered or char in " \u00a0\u202f" for char in set(text)):
+            return [(text, "")] if text else []  # the usual case: one run
         pieces: list[tuple[str, str]] = []
         for char in text:
             fallback = ""
@@ -814,10 +912,12 @@ class _WordWriter:
         width.set(qn("w:w"), str(Emu(total).twips))
         for index, column in enumerate(table.columns):
             column.width = Emu(columns[index])
-        for row in table.rows:
-            for index, cell in enumerate(row.cells):
-                cell.width = Emu(columns[index])
-                self.fresh_cells.add(cell._tc)
+        # A new table's rows hold one cell per column (``row.cells`` would work the grid
+        # out again for every row).
+        for tr in table._tbl.tr_lst:
+            for tc, column_width in zip(tr.tc_lst, columns, strict=True):
+                tc.width = Emu(column_width)
+                self.fresh_cells.add(tc)
         return table
 
     def _layout_table(
@@ -1084,11 +1184,12 @@ class _WordWriter:
             for column, value in enumerate(values):
                 cell = cells[column]
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                paragraph = self._new_paragraph(cell, block.lang, style)
-                if column in block.numeric:
-                    paragraph.alignment = numeric_alignment
                 # The header row stays with the first row (and a heading with the table).
-                paragraph.paragraph_format.keep_with_next = header
+                paragraph = self._new_paragraph(
+                    cell, block.lang, style,
+                    align=numeric_alignment if column in block.numeric else None,
+                    keep_next=header,
+                )
                 colour = self.colours["table_header_text"] if header else None
                 self._write_text(paragraph, value, block.lang, style, bold=header, colour=colour)
                 if header:
@@ -1154,11 +1255,12 @@ class _WordWriter:
             placed += [(cells[2 * count - 1 - c], ar_cells[c], "ar", c) for c in range(count)]
             for cell, value, lang, column in placed:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                paragraph = self._new_paragraph(cell, lang, TABLE_SMALL_STYLE)  # type: ignore[arg-type]
-                if column in en.numeric:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 # The header row stays with the first figure (a heading is kept with it too).
-                paragraph.paragraph_format.keep_with_next = header
+                paragraph = self._new_paragraph(
+                    cell, lang, TABLE_SMALL_STYLE,  # type: ignore[arg-type]
+                    align=WD_ALIGN_PARAGRAPH.CENTER if column in en.numeric else None,
+                    keep_next=header,
+                )
                 colour = self.colours["table_header_text"] if header else None
                 runs = self._write_text(
                     paragraph, value, lang, TABLE_SMALL_STYLE, bold=header, colour=colour  # type: ignore[arg-type]
@@ -1435,7 +1537,7 @@ class _WordWriter:
         if style_id not in self.style_spacing:
             names = {v: k[0] for k, v in self.style_ids.items() if k[1] == WD_STYLE_TYPE.PARAGRAPH}
             name = names.get(style_id, "Normal")
-            element = self.word.styles[name].element
+            element = self._named_style(name).element
             spacing = element.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
             keep = _on(element.find(f"{qn('w:pPr')}/{qn('w:keepNext')}"))
             bold = _on(element.find(f"{qn('w:rPr')}/{qn('w:b')}"))
@@ -1841,6 +1943,23 @@ def _at_least(properties: BaseOxmlElement) -> None:
     for spacing in properties.findall(qn("w:spacing")):
         if spacing.get(qn("w:lineRule")) == "exact":
             spacing.set(qn("w:lineRule"), "atLeast")
+
+
+def _add_run(paragraph: WordParagraph, template: BaseOxmlElement, text: str) -> Run:
+    """Append a copy of the run ``template`` holding ``text`` to ``paragraph``, as
+    ``add_run(text)`` writes it: tabs and line ends by python-docx, other text as one
+    ``w:t`` (space-preserving when it starts or ends with a space)."""
+    r = deepcopy(template)
+    paragraph._p.append(r)
+    run = Run(r, paragraph)
+    if text and any(char in text for char in "\t\r\n"):
+        run.text = text
+    elif text:
+        t = etree.SubElement(r, _W_T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_XML_SPACE, "preserve")
+    return run
 
 
 def _left_to_right(paragraph: WordParagraph) -> None:
