@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import gc
+import marshal
 import os
 import pickle
 import re
@@ -290,7 +291,7 @@ def start(document: Document, fmt: str) -> Callable[[], bytes]:
 
 # Messages from the export's second process: kind, job number, payload length.
 _MESSAGE = struct.Struct("!BIQ")
-_STARTED, _RENDERED, _FAILED, _REPORT, _PICTURE, _NO_PICTURE, _SIBLING = range(7)
+_STARTED, _RENDERED, _FAILED, _REPORT, _PICTURE, _NO_PICTURE, _SIBLING, _KEPT = range(8)
 
 # A rough cost of rendering each file, relative to an English Word file, to order the
 # queue of files two processes take from: a PDF is laid out line by line and embeds
@@ -633,6 +634,8 @@ class _Files:
                 self.stop.set()
             elif kind == _REPORT:
                 worker_reports.append(pickle.loads(payload))
+            elif kind == _KEPT:
+                _adopt_kept(payload)
 
     def _child(
         self, jobs: _Queue, draw: Sequence[tuple[str, Item]], fd: int, sibling_fd: int
@@ -682,6 +685,7 @@ class _Files:
                         charts.keep_picture(*pickle.loads(payload))
             elif len(draw) > 1:
                 os.close(from_sibling)
+            kept = _kept_mark()
             try:
                 while (index := jobs.take()) is not None:
                     _send(fd, _STARTED, index, b"")
@@ -692,6 +696,9 @@ class _Files:
                 _send(fd, _FAILED, 0, _picklable_error(exc))
             else:
                 status = 0
+                # What this process laid out and shaped is written to the user's cache
+                # by the parent, with its own (one writer, nothing lost).
+                _send(fd, _KEPT, 0, _kept_since(kept))
             if worker_report is not None:
                 _send(fd, _REPORT, 0, pickle.dumps(worker_report()))
             if sibling > 0:
@@ -783,6 +790,29 @@ def _load_shared(jobs: Sequence[tuple[OutputLang, Document, str]]) -> None:
         for face in fonts:
             for path in (face.regular, face.bold):
                 shaping.keep_runs_of(str(path))
+
+
+def _kept_mark() -> tuple[dict[str, int], dict[str, int]]:
+    """Return where the kept layouts and shaped runs stand (see ``_kept_since``)."""
+    from briefing.text import kept_layouts, shaping
+
+    return kept_layouts.added_mark(), shaping.added_mark()
+
+
+def _kept_since(mark: tuple[dict[str, int], dict[str, int]]) -> bytes:
+    """Return the layouts and shaped runs added since ``mark``, packed."""
+    from briefing.text import kept_layouts, shaping
+
+    return marshal.dumps((kept_layouts.added_entries(mark[0]), shaping.added_runs(mark[1])))
+
+
+def _adopt_kept(payload: bytes) -> None:
+    """Keep the layouts and shaped runs the second process sent (``_kept_since``)."""
+    from briefing.text import kept_layouts, shaping
+
+    layouts, runs = marshal.loads(payload)  # from our own child
+    kept_layouts.adopt_entries(layouts)
+    shaping.adopt_runs(runs)
 
 
 def _send(fd: int, kind: int, index: int, payload: bytes) -> None:

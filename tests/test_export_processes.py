@@ -138,6 +138,16 @@ elif scenario in ("draws", "draw-fails", "dies-drawing"):
     export(brief, out / "serial", library=library)
     report["same"] = contents(out / "serial") == contents(out / "forked")
     report["count"] = len(contents(out / "forked"))
+elif scenario in ("kept-forked", "kept-again"):
+    # Layouts and shaped runs made in either process are in the user's cache afterwards.
+    from briefing.render import font_subsets
+    from briefing.text import kept_layouts, shaping
+    font_subsets.configure(disk=out / "cache", shipped=None)
+    os.environ["BRIEFING_EXPORT_PROCESSES"] = "2" if scenario == "kept-forked" else "1"
+    export(brief, out / scenario, library=library, force=True)
+    report["workers"] = [pid != parent for pid in briefing.export.worker_reports]
+    report["made"] = kept_layouts.cache_info()["made"]
+    report["shaped"] = shaping.cache_info()["shaped"]
 elif scenario == "thread":
     def run():
         export(brief, out / "thread", library=library)
@@ -296,3 +306,17 @@ def test_reportlab_address_pattern_is_compiled_when_first_used() -> None:
     lines = done.stdout.split()
     assert lines[0] == "_PatternOnFirstUse"
     assert lines[1:] == ["True"] * 5
+
+
+def test_what_the_second_process_lays_out_and_shapes_is_kept_for_the_next_export(
+    tmp_path: Path,
+) -> None:
+    forked, _ = scenario("kept-forked", tmp_path)
+    assert forked["workers"] == [True]
+    assert forked["made"] > 0 and forked["shaped"] > 0
+    # A new process, the same brief: every paragraph laid out and every run shaped in
+    # either process before is read back, none is made again.
+    again, _ = scenario("kept-again", tmp_path)
+    assert again["workers"] == []
+    assert again["made"] == 0
+    assert again["shaped"] == 0

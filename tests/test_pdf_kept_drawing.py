@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
+from briefing.render import font_subsets
 from briefing.templates import load_template
-from briefing.text import FontSet, TextStyle, draw_lines, layout_text
+from briefing.text import FontSet, TextStyle, draw_lines, kept_layouts, layout_text
 from briefing.text import draw as draw_module
 from briefing.text.embed import embedded_font
 
@@ -21,10 +23,25 @@ TEXT = "يمر الممر الأوسط (Middle Corridor) عبر ميناء با�
 
 
 @pytest.fixture(autouse=True)
-def fresh_kept() -> Iterator[None]:
-    draw_module.forget_drawn()
+def fresh_kept(tmp_path: Path) -> Iterator[None]:
+    """Forget the operators kept in this process, and keep the user's cache in a folder of
+    the test's own."""
+    font_subsets.configure(disk=tmp_path / "cache", shipped=None)
+    forget_everything()
     yield
+    font_subsets.configure()
+    forget_everything()
+
+
+def forget_everything() -> None:
     draw_module.forget_drawn()
+    kept_layouts.forget_kept_layouts()
+
+
+def new_process() -> None:
+    """Write what was kept to the user's cache and forget it, as a program ending does."""
+    kept_layouts.save_kept_layouts()
+    forget_everything()
 
 
 @pytest.fixture
@@ -122,3 +139,53 @@ def test_the_fonts_of_a_file_are_named_in_the_order_drawing_takes_them(
     draw_module.forget_drawn()
     _, fresh = drawn(latin_first)
     assert code == fresh
+
+
+def pdf_of(prepare=None) -> bytes:  # type: ignore[no-untyped-def]
+    canvas, _ = drawn(prepare)
+    canvas.showPage()
+    return canvas.getpdfdata()
+
+
+def test_a_paragraph_drawn_before_in_another_process_is_written_from_the_users_cache(
+    counted: list[int],
+) -> None:
+    first = pdf_of()
+    assert len(counted) == 1
+    new_process()
+    again = pdf_of()
+    assert len(counted) == 1  # taken from the cache folder, not written again
+    assert again == first
+    # Elsewhere on the page it is written afresh, and kept too.
+    _, moved = drawn(x=31.5)
+    assert len(counted) == 2
+    new_process()
+    assert drawn(x=31.5)[1] == moved and len(counted) == 2
+
+
+def test_a_paragraph_showing_its_glyphs_by_other_codes_in_two_files_keeps_both(
+    counted: list[int],
+) -> None:
+    run = next(run for line in lines() for run in line.runs if run.rtl and run.glyphs)
+
+    def taken_first(canvas: Canvas) -> None:
+        embedded_font(canvas._doc, run.font).use(run.glyphs[0].gid, "\u0621\u0621")
+
+    plain, other = pdf_of(), pdf_of(taken_first)
+    assert len(counted) == 2 and plain != other
+    new_process()
+    assert pdf_of(taken_first) == other and pdf_of() == plain
+    assert len(counted) == 2
+
+
+def test_operators_kept_in_another_shape_are_written_afresh(counted: list[int]) -> None:
+    first = pdf_of()
+    new_process()
+    found = kept_layouts.drawn_key(lines(), 20.0, 0.0, 0.0)
+    assert found is not None
+    kept, _key = found
+    drawn_keys = [key for key in kept.entries if key[8:9] == (kept_layouts.DRAWN,)]
+    assert len(drawn_keys) == 1
+    kept.entries[drawn_keys[0]] = (("not", "operators"),)
+    assert pdf_of() == first
+    assert len(counted) == 2

@@ -61,9 +61,13 @@ def make_document(library: Library, lang: str) -> Document:
 
 
 @pytest.fixture(autouse=True)
-def fresh_drawing() -> Iterator[None]:
-    """Forget the operators kept for paragraphs drawn before: tests here break steps of
-    the drawing, whose output must neither be written again for them nor outlive them."""
+def fresh_drawing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Forget the operators kept for paragraphs drawn before, and keep none in the user's
+    cache: tests here break steps of the drawing, whose output must neither be written
+    again for them nor outlive them."""
+    from briefing.text import kept_layouts
+
+    monkeypatch.setattr(kept_layouts, "drawn_key", lambda *_args: None)
     forget_drawn()
     yield
     forget_drawn()

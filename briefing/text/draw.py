@@ -7,6 +7,7 @@ import unicodedata
 from collections import OrderedDict
 from typing import Any
 
+from briefing.text import kept_layouts
 from briefing.text.embed import embedded_font, pdf_width, space_glyph
 from briefing.text.fonts import font_ink, ink_extent
 from briefing.text.layout import Line, Run, TextStyle
@@ -96,9 +97,7 @@ def draw_lines(
     document = canvas._doc
     code = _kept_operators(document, lines, x, baseline, style.leading)
     if code is None:
-        uses: dict[str, dict[tuple[int, str], int]] = {}
-        code = _operators(document, lines, x, baseline, style.leading, uses)
-        _keep(document, lines, x, baseline, style.leading, uses, code)
+        code = _stored_operators(document, lines, x, baseline, style.leading)
     if not code:
         return
     canvas.saveState()
@@ -107,6 +106,37 @@ def draw_lines(
     canvas._code.extend(code)
     canvas._code.append("ET")
     canvas.restoreState()
+
+
+def _stored_operators(
+    document: Any, lines: tuple[Line, ...] | list[Line], x: float, baseline: float,
+    leading: float,
+) -> tuple[str, ...]:
+    """Return the operators of lines this process has not drawn here before: those kept
+    in the user's cache when they hold in ``document``, else made (and kept there)."""
+    place = kept_layouts.drawn_key(lines, x, baseline, leading)
+    if place is not None:
+        # Trying a version registers the lines' glyphs in the file, as drawing them
+        # would: every version holds the same glyphs, in the order they are drawn.
+        for found in place[0].drawn(place[1]):
+            try:
+                fonts, code = found
+                holds = _hold(document, fonts)
+            except (TypeError, ValueError, KeyError):
+                break  # not what this code writes: made again
+            if holds:
+                _keep(lines, x, baseline, leading, fonts, code)
+                return code  # type: ignore[no-any-return]
+    uses: dict[str, dict[tuple[int, str], int]] = {}
+    code = _operators(document, lines, x, baseline, leading, uses)
+    fonts = tuple(
+        (name, embedded_font(document, name).internal, tuple(used), tuple(used.values()))
+        for name, used in uses.items()
+    )
+    if place is not None:
+        place[0].put_drawn(place[1], (fonts, code))
+    _keep(lines, x, baseline, leading, fonts, code)
+    return code
 
 
 def _operators(
@@ -206,21 +236,23 @@ def _kept_operators(
             _kept.move_to_end(key)
     if drawn is None or any(a is not b for a, b in zip(drawn.lines, lines, strict=True)):
         return None
-    for name, internal, glyphs, codes in drawn.fonts:
+    return drawn.code if _hold(document, drawn.fonts) else None
+
+
+def _hold(document: Any, fonts: tuple[tuple[str, str, Any, tuple[int, ...]], ...]) -> bool:
+    """Return True when kept operators hold in ``document``: each font has the resource
+    name they use and each glyph the code they show it by."""
+    for name, internal, glyphs, codes in fonts:
         font = embedded_font(document, name)
         if font.internal != internal or font.use_many(glyphs) != codes:
-            return None
-    return drawn.code
+            return False
+    return True
 
 
 def _keep(
-    document: Any, lines: tuple[Line, ...] | list[Line], x: float, baseline: float,
-    leading: float, uses: dict[str, dict[tuple[int, str], int]], code: tuple[str, ...],
+    lines: tuple[Line, ...] | list[Line], x: float, baseline: float, leading: float,
+    fonts: tuple[tuple[str, str, Any, tuple[int, ...]], ...], code: tuple[str, ...],
 ) -> None:
-    fonts = tuple(
-        (name, embedded_font(document, name).internal, tuple(used), tuple(used.values()))
-        for name, used in uses.items()
-    )
     key = (id(lines[0]), len(lines), x, baseline, leading)
     with _kept_lock:
         _kept[key] = _Drawn(tuple(lines), fonts, code)

@@ -16,6 +16,13 @@ only the parts its template uses: a paragraph not in the user's file is looked u
 and one found is kept in the user's file like one laid out, so that the next export reads
 the user's file alone. Nothing depends on where the program is installed, so a copy
 installed elsewhere finds them; other code, fonts or package versions simply miss.
+
+The same file keeps the PDF text operators each paragraph was drawn with, where it was
+drawn (see ``briefing.text.draw``): writing a paragraph's glyphs is most of what the first
+PDF of a process spends on its text, and a brief exported again draws the same paragraphs
+in the same places. They are not shipped (they depend on the page a paragraph lands on).
+Each entry is kept in the file as its own marshalled bytes, unpacked when first looked
+up, so that reading a full file costs little more than copying it.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import importlib.util
 import marshal
 import threading
 import zlib
+from collections import OrderedDict
 from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,15 +43,22 @@ if TYPE_CHECKING:
     from briefing.text.shaping import Glyph
 
 # Bump when what a layout is made of changes in a way the source digest below misses.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 FOLDER = "layouts"
 KEPT_LAYOUTS = 20_000
 KEPT_FILES = 8
-_MAGIC = b"BRLAYOUT1"
+_MAGIC = b"BRLAYOUT2"  # marshal of {key: marshal of the entry}
 # The shipped file: marshal of {(size, leading): zlib of marshal of {key: layout}}.
 SHIPPED_MAGIC = b"BRLAYSHIP1"
-# The modules whose code decides a paragraph's lines and glyphs.
-_CODE = ("layout", "shaping", "bidi", "script", "fonts")
+# The modules whose code decides a paragraph's lines and glyphs, and the operators
+# drawing them.
+_CODE = ("layout", "shaping", "bidi", "script", "fonts", "draw", "embed")
+# The word in the key of a paragraph's drawn operators (after its layout's key), and how
+# many versions of them are kept (a paragraph drawn in several files of one export at the
+# same place may show its glyphs by other codes in each).
+DRAWN = "drawn"
+DRAWN_VERSIONS = 4
+KEPT_DRAWN = 4096
 # Packages whose code or data decides them too, with the attribute naming their version
 # (the version, not the installed files, so that layouts made where the program was built
 # are found wherever it is installed).
@@ -90,11 +105,17 @@ def shard_of(key: tuple[Any, ...]) -> tuple[float, float]:
     return key[2], key[3]
 
 
-def shipped_bytes(entries: dict[tuple[Any, ...], tuple[Any, ...]]) -> bytes:
-    """Return layouts (and measures) as a shipped file holds them."""
+def shipped_bytes(entries: dict[tuple[Any, ...], Any]) -> bytes:
+    """Return layouts (and measures) as a shipped file holds them (drawn operators are
+    left out)."""
     shards: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
     for key in sorted(entries, key=repr):  # the same bytes for the same layouts
-        shards.setdefault(shard_of(key), {})[key] = entries[key]
+        if key[8:9] == (DRAWN,):
+            continue
+        value = entries[key]
+        if isinstance(value, bytes):
+            value = marshal.loads(value)
+        shards.setdefault(shard_of(key), {})[key] = value
     packed = {shard: zlib.compress(marshal.dumps(part), 9) for shard, part in shards.items()}
     return SHIPPED_MAGIC + marshal.dumps(packed)
 
@@ -108,6 +129,18 @@ def read_shipped_bytes(data: bytes) -> dict[tuple[float, float], bytes] | None:
     except (ValueError, EOFError, TypeError):
         return None
     return packed if isinstance(packed, dict) else None
+
+
+def read_user_bytes(data: bytes) -> dict[tuple[Any, ...], Any] | None:
+    """Return the entries of a user's file (each value still marshalled), or None for a
+    torn or foreign one."""
+    if not data.startswith(_MAGIC):
+        return None
+    try:
+        entries = marshal.loads(data[len(_MAGIC) :])
+    except (ValueError, EOFError, TypeError):
+        return None  # torn: laid out again
+    return entries if isinstance(entries, dict) else None
 
 
 def _encode(lines: tuple[Line, ...]) -> tuple[Any, ...]:
@@ -171,6 +204,8 @@ class _Kept:
         self.entries: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.used: set[tuple[Any, ...]] = set()
         self.added = False
+        self.added_keys: list[tuple[Any, ...]] = []  # in the order added (see added_entries)
+        self.drawn_added = 0
         self.registered: set[str] = set()  # font names known to be registered here
         self.glyphs: dict[tuple[Any, ...], tuple[Glyph, ...]] = {}
         # The shipped layouts, read at the first paragraph the user's file lacks: their
@@ -178,20 +213,30 @@ class _Kept:
         self.packed: dict[tuple[float, float], bytes] | None = None
         self.unpacked: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
         stored = font_subsets.read_cached(FOLDER, self.key)
-        if stored is not None and stored.startswith(_MAGIC):
+        entries = read_user_bytes(stored) if stored is not None else None
+        if entries is not None:
+            self.entries = entries
+
+    def _users(self, key: tuple[Any, ...]) -> Any:
+        """Return the user's entry under ``key``, unpacked (the lock held), or None."""
+        found = self.entries.get(key)
+        if isinstance(found, bytes):
             try:
-                entries = marshal.loads(stored[len(_MAGIC) :])
+                found = marshal.loads(found)
             except (ValueError, EOFError, TypeError):
-                entries = None  # torn: laid out again
-            if isinstance(entries, dict):
-                self.entries = entries
+                found = None  # torn: made again
+            if found is None:
+                del self.entries[key]
+            else:
+                self.entries[key] = found
+        return found
 
     def _lookup(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
         """Return the stored entry under ``key`` (the lock held): the user's, else the
         shipped one, which is then kept as the user's."""
         from briefing.render import font_subsets
 
-        found = self.entries.get(key)
+        found = self._users(key)
         if found is not None:
             _stats["kept"] += 1
             return found
@@ -209,8 +254,7 @@ class _Kept:
         found = part.get(key)
         if found is not None and len(self.entries) < 2 * KEPT_LAYOUTS:
             _stats["shipped"] += 1
-            self.entries[key] = found
-            self.added = True
+            self._add(key, found)
         return found
 
     def _fonts_ready(self, stored: tuple[Any, ...]) -> bool:
@@ -260,17 +304,41 @@ class _Kept:
         with _lock:
             _stats["made"] += 1
             if len(self.entries) < 2 * KEPT_LAYOUTS:
-                self.entries[(*key, "measure")] = measures
-                self.used.add((*key, "measure"))
-                self.added = True
+                self._add((*key, "measure"), measures)
+
+    def drawn(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Return the operators kept under ``key`` (see ``drawn_key``): one or a few
+        versions, for the files that gave the paragraph's glyphs other codes."""
+        with _lock:
+            found = self._users(key)
+            if not isinstance(found, tuple):
+                return ()
+            self.used.add(key)
+            return found
+
+    def put_drawn(self, key: tuple[Any, ...], value: tuple[Any, ...]) -> None:
+        """Keep operators drawn under ``key``, beside the versions kept before (at most
+        KEPT_DRAWN between two saves: a preview redrawn through a long session would
+        otherwise hold every place each paragraph was ever drawn at)."""
+        with _lock:
+            if len(self.entries) < 2 * KEPT_LAYOUTS and self.drawn_added < KEPT_DRAWN:
+                found = self._users(key)
+                versions = found if isinstance(found, tuple) else ()
+                self._add(key, (*versions[-(DRAWN_VERSIONS - 1) :], value))
+                self.drawn_added += 1
+
+    def _add(self, key: tuple[Any, ...], value: Any) -> None:
+        """Keep ``value`` under ``key`` (the lock held), to be written back."""
+        self.entries[key] = value
+        self.used.add(key)
+        self.added = True
+        self.added_keys.append(key)
 
     def put(self, key: Key, lines: tuple[Line, ...]) -> None:
         with _lock:
             _stats["made"] += 1
             if len(self.entries) < 2 * KEPT_LAYOUTS:  # a long session keeps memory bounded
-                self.entries[key] = _encode(lines)
-                self.used.add(key)
-                self.added = True
+                self._add(key, _encode(lines))
 
     def save(self) -> None:
         """Write the layouts back if new ones were made: those used this time first."""
@@ -287,7 +355,12 @@ class _Kept:
             self.entries = kept
             self.used = set()
             self.added = False
-            data = _MAGIC + marshal.dumps(kept)
+            self.added_keys = []
+            self.drawn_added = 0
+            data = _MAGIC + marshal.dumps({
+                key: value if isinstance(value, bytes) else marshal.dumps(value)
+                for key, value in kept.items()
+            })
         font_subsets.write_cached(FOLDER, self.key, data, KEPT_FILES)
 
 
@@ -311,9 +384,79 @@ def kept(fonts: FontSet) -> _Kept | None:
         return _kept.setdefault(fonts, found)
 
 
+# The lines of the layouts this process found or made, by the id of each line: the
+# layout's lines (held, so that no other line can take the id while it is here), the
+# line's place among them, its font set's layouts and the layout's key.
+_origins: OrderedDict[int, tuple[tuple[Line, ...], int, _Kept, Key]] = OrderedDict()
+KEPT_ORIGINS = 65536
+
+
+def note_lines(found: _Kept, key: Key, lines: tuple[Line, ...]) -> None:
+    """Remember where ``lines`` come from: the layout ``key`` of the font set ``found``."""
+    with _lock:
+        for index, line in enumerate(lines):
+            _origins[id(line)] = (lines, index, found, key)
+            _origins.move_to_end(id(line))
+        while len(_origins) > KEPT_ORIGINS:
+            _origins.popitem(last=False)
+
+
+def drawn_key(
+    lines: tuple[Line, ...] | list[Line], *place: float
+) -> tuple[_Kept, tuple[Any, ...]] | None:
+    """Return the layouts holding the drawn operators of ``lines`` and their key there:
+    the layout's key, which of its lines, and ``place`` (where they are drawn); None
+    when the lines are not consecutive lines of a layout this process found or made."""
+    with _lock:
+        origin = _origins.get(id(lines[0]))
+    if origin is None:
+        return None
+    whole, start, found, key = origin
+    if start + len(lines) > len(whole) or any(
+        whole[start + index] is not line for index, line in enumerate(lines)
+    ):
+        return None
+    return found, (*key, DRAWN, start, len(lines), *place)
+
+
 def key_of(text: str, base: str, style: TextStyle, width: float) -> Key:
     return (text, base, style.size, style.leading, style.bold, style.align,
             style.arabic_scale, width)
+
+
+def added_mark() -> dict[str, int]:
+    """Return how many entries each font set's layouts have added so far (see
+    ``added_entries``)."""
+    with _lock:
+        return {entry.key: len(entry.added_keys) for entry in _kept.values() if entry}
+
+
+def added_entries(mark: dict[str, int]) -> bytes:
+    """Return the entries added since ``mark``, packed for ``adopt_entries`` (a process
+    forked to render files sends its layouts back, so that one process writes them)."""
+    with _lock:
+        added = {
+            entry.key: {
+                key: entry.entries[key]
+                for key in entry.added_keys[mark.get(entry.key, 0) :]
+                if key in entry.entries
+            }
+            for entry in _kept.values()
+            if entry is not None and len(entry.added_keys) > mark.get(entry.key, 0)
+        }
+    return marshal.dumps(added)
+
+
+def adopt_entries(data: bytes) -> None:
+    """Keep entries another process added (``added_entries``) to be written back here."""
+    added = marshal.loads(data)
+    with _lock:
+        for entry in _kept.values():
+            if entry is None:
+                continue
+            for key, value in added.get(entry.key, {}).items():
+                if key not in entry.entries and len(entry.entries) < 2 * KEPT_LAYOUTS:
+                    entry._add(key, value)
 
 
 def save_kept_layouts() -> None:
@@ -330,6 +473,7 @@ def forget_kept_layouts() -> None:
 
     with _lock:
         _kept.clear()
+        _origins.clear()
         for name in _stats:
             _stats[name] = 0
     layout_text.cache_clear()

@@ -594,6 +594,7 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     if kept is not None and key is not None:
         found = kept.get(key)
         if found is not None:
+            kept_layouts.note_lines(kept, key, found)
             return TextLayout(found, width, style, base)
     words = _words(text, base, style)
     space = _space(base, style)
@@ -602,9 +603,11 @@ def layout_text(text: str, base: Direction, style: TextStyle, width: float) -> T
     hyphenate = style.align == "justify" and base == "L"
     for line_words, stretchable in _break(words, space, width, hyphenate):
         lines.append(_set_line(line_words, stretchable, base, style, width, space))
+    made = tuple(lines)
     if kept is not None and key is not None:
-        kept.put(key, tuple(lines))
-    return TextLayout(tuple(lines), width, style, base)
+        kept.put(key, made)
+        kept_layouts.note_lines(kept, key, made)
+    return TextLayout(made, width, style, base)
 
 
 def _set_line(

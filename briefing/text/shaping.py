@@ -160,6 +160,7 @@ class _KeptRuns:
         self.runs: dict[_RunKey, Units] = {}
         self.used: set[_RunKey] = set()
         self.added = False
+        self.added_keys: list[_RunKey] = []  # in the order added (see added_runs)
         self.shipped: dict[_RunKey, Units] | None = None  # read at the first miss
         stored = font_subsets.read_cached(KEPT_FOLDER, self.key)
         if stored is not None and stored.startswith(_KEPT_MAGIC):
@@ -193,10 +194,15 @@ class _KeptRuns:
         found = self.shipped.get(key)
         if found is not None and len(self.runs) < 2 * KEPT_RUNS:
             _stats["shipped"] += 1
-            self.runs[key] = found
-            self.used.add(key)
-            self.added = True
+            self.add(key, found)
         return found
+
+    def add(self, key: _RunKey, units: Units) -> None:
+        """Keep a run (the lock held), to be written back."""
+        self.runs[key] = units
+        self.used.add(key)
+        self.added = True
+        self.added_keys.append(key)
 
     def save(self) -> None:
         """Write the runs back if new ones were shaped: those used this time first."""
@@ -212,6 +218,7 @@ class _KeptRuns:
         self.runs = kept
         self.used = set()
         self.added = False
+        self.added_keys = []
         data = _KEPT_MAGIC + marshal.dumps(kept)
         font_subsets.write_cached(KEPT_FOLDER, self.key, data, KEPT_FONTS)
 
@@ -239,6 +246,37 @@ def _kept_runs(filename: str) -> _KeptRuns | None:
 def keep_runs_of(filename: str) -> None:
     """Read the kept runs of the font ``filename`` now (before a process forks, say)."""
     _kept_runs(filename)
+
+
+def added_mark() -> dict[str, int]:
+    """Return how many runs each font's kept runs have added so far (see ``added_runs``)."""
+    with _lock:
+        return {kept.key: len(kept.added_keys) for kept in _kept.values() if kept}
+
+
+def added_runs(mark: dict[str, int]) -> bytes:
+    """Return the runs added since ``mark``, packed for ``adopt_runs`` (a process forked
+    to render files sends its runs back, so that one process writes them)."""
+    with _lock:
+        added = {
+            kept.key: {key: kept.runs[key] for key in kept.added_keys[mark.get(kept.key, 0) :]
+                       if key in kept.runs}
+            for kept in _kept.values()
+            if kept is not None and len(kept.added_keys) > mark.get(kept.key, 0)
+        }
+    return marshal.dumps(added)
+
+
+def adopt_runs(data: bytes) -> None:
+    """Keep runs another process shaped (``added_runs``) to be written back here."""
+    added = marshal.loads(data)
+    with _lock:
+        for kept in _kept.values():
+            if kept is None:
+                continue
+            for key, units in added.get(kept.key, {}).items():
+                if key not in kept.runs and len(kept.runs) < 2 * KEPT_RUNS:
+                    kept.add(key, units)
 
 
 def save_kept_runs() -> None:
@@ -277,9 +315,7 @@ def _shape_units(
     if kept is not None:
         with _lock:
             if len(kept.runs) < 2 * KEPT_RUNS:  # a long session keeps its memory bounded
-                kept.runs[key] = units
-                kept.used.add(key)
-                kept.added = True
+                kept.add(key, units)
     return units
 
 
