@@ -9,8 +9,8 @@ import re
 import struct
 import zipfile
 import zlib
-from copy import deepcopy
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
