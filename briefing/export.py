@@ -532,7 +532,12 @@ class _Files:
         (the same error, one line); files the second process did not send because it
         died without a word are rendered here, so a lost process costs time, not files.
         """
-        _load_shared(self.jobs)
+        # With pictures to draw, the second process starts at once, loading the drawing
+        # library while this one loads the renderers: drawing is the longest road of
+        # such an export. With none, the renderers are loaded first, for both.
+        early = bool(draw)
+        if not early:
+            _load_shared(self.jobs)
         jobs = _Queue(queue)
         read_fd, write_fd = os.pipe()
         # A second pipe for the pictures a sibling of the second process draws (it forks
@@ -573,6 +578,8 @@ class _Files:
         ]
         for reader in readers:
             reader.start()
+        if early:
+            _load_shared(self.jobs)
         charts.await_pictures(pictures.wait, pictures.coming)
 
         def mine() -> Iterator[tuple[OutputLang, Document, str]]:

@@ -761,7 +761,8 @@ def _code_fingerprint() -> str:
         here = Path(__file__)
         digest = hashlib.sha256()
         # Not this module: its caching code draws nothing (its sizes and DPI are in the key).
-        for source in (here.with_name("chart_drawing.py"), Path(numbers.__file__)):
+        drawing = (here.with_name("chart_drawing.py"), here.with_name("mpl_quick.py"))
+        for source in (*drawing, Path(numbers.__file__)):
             try:
                 digest.update(source.read_bytes())
             except OSError:
