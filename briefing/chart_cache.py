@@ -168,6 +168,7 @@ def build_text_caches(folder: Path) -> int:
     shutil.rmtree(folder, ignore_errors=True)
     library = load_library()
     limits = [(kept_layouts, "KEPT_LAYOUTS"), (kept_layouts, "KEPT_FILES"),
+              (kept_layouts, "KEPT_DRAWN"),
               (shaping, "KEPT_RUNS"), (shaping, "KEPT_FONTS"), (embed, "DISK_ENTRIES")]
     saved = [(module, name, getattr(module, name)) for module, name in limits]
 

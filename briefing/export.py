@@ -744,7 +744,7 @@ class _Pictures:
 
     def arrived(self, key: str, png: bytes | None) -> None:
         if png is not None:
-            charts.keep_picture(key, png)
+            charts.keep_picture(key, png, drawn=True)
         with self.changed:
             self.pending.discard(key)
             self.changed.notify_all()

@@ -123,10 +123,15 @@ def picture_coming(data: ChartData, template: Template, size: str) -> bool:
     return _lookup(key) is None and _coming(key)
 
 
-def keep_picture(key: str, png: bytes) -> None:
-    """Keep in memory a picture another process drew (and has stored on disk)."""
+def keep_picture(key: str, png: bytes, drawn: bool = False) -> None:
+    """Keep in memory a picture another process drew (and has stored on disk); ``drawn``
+    counts it among this process's draws (drawn for it elsewhere, as ``draw_ahead``
+    counts its processes' pictures)."""
     with _lock:
         _remember(key, png)
+        if drawn:
+            _stats["draws"] += 1
+            _stats["parallel_draws"] += 1
 
 
 def cached_picture(key: str) -> bytes | None:

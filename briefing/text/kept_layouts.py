@@ -20,7 +20,7 @@ installed elsewhere finds them; other code, fonts or package versions simply mis
 The same file keeps the PDF text operators each paragraph was drawn with, where it was
 drawn (see ``briefing.text.draw``): writing a paragraph's glyphs is most of what the first
 PDF of a process spends on its text, and a brief exported again draws the same paragraphs
-in the same places. They are not shipped (they depend on the page a paragraph lands on).
+in the same places. Those of the library's brief are shipped too, in parts of their own.
 Each entry is kept in the file as its own marshalled bytes, unpacked when first looked
 up, so that reading a full file costs little more than copying it.
 """
@@ -100,8 +100,11 @@ def cache_info() -> dict[str, int]:
         return dict(_stats)
 
 
-def shard_of(key: tuple[Any, ...]) -> tuple[float, float]:
-    """Return the part of the shipped layouts an entry is in: its type size and leading."""
+def shard_of(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Return the part of the shipped layouts an entry is in: its type size and leading
+    (and the operators drawing paragraphs apart from their layouts)."""
+    if key[8:9] == (DRAWN,):
+        return key[2], key[3], DRAWN
     return key[2], key[3]
 
 
@@ -110,8 +113,6 @@ def shipped_bytes(entries: dict[tuple[Any, ...], Any]) -> bytes:
     left out)."""
     shards: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
     for key in sorted(entries, key=repr):  # the same bytes for the same layouts
-        if key[8:9] == (DRAWN,):
-            continue
         value = entries[key]
         if isinstance(value, bytes):
             value = marshal.loads(value)
@@ -236,9 +237,10 @@ class _Kept:
         shipped one, which is then kept as the user's."""
         from briefing.render import font_subsets
 
+        drawn = key[8:9] == (DRAWN,)  # operators are not counted with the layouts
         found = self._users(key)
         if found is not None:
-            _stats["kept"] += 1
+            _stats["kept"] += not drawn
             return found
         if self.packed is None:
             data = font_subsets.read_shipped(FOLDER, self.key)
@@ -253,7 +255,7 @@ class _Kept:
             part = self.unpacked[shard] = part if isinstance(part, dict) else {}
         found = part.get(key)
         if found is not None and len(self.entries) < 2 * KEPT_LAYOUTS:
-            _stats["shipped"] += 1
+            _stats["shipped"] += not drawn
             self._add(key, found)
         return found
 
@@ -310,7 +312,7 @@ class _Kept:
         """Return the operators kept under ``key`` (see ``drawn_key``): one or a few
         versions, for the files that gave the paragraph's glyphs other codes."""
         with _lock:
-            found = self._users(key)
+            found = self._lookup(key)
             if not isinstance(found, tuple):
                 return ()
             self.used.add(key)
