@@ -38,6 +38,7 @@ from briefing.export import build_documents, chart_pictures, render
 from briefing.library import load_library
 from briefing.model import Brief, DigitStyle, OutputLang
 from briefing.render import charts, font_subsets
+from briefing.render.charts import SHIPPED_FONT_LISTS
 from briefing.render.docx import SUBSET_REPERTOIRE
 from briefing.render.docx_fonts import make_subset
 from briefing.resources import as_path, resource
@@ -239,6 +240,40 @@ def stale_text_caches() -> list[str]:
     return stale
 
 
+def build_font_list(folder: Path) -> Path:
+    """Write matplotlib's list of its own fonts into ``folder``, under this matplotlib's
+    version (old lists removed), as matplotlib writes its list; return the file.
+
+    A drawing process finds it in its matplotlib folder instead of opening every font of
+    the system to make one (see ``mpl_quick``). Only matplotlib's own fonts are listed,
+    with their paths inside matplotlib (as matplotlib stores them), so the list holds
+    wherever the program and matplotlib are installed.
+    """
+    import json
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    own = Path(matplotlib.get_data_path())
+
+    def is_own(entry: object) -> bool:
+        return Path(str(getattr(entry, "fname", ""))).is_relative_to(own)
+
+    current = font_manager.fontManager
+    listed = font_manager.FontManager.__new__(font_manager.FontManager)
+    listed.__dict__.update(current.__dict__)
+    listed.ttflist = sorted(filter(is_own, current.ttflist), key=lambda e: str(e.fname))
+    listed.afmlist = sorted(filter(is_own, current.afmlist), key=lambda e: str(e.fname))
+    shutil.rmtree(folder, ignore_errors=True)
+    target = folder / matplotlib.__version__
+    target.mkdir(parents=True)
+    path = target / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    # As font_manager.json_dump writes it, with keys sorted: the same bytes each time.
+    text = json.dumps(listed, cls=font_manager._JSONEncoder, indent=2, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
 def _size_mb(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
 
@@ -254,6 +289,8 @@ def main() -> int:
     count = build_measures(measures)
     print(f"{count} font measures and template checks in {measures} "
           f"({_size_mb(measures):.1f} MB)")
+    listed = build_font_list(as_path(resource(SHIPPED_FONT_LISTS)))
+    print(f"matplotlib's font list in {listed}")
     text = as_path(resource(font_subsets.SHIPPED_TEXT))
     count = build_text_caches(text)
     sizes = ", ".join(f"{kind} {_size_mb(text / kind):.2f} MB" for kind in TEXT_KINDS)

@@ -489,13 +489,23 @@ class _Files:
         announced: frozenset[str] = frozenset(),
         defer: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Render ``jobs``; each started while ``defer()`` is true is finished after
-        the others (its pictures are being drawn elsewhere meanwhile)."""
+        """Render ``jobs``; each started while ``defer()`` is true is finished once it
+        is false, before the next job is taken (its pictures were being drawn elsewhere
+        meanwhile; a job of a queue the other process takes from is then left to it)."""
         try:
             later: list[tuple[str, Callable[[], tuple[bytes, list[str]]]]] = []
-            for lang, document, fmt in jobs:
-                if self.stop.is_set():
-                    return  # the other lane failed
+            remaining = iter(jobs)
+            while True:
+                if later and not defer():
+                    for name, finish in later:
+                        if self.stop.is_set():
+                            return
+                        self._keep(name, *finish())
+                    later.clear()
+                job = next(remaining, None)
+                if job is None or self.stop.is_set():
+                    break  # done, or the other lane failed
+                lang, document, fmt = job
                 name = f"{self.stem}-{lang}.{fmt}"
                 if name not in announced:
                     self._begin(name)

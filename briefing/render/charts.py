@@ -351,7 +351,7 @@ def cache_key(data: ChartData, template: Template, size: str) -> str:
     fonts = template.fonts
     parts: list[Any] = [
         RENDER_VERSION,
-        _matplotlib_version(),
+        matplotlib_version(),
         _code_fingerprint(),
         data.key(),
         size,
@@ -776,7 +776,19 @@ def _code_fingerprint() -> str:
     return _fingerprint
 
 
-def _matplotlib_version() -> str:
+# matplotlib's list of its own fonts, shipped for the matplotlib it was made with:
+# resources/matplotlib/<matplotlib version>/fontlist-v<list version>.json (see mpl_quick).
+SHIPPED_FONT_LISTS = "matplotlib"
+
+
+def shipped_font_lists(version: str) -> Path:
+    """Return the folder of the font lists shipped for matplotlib ``version``."""
+    from briefing.resources import as_path, resource
+
+    return as_path(resource(SHIPPED_FONT_LISTS, version))
+
+
+def matplotlib_version() -> str:
     """Return matplotlib's version without importing it (that takes half a second)."""
     global _mpl_version
     if _mpl_version is None:

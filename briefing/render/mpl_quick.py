@@ -1,4 +1,4 @@
-"""Load matplotlib without writing the help text of every kind of artist it defines.
+"""Load matplotlib quickly for charts: no help text for every artist, no list of system fonts.
 
 As matplotlib defines each kind of artist (patches, lines, text, axes, collections ...),
 it writes a ``set()`` method for it whose signature and docstring list every property,
@@ -12,13 +12,87 @@ the ``set()`` methods and what they accept, and leaves their signature and docst
 ``Artist``'s own. The pictures are the same bytes (tests/test_chart_shipped_cache.py
 draws the shipped ones again). Where a matplotlib release changes these internals, the
 module leaves matplotlib as it is.
+
+It also gives matplotlib a settings and cache folder of the program's own (where the
+user has set none with MPLCONFIGDIR), holding from the start the list of matplotlib's own
+fonts shipped with the program (``resources/matplotlib``, ``python -m
+briefing.chart_cache``): without a list, matplotlib opens every font of the system to
+make one (0.6 s for 300 fonts here, more on a desk with many), and charts use none of
+them (``chart_drawing`` forgets them). A list written into the user's own matplotlib
+folder would hide the system's fonts from the user's other matplotlib programs, hence a
+folder of the program's own; it also keeps a matplotlibrc of the user's from changing
+the pictures, whose cache key does not cover it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
-import matplotlib.artist as _artist
+from briefing.render import font_subsets
+from briefing.render.charts import matplotlib_version, shipped_font_lists
+
+# The program's matplotlib folders, beside its other cache folders.
+CONFIG_FOLDER = "matplotlib"
+
+
+def _own_folder() -> None:
+    """Point matplotlib at the program's folder, with the shipped font list copied in."""
+    configured = os.environ.get("MPLCONFIGDIR")
+    if configured and not _made_by_the_bundle(configured):
+        return  # the user's (or a test's) choice
+    base = font_subsets.user_folder(CONFIG_FOLDER)
+    if base is None:
+        return  # no cache folder: matplotlib's own
+    # One folder per matplotlib version: an update of the program may bring another.
+    version = matplotlib_version()
+    folder = base / version
+    shipped = shipped_font_lists(version)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for source in sorted(shipped.glob("fontlist-*.json")) if shipped.is_dir() else ():
+            target = folder / source.name
+            if not target.exists():
+                _copy(source, target)
+    except OSError:
+        return  # not writable: matplotlib's own, which finds a folder of its own
+    os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+def _made_by_the_bundle(folder: str) -> bool:
+    """Return True for the folder the bundle's matplotlib hook makes at every start.
+
+    PyInstaller points MPLCONFIGDIR at a new empty temporary folder before the program
+    runs, for one-file bundles, whose paths change at each start; in this program's
+    bundle (a folder) it would only make matplotlib list the system's fonts every time.
+    """
+    if not getattr(sys, "frozen", False):
+        return False
+    path = Path(folder)
+    try:
+        return path.parent == Path(tempfile.gettempdir()) and not any(path.iterdir())
+    except OSError:
+        return False
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` whole or not at all (another process may read it)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+_own_folder()
+
+# isort: split
+import matplotlib.artist as _artist  # noqa: E402
 
 
 def _set_without_docs(cls: Any) -> None:
