@@ -37,6 +37,8 @@ from itertools import starmap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefing.text import handover
+
 if TYPE_CHECKING:
     from briefing.text.fonts import FontSet
     from briefing.text.layout import Line, TextStyle
@@ -254,9 +256,9 @@ class _Kept:
                 part = None
             part = self.unpacked[shard] = part if isinstance(part, dict) else {}
         found = part.get(key)
-        if found is not None and len(self.entries) < 2 * KEPT_LAYOUTS:
+        if found is not None and self.has_room():
             _stats["shipped"] += not drawn
-            self._add(key, found)
+            self.add(key, found)
         return found
 
     def _fonts_ready(self, stored: tuple[Any, ...]) -> bool:
@@ -305,8 +307,8 @@ class _Kept:
     def put_measures(self, key: Key, measures: tuple[float, float]) -> None:
         with _lock:
             _stats["made"] += 1
-            if len(self.entries) < 2 * KEPT_LAYOUTS:
-                self._add((*key, "measure"), measures)
+            if self.has_room():
+                self.add((*key, "measure"), measures)
 
     def drawn(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
         """Return the operators kept under ``key`` (see ``drawn_key``): one or a few
@@ -323,13 +325,19 @@ class _Kept:
         KEPT_DRAWN between two saves: a preview redrawn through a long session would
         otherwise hold every place each paragraph was ever drawn at)."""
         with _lock:
-            if len(self.entries) < 2 * KEPT_LAYOUTS and self.drawn_added < KEPT_DRAWN:
+            if self.has_room() and self.drawn_added < KEPT_DRAWN:
                 found = self._users(key)
                 versions = found if isinstance(found, tuple) else ()
-                self._add(key, (*versions[-(DRAWN_VERSIONS - 1) :], value))
+                self.add(key, (*versions[-(DRAWN_VERSIONS - 1) :], value))
                 self.drawn_added += 1
 
-    def _add(self, key: tuple[Any, ...], value: Any) -> None:
+    def stored(self) -> dict[tuple[Any, ...], Any]:
+        return self.entries
+
+    def has_room(self) -> bool:
+        return len(self.entries) < 2 * KEPT_LAYOUTS  # a long session keeps memory bounded
+
+    def add(self, key: tuple[Any, ...], value: Any) -> None:
         """Keep ``value`` under ``key`` (the lock held), to be written back."""
         self.entries[key] = value
         self.used.add(key)
@@ -339,8 +347,8 @@ class _Kept:
     def put(self, key: Key, lines: tuple[Line, ...]) -> None:
         with _lock:
             _stats["made"] += 1
-            if len(self.entries) < 2 * KEPT_LAYOUTS:  # a long session keeps memory bounded
-                self._add(key, _encode(lines))
+            if self.has_room():
+                self.add(key, _encode(lines))
 
     def save(self) -> None:
         """Write the layouts back if new ones were made: those used this time first."""
@@ -427,38 +435,22 @@ def key_of(text: str, base: str, style: TextStyle, width: float) -> Key:
 
 
 def added_mark() -> dict[str, int]:
-    """Return how many entries each font set's layouts have added so far (see
-    ``added_entries``)."""
+    """Return how many entries each font set's layouts have added so far."""
     with _lock:
-        return {entry.key: len(entry.added_keys) for entry in _kept.values() if entry}
+        return handover.mark(_kept.values())
 
 
 def added_entries(mark: dict[str, int]) -> bytes:
-    """Return the entries added since ``mark``, packed for ``adopt_entries`` (a process
-    forked to render files sends its layouts back, so that one process writes them)."""
+    """Return the entries added since ``mark``, packed for ``adopt_entries`` (see
+    ``handover``)."""
     with _lock:
-        added = {
-            entry.key: {
-                key: entry.entries[key]
-                for key in entry.added_keys[mark.get(entry.key, 0) :]
-                if key in entry.entries
-            }
-            for entry in _kept.values()
-            if entry is not None and len(entry.added_keys) > mark.get(entry.key, 0)
-        }
-    return marshal.dumps(added)
+        return handover.added_since(_kept.values(), mark)
 
 
 def adopt_entries(data: bytes) -> None:
     """Keep entries another process added (``added_entries``) to be written back here."""
-    added = marshal.loads(data)
     with _lock:
-        for entry in _kept.values():
-            if entry is None:
-                continue
-            for key, value in added.get(entry.key, {}).items():
-                if key not in entry.entries and len(entry.entries) < 2 * KEPT_LAYOUTS:
-                    entry._add(key, value)
+        handover.adopt(_kept.values(), data)
 
 
 def save_kept_layouts() -> None:

@@ -28,6 +28,8 @@ from typing import Literal
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 
+from briefing.text import handover
+
 
 @lru_cache(maxsize=1)
 def _reshaper() -> object:
@@ -192,10 +194,16 @@ class _KeptRuns:
                 if isinstance(runs, dict):
                     self.shipped = runs
         found = self.shipped.get(key)
-        if found is not None and len(self.runs) < 2 * KEPT_RUNS:
+        if found is not None and self.has_room():
             _stats["shipped"] += 1
             self.add(key, found)
         return found
+
+    def stored(self) -> dict[_RunKey, Units]:
+        return self.runs
+
+    def has_room(self) -> bool:
+        return len(self.runs) < 2 * KEPT_RUNS  # a long session keeps its memory bounded
 
     def add(self, key: _RunKey, units: Units) -> None:
         """Keep a run (the lock held), to be written back."""
@@ -249,34 +257,21 @@ def keep_runs_of(filename: str) -> None:
 
 
 def added_mark() -> dict[str, int]:
-    """Return how many runs each font's kept runs have added so far (see ``added_runs``)."""
+    """Return how many runs each font's kept runs have added so far."""
     with _lock:
-        return {kept.key: len(kept.added_keys) for kept in _kept.values() if kept}
+        return handover.mark(_kept.values())
 
 
 def added_runs(mark: dict[str, int]) -> bytes:
-    """Return the runs added since ``mark``, packed for ``adopt_runs`` (a process forked
-    to render files sends its runs back, so that one process writes them)."""
+    """Return the runs added since ``mark``, packed for ``adopt_runs`` (see ``handover``)."""
     with _lock:
-        added = {
-            kept.key: {key: kept.runs[key] for key in kept.added_keys[mark.get(kept.key, 0) :]
-                       if key in kept.runs}
-            for kept in _kept.values()
-            if kept is not None and len(kept.added_keys) > mark.get(kept.key, 0)
-        }
-    return marshal.dumps(added)
+        return handover.added_since(_kept.values(), mark)
 
 
 def adopt_runs(data: bytes) -> None:
     """Keep runs another process shaped (``added_runs``) to be written back here."""
-    added = marshal.loads(data)
     with _lock:
-        for kept in _kept.values():
-            if kept is None:
-                continue
-            for key, units in added.get(kept.key, {}).items():
-                if key not in kept.runs and len(kept.runs) < 2 * KEPT_RUNS:
-                    kept.add(key, units)
+        handover.adopt(_kept.values(), data)
 
 
 def save_kept_runs() -> None:
@@ -314,7 +309,7 @@ def _shape_units(
         _stats["shaped"] += 1
     if kept is not None:
         with _lock:
-            if len(kept.runs) < 2 * KEPT_RUNS:  # a long session keeps its memory bounded
+            if kept.has_room():
                 kept.add(key, units)
     return units
 
