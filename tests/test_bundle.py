@@ -165,6 +165,37 @@ def test_bundle_reads_templates_from_inside_itself(workspace: Path, tmp_path: Pa
             assert Path(template["path"]).resolve().is_relative_to(BUNDLE.resolve()), template
 
 
+def test_bundle_first_export_draws_none_of_the_librarys_charts(
+    exported: Path, workspace: Path
+) -> None:
+    # The library's pictures come from those shipped inside the bundle: none was drawn
+    # into the (new) user cache.
+    drawn = list((workspace / "home").rglob("Briefing/charts/*.png"))
+    assert drawn == [], f"the bundle drew {len(drawn)} shipped pictures again"
+
+
+def test_bundle_draws_an_edited_chart_with_the_shipped_font_list(
+    workspace: Path, brief: Brief, tmp_path: Path
+) -> None:
+    from briefing.render import charts
+
+    brief_file = tmp_path / "edited.brief"
+    save_brief(brief, brief_file)
+    home = tmp_path / "home"
+    run_bundle(
+        ["export", str(brief_file), "--lang", "ar", "--format", "pdf", "--out",
+         str(tmp_path / "out"), "--set", "baku_port_capacity=17"],
+        cwd=workspace, home=home,
+    )
+    assert list(home.rglob("Briefing/charts/*.png")), "the edited chart was not drawn"
+    # matplotlib's folder is the program's own, named by matplotlib's version, and holds
+    # the font list shipped for it (so the bundle opened none of the system's fonts).
+    lists = list(home.rglob("Briefing/matplotlib/*/fontlist-*.json"))
+    assert [path.parent.name for path in lists] == [charts.matplotlib_version()]
+    shipped = charts.shipped_font_lists(charts.matplotlib_version()) / lists[0].name
+    assert lists[0].read_bytes() == shipped.read_bytes()
+
+
 def test_bundle_exports_every_file(exported: Path) -> None:
     for lang in ("ar", "en"):
         pdf = (exported / f"brief-{lang}.pdf").read_bytes()
