@@ -21,8 +21,8 @@ The same file keeps the PDF text operators each paragraph was drawn with, where 
 drawn (see ``briefing.text.draw``): writing a paragraph's glyphs is most of what the first
 PDF of a process spends on its text, and a brief exported again draws the same paragraphs
 in the same places. Those of the library's brief are shipped too, in parts of their own.
-Each entry is kept in the file as its own marshalled bytes, unpacked when first looked
-up, so that reading a full file costs little more than copying it.
+Each entry is kept in the user's and the shipped files as its own marshalled bytes,
+unpacked when first looked up, so that reading a file costs little more than copying it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ FOLDER = "layouts"
 KEPT_LAYOUTS = 20_000
 KEPT_FILES = 8
 _MAGIC = b"BRLAYOUT2"  # marshal of {key: marshal of the entry}
-# The shipped file: marshal of {(size, leading): zlib of marshal of {key: layout}}.
-SHIPPED_MAGIC = b"BRLAYSHIP1"
+# The shipped file: marshal of {(size, leading): zlib of marshal of {key: marshal of the
+# entry}}, each entry unpacked when first looked up, as in the user's file.
+SHIPPED_MAGIC = b"BRLAYSHIP2"
 # The modules whose code decides a paragraph's lines and glyphs, and the operators
 # drawing them.
 _CODE = ("layout", "shaping", "bidi", "script", "fonts", "draw", "embed")
@@ -116,8 +117,8 @@ def shipped_bytes(entries: dict[tuple[Any, ...], Any]) -> bytes:
     shards: dict[tuple[float, float], dict[tuple[Any, ...], tuple[Any, ...]]] = {}
     for key in sorted(entries, key=repr):  # the same bytes for the same layouts
         value = entries[key]
-        if isinstance(value, bytes):
-            value = marshal.loads(value)
+        if not isinstance(value, bytes):
+            value = marshal.dumps(value)
         shards.setdefault(shard_of(key), {})[key] = value
     packed = {shard: zlib.compress(marshal.dumps(part), 9) for shard, part in shards.items()}
     return SHIPPED_MAGIC + marshal.dumps(packed)
@@ -256,6 +257,11 @@ class _Kept:
                 part = None
             part = self.unpacked[shard] = part if isinstance(part, dict) else {}
         found = part.get(key)
+        if isinstance(found, bytes):
+            try:
+                found = marshal.loads(found)
+            except (ValueError, EOFError, TypeError):
+                found = None  # torn: made again
         if found is not None and self.has_room():
             _stats["shipped"] += not drawn
             self.add(key, found)
