@@ -260,16 +260,7 @@ def _charts_in(blocks: Sequence[Block]) -> Iterator[ChartData]:
 
 def render(document: Document, fmt: str) -> bytes:
     """Return the bytes of ``document`` rendered as ``fmt`` ("pdf" or "docx")."""
-    if fmt == "pdf":
-        from briefing.render import load_platypus
-
-        load_platypus()
-        from briefing.render.pdf import render_pdf
-
-        return render_pdf(document)
-    from briefing.render.docx import render_docx
-
-    return render_docx(document)
+    return start(document, fmt)()
 
 
 def start(document: Document, fmt: str) -> Callable[[], bytes]:
@@ -454,33 +445,27 @@ class _Files:
     def _render_one(
         self, lang: OutputLang, document: Document, fmt: str
     ) -> tuple[bytes, list[str]]:
-        name = f"{self.stem}-{lang}.{fmt}"
-        data = render(document, fmt)
-        problems: list[str] = []
-        if self.verify and fmt == "pdf":
-            from briefing.verify import verify_pdf
-
-            problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
-        return data, problems
+        return self._checked(lang, document, fmt, render(document, fmt))
 
     def _finish_one(
         self, lang: OutputLang, document: Document, fmt: str
     ) -> Callable[[], tuple[bytes, list[str]]]:
         """Start rendering a file whose pictures another process still draws; return
         what finishes it (taking the pictures then, see ``start``)."""
-        name = f"{self.stem}-{lang}.{fmt}"
         finish = start(document, fmt)
+        return lambda: self._checked(lang, document, fmt, finish())
 
-        def finished() -> tuple[bytes, list[str]]:
-            data = finish()
-            problems: list[str] = []
-            if self.verify and fmt == "pdf":
-                from briefing.verify import verify_pdf
+    def _checked(
+        self, lang: OutputLang, document: Document, fmt: str, data: bytes
+    ) -> tuple[bytes, list[str]]:
+        """Return a rendered file with what reading it back found (PDF, when verifying)."""
+        problems: list[str] = []
+        if self.verify and fmt == "pdf":
+            from briefing.verify import verify_pdf
 
-                problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
-            return data, problems
-
-        return finished
+            name = f"{self.stem}-{lang}.{fmt}"
+            problems = [f"{name}: {p}" for p in verify_pdf(data, document)]
+        return data, problems
 
     def _lane(
         self,

@@ -147,6 +147,17 @@ def read_user_bytes(data: bytes) -> dict[tuple[Any, ...], Any] | None:
     return entries if isinstance(entries, dict) else None
 
 
+def _unpacked(stored: Any) -> Any:
+    """Return an entry as read from a file (its marshalled bytes) unpacked, one already
+    unpacked as it is, a torn one as None (it is made again)."""
+    if not isinstance(stored, bytes):
+        return stored
+    try:
+        return marshal.loads(stored)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
 def _encode(lines: tuple[Line, ...]) -> tuple[Any, ...]:
     return tuple(
         (
@@ -223,12 +234,9 @@ class _Kept:
 
     def _users(self, key: tuple[Any, ...]) -> Any:
         """Return the user's entry under ``key``, unpacked (the lock held), or None."""
-        found = self.entries.get(key)
-        if isinstance(found, bytes):
-            try:
-                found = marshal.loads(found)
-            except (ValueError, EOFError, TypeError):
-                found = None  # torn: made again
+        stored = self.entries.get(key)
+        found = _unpacked(stored)
+        if found is not stored:
             if found is None:
                 del self.entries[key]
             else:
@@ -256,12 +264,7 @@ class _Kept:
             except (ValueError, EOFError, TypeError, zlib.error):
                 part = None
             part = self.unpacked[shard] = part if isinstance(part, dict) else {}
-        found = part.get(key)
-        if isinstance(found, bytes):
-            try:
-                found = marshal.loads(found)
-            except (ValueError, EOFError, TypeError):
-                found = None  # torn: made again
+        found = _unpacked(part.get(key))
         if found is not None and self.has_room():
             _stats["shipped"] += not drawn
             self.add(key, found)
